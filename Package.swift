@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Vitals",
+    products: [
+        .executable(name: "vitals", targets: ["VitalsCLI"]),
+        .library(name: "VitalsSignals", targets: ["VitalsSignals"]),
+        .library(name: "VitalsSimulation", targets: ["VitalsSimulation"]),
+        .library(name: "VitalsLinearAlgebra", targets: ["VitalsLinearAlgebra"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // OpenBLAS/LAPACK from Debian's libopenblas-dev. Only VitalsLinearAlgebra imports it.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "VitalsLinearAlgebra", dependencies: ["COpenBLAS"]),
+        .target(name: "VitalsSignals"),
+        .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
+        .executableTarget(
+            name: "VitalsCLI",
+            dependencies: [
+                "VitalsSignals",
+                "VitalsSimulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "VitalsTestSupport", path: "Tests/VitalsTestSupport"),
+        .testTarget(
+            name: "VitalsLinearAlgebraTests",
+            dependencies: ["VitalsLinearAlgebra", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsSignalsTests",
+            dependencies: ["VitalsSignals", "VitalsTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "VitalsSimulationTests",
+            dependencies: ["VitalsSimulation", "VitalsSignals", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsCLITests",
+            dependencies: ["VitalsTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
