@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct VitalsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vitals",
+        abstract: "Predictive customer health: churn and project-overrun risk from product, support, NPS and delivery signals.",
+        discussion: """
+            Exit codes: 0 success; 64 bad command-line usage; 65 the input data breaks the signals \
+            contract; 66 an input file or directory cannot be read; 73 an output cannot be created; \
+            70 an internal error.
+            """,
+        subcommands: [ValidateCommand.self]
+    )
+}

@@ -1,0 +1,217 @@
+/// Parses one column of one file into typed storage, a row at a time.
+///
+/// A row is first *staged* (every field parsed and checked), and only a row
+/// without problems is *committed*, so `--skip-invalid` drops whole rows and a
+/// strict read finds every problem in one pass. Fields are byte ranges of the
+/// scanner's buffer and are only valid until the next record, so text is
+/// interned at commit, within the same record.
+final class ColumnBuilder {
+    let spec: ColumnSpec
+    /// The field position in the file's header.
+    let fieldIndex: Int
+
+    private(set) var int32s: [Int32] = []
+    private(set) var int8s: [Int8] = []
+    private(set) var doubles: [Double] = []
+    private(set) var text = ByteInterner()
+
+    private var stagedInt32: Int32 = 0
+    private var stagedInt8: Int8 = 0
+    private var stagedDouble: Double = 0
+    private var stagedBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    private var stagedMissing = false
+    private let lowercaseWords: [[UInt8]]
+
+    init(spec: ColumnSpec, fieldIndex: Int, expectedRows: Int) {
+        self.spec = spec
+        self.fieldIndex = fieldIndex
+        if case .enumeration(let words) = spec.kind {
+            lowercaseWords = words.map { Array($0.lowercased().utf8) }
+        } else {
+            lowercaseWords = []
+        }
+        switch spec.kind {
+        case .date, .count, .accountReference, .projectReference, .text, .key: int32s.reserveCapacity(expectedRows)
+        case .decimal: doubles.reserveCapacity(expectedRows)
+        case .boolean, .integer, .enumeration: int8s.reserveCapacity(expectedRows)
+        }
+    }
+
+    /// The value staged for this row: a date ordinal, count, reference code or enumeration index.
+    var stagedValue: Int32? { stagedMissing ? nil : (int8Kind ? Int32(stagedInt8) : stagedInt32) }
+
+    private var int8Kind: Bool {
+        switch spec.kind {
+        case .boolean, .integer, .enumeration: return true
+        default: return false
+        }
+    }
+
+    /// Parses and checks one field. Returns the problem, or `nil` when the value is good.
+    func stage(_ raw: UnsafeBufferPointer<UInt8>, context: inout ReadContext, file: SignalsFile, line: Int)
+        -> (rule: SignalsRule, message: String)?
+    {
+        let isText: Bool
+        switch spec.kind {
+        case .text, .key, .accountReference, .projectReference: isText = true
+        default: isText = false
+        }
+        let f = isText ? raw : FieldParsers.trimmed(raw)
+        if f.isEmpty {
+            if spec.required { return (.requiredValueMissing, "required value is empty") }
+            stagedMissing = true
+            return nil
+        }
+        stagedMissing = false
+        switch spec.kind {
+        case .text:
+            guard Self.isValidUTF8(f) else { return (.invalidUTF8, "invalid UTF-8 in text; export the file as UTF-8") }
+            stagedBytes = f
+
+        case .key:
+            guard Self.isValidUTF8(f) else { return (.invalidUTF8, "invalid UTF-8 in text; export the file as UTF-8") }
+            stagedBytes = f
+            if let first = context.keyLine(file: file, f) {
+                return (.duplicateKey, "duplicate key \"\(FieldParsers.display(f))\" (first on line \(first)); keys must be unique")
+            }
+            if !context.skipInvalid { context.addKey(file: file, f, line: line) }
+
+        case .accountReference:
+            guard let code = context.accounts.code(of: f) else {
+                return (.unknownAccount, "unknown account \"\(FieldParsers.display(f))\" (not in accounts.csv)")
+            }
+            stagedInt32 = code
+
+        case .projectReference:
+            guard let code = context.projects.code(of: f) else {
+                return (.unknownProject, "unknown project \"\(FieldParsers.display(f))\" (not in projects.csv)")
+            }
+            stagedInt32 = code
+
+        case .date:
+            guard let day = Day.parse(f) else {
+                return (.invalidDate, "\"\(FieldParsers.display(f))\" is not a valid date; expected YYYY-MM-DD (or an ISO 8601 timestamp)")
+            }
+            stagedInt32 = day.ordinal
+
+        case .decimal(let range):
+            guard let value = FieldParsers.decimal(f) else {
+                return (.invalidNumber, "\"\(FieldParsers.display(f))\" is not a number; use . as the decimal point and no thousands separators")
+            }
+            guard value.isFinite else { return (.nonFiniteNumber, "\"\(FieldParsers.display(f))\" is not a finite number") }
+            switch range {
+            case .any: break
+            case .atLeastZero where value < 0:
+                return (.outOfRange, "\(FieldParsers.display(f)) is negative; must be ≥ 0")
+            case .aboveZero where value <= 0:
+                return (.outOfRange, "\(FieldParsers.display(f)) must be > 0")
+            default: break
+            }
+            stagedDouble = value
+
+        case .count:
+            guard let value = FieldParsers.count(f) else {
+                return (.invalidCount, "\"\(FieldParsers.display(f))\" is not a count; expected a whole number ≥ 0")
+            }
+            stagedInt32 = value
+
+        case .boolean:
+            guard let value = FieldParsers.boolean(f) else {
+                return (.invalidBoolean, "\"\(FieldParsers.display(f))\" is not a boolean; expected true/false, yes/no or 1/0")
+            }
+            stagedInt8 = value ? 1 : 0
+
+        case .integer(let range):
+            guard let value = FieldParsers.integer(f) else {
+                return (.invalidInteger, "\"\(FieldParsers.display(f))\" is not a whole number")
+            }
+            guard range.contains(value) else {
+                return (.outOfRange, "\(value) is out of range; must be \(range.lowerBound)–\(range.upperBound)")
+            }
+            stagedInt8 = Int8(value)
+
+        case .enumeration(let words):
+            guard let index = lowercaseWords.firstIndex(where: { FieldParsers.equalsIgnoringCase(f, $0) }) else {
+                return (.notInEnumeration, "\"\(FieldParsers.display(f))\" is not one of \(words.joined(separator: ", "))")
+            }
+            stagedInt8 = Int8(index)
+        }
+        return nil
+    }
+
+    /// Appends the staged value.
+    func commit(context: inout ReadContext, file: SignalsFile, line: Int) {
+        switch spec.kind {
+        case .text:
+            int32s.append(stagedMissing ? TextColumn.missing : text.intern(stagedBytes).code)
+        case .key:
+            if context.skipInvalid { context.addKey(file: file, stagedBytes, line: line) }
+            int32s.append(text.intern(stagedBytes).code)
+        case .date:
+            int32s.append(stagedMissing ? DayColumn.missing : stagedInt32)
+        case .count:
+            int32s.append(stagedMissing ? CountColumn.missing : stagedInt32)
+        case .accountReference, .projectReference:
+            int32s.append(stagedInt32)
+        case .decimal:
+            doubles.append(stagedMissing ? .nan : stagedDouble)
+        case .boolean, .integer, .enumeration:
+            int8s.append(stagedMissing ? -1 : stagedInt8)
+        }
+    }
+
+    @inline(__always)
+    static func isValidUTF8(_ f: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in f where b >= 0x80 { return String(validating: f, as: UTF8.self) != nil }
+        return true
+    }
+
+    // Typed views for assembling tables.
+    var days: [Day] { int32s.map { Day(ordinal: $0) } }
+    var dayColumn: DayColumn { DayColumn(raw: int32s) }
+    var countColumn: CountColumn { CountColumn(raw: int32s) }
+    var decimalColumn: DecimalColumn { DecimalColumn(raw: doubles) }
+    var smallIntColumn: SmallIntColumn { SmallIntColumn(raw: int8s) }
+    var textColumn: TextColumn { TextColumn(codes: int32s, levels: text.strings) }
+    var keys: [String] { int32s.map { text.string($0) } }
+}
+
+/// What reading one file needs from the files read before it.
+struct ReadContext {
+    var skipInvalid: Bool
+    /// account_id → row of accounts.csv.
+    var accounts = ByteInterner()
+    /// project_id → row of projects.csv.
+    var projects = ByteInterner()
+    /// Keys of the file being read, with the line each was first seen on.
+    private var keys = ByteInterner()
+    private var keyLines: [Int] = []
+    private var keysFile: SignalsFile?
+
+    init(skipInvalid: Bool) { self.skipInvalid = skipInvalid }
+
+    mutating func keyLine(file: SignalsFile, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        resetKeys(for: file)
+        return keys.code(of: bytes).map { keyLines[Int($0)] }
+    }
+
+    mutating func addKey(file: SignalsFile, _ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+        resetKeys(for: file)
+        if keys.intern(bytes).isNew { keyLines.append(line) }
+        // Only committed account and project rows may be referenced: skip mode adds keys at commit,
+        // and a strict read with any problem is thrown away.
+        switch file {
+        case .accounts: _ = accounts.intern(bytes)
+        case .projects: _ = projects.intern(bytes)
+        default: break
+        }
+    }
+
+    private mutating func resetKeys(for file: SignalsFile) {
+        if keysFile != file {
+            keys = ByteInterner()
+            keyLines = []
+            keysFile = file
+        }
+    }
+}

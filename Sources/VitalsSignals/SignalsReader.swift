@@ -1,0 +1,384 @@
+import Foundation
+
+/// How strictly to read a signals directory.
+public struct SignalsReadOptions: Sendable, Equatable {
+    /// Drop rows that break a rule (and count them per file and rule) instead of failing.
+    /// Default `false`. File-level problems (a missing required column, say) still fail.
+    public var skipInvalid: Bool
+    /// How many problems to keep with their text; all are counted. Default 1,000; ≥ 0.
+    public var maxStoredProblems: Int
+    /// Bytes read per `read(2)` call. Default 1 MiB; ≥ 64.
+    public var chunkSize: Int
+
+    public init(skipInvalid: Bool = false, maxStoredProblems: Int = 1000, chunkSize: Int = 1 << 20) {
+        self.skipInvalid = skipInvalid
+        self.maxStoredProblems = max(0, maxStoredProblems)
+        self.chunkSize = max(64, chunkSize)
+    }
+}
+
+/// A read signals directory: the typed tables and what reading found.
+public struct SignalsReadResult: Sendable {
+    public var dataset: SignalsDataset
+    public var report: SignalsReadReport
+}
+
+/// Reads a signals directory (the eight CSV files of docs/SIGNALS.md) into typed
+/// column tables, checking every rule of the contract.
+///
+/// Files are read in dependency order: accounts.csv, then projects.csv, then
+/// the files that reference them, so every `account_id` and `project_id` is
+/// resolved to a row index as it is read.
+///
+/// - Throws: `SignalsIOError` when the directory or a file cannot be read;
+///   `SignalsValidationError` with every problem found (up to the cap) when a
+///   rule is broken and `skipInvalid` is off, or a file-level rule is broken.
+public struct SignalsReader: Sendable {
+    public let options: SignalsReadOptions
+
+    public init(options: SignalsReadOptions = .init()) { self.options = options }
+
+    public func read(directory: String) throws -> SignalsReadResult {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw SignalsIOError(path: directory, reason: "no such directory")
+        }
+        guard isDirectory.boolValue else { throw SignalsIOError(path: directory, reason: "not a directory") }
+
+        var session = ReadSession(directory: directory, options: options)
+        let order: [SignalsFile] = [.accounts, .projects, .usage, .tickets, .nps, .timesheets, .milestones, .changeOrders]
+        var tables: [SignalsFile: FileColumns] = [:]
+        for file in order {
+            if let columns = try session.readFile(file) { tables[file] = columns }
+            if file == .accounts && tables[.accounts] == nil { break }
+        }
+        session.report.problems.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+        let fatal = session.report.problems.contains { $0.rule.isFatal } || session.fatalBeyondCap
+        if fatal || (!options.skipInvalid && session.report.problemCount > 0) {
+            throw SignalsValidationError(report: session.report)
+        }
+        guard let accounts = tables[.accounts] else { throw SignalsValidationError(report: session.report) }
+        let dataset = SignalsDataset(
+            accounts: accounts.accountsTable(),
+            usage: tables[.usage]?.usageTable(),
+            tickets: tables[.tickets]?.ticketsTable(),
+            nps: tables[.nps]?.npsTable(),
+            projects: tables[.projects]?.projectsTable(),
+            timesheets: tables[.timesheets]?.timesheetsTable(),
+            milestones: tables[.milestones]?.milestonesTable(),
+            changeOrders: tables[.changeOrders]?.changeOrdersTable())
+        return SignalsReadResult(dataset: dataset, report: session.report)
+    }
+}
+
+/// The state of one `read(directory:)` call.
+private struct ReadSession {
+    let directory: String
+    let options: SignalsReadOptions
+    var report = SignalsReadReport()
+    var context: ReadContext
+    /// A fatal problem was counted but not stored because the cap was reached.
+    var fatalBeyondCap = false
+    /// Key files that were present but unusable; files referencing them are not read.
+    var brokenKeyFiles: Set<SignalsFile> = []
+
+    init(directory: String, options: SignalsReadOptions) {
+        self.directory = directory
+        self.options = options
+        self.context = ReadContext(skipInvalid: options.skipInvalid)
+    }
+
+    mutating func record(_ problem: SignalsProblem) {
+        report.problemCount += 1
+        if report.problems.count < options.maxStoredProblems {
+            report.problems.append(problem)
+        } else if problem.rule.isFatal {
+            fatalBeyondCap = true
+        }
+    }
+
+    /// Reads one file; `nil` when it is absent or unusable.
+    mutating func readFile(_ file: SignalsFile) throws -> FileColumns? {
+        let path = (directory as NSString).appendingPathComponent(file.fileName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            if file.isRequired {
+                record(SignalsProblem(file: file, line: 0, column: "", rule: .missingRequiredFile,
+                                      message: "required file is missing from \(directory)"))
+            }
+            if file == .projects { brokenKeyFiles.insert(.projects) }
+            return nil
+        }
+        if let keyFile = referencedKeyFile(file), brokenKeyFiles.contains(keyFile) {
+            if keyFile == .projects, !report[.projects].present {
+                record(SignalsProblem(file: file, line: 1, column: "project_id", rule: .missingKeyFile,
+                                      message: "projects.csv is missing, so no project_id can be resolved; add projects.csv or remove \(file.fileName)"))
+            }
+            return nil
+        }
+        report[file].present = true
+        let scanner = try CSVScanner(path: path, chunkSize: options.chunkSize)
+        let columns = try decode(file, scanner: scanner)
+        report[file].bytes = scanner.bytesRead
+        if columns == nil, file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
+        return columns
+    }
+
+    private func referencedKeyFile(_ file: SignalsFile) -> SignalsFile? {
+        switch file {
+        case .timesheets, .milestones, .changeOrders: return .projects
+        default: return nil
+        }
+    }
+
+    /// Maps the header, then stages and commits every row.
+    private mutating func decode(_ file: SignalsFile, scanner: CSVScanner) throws -> FileColumns? {
+        guard let header = try decodeHeader(file, scanner: scanner) else { return nil }
+        let expected = max(16, scanner.bytesRead / 32)
+        let builders = header.map { ColumnBuilder(spec: $0.spec, fieldIndex: $0.field, expectedRows: expected) }
+        let fieldCount = scanner.fieldCount
+        let names = Self.headerNames(scanner)
+        var rowsRead = 0, rowsKept = 0
+        var skipped: [SignalsRule: Int] = [:]
+        var rowProblems: [(rule: SignalsRule, column: String, message: String)] = []
+
+        func columnName(_ field: Int) -> String { field < names.count ? names[field] : "field \(field + 1)" }
+
+        while try scanner.next() {
+            rowsRead += 1
+            let line = scanner.recordLine
+            rowProblems.removeAll(keepingCapacity: true)
+            if let fault = scanner.fault {
+                let rule = Self.rule(for: fault.kind)
+                record(SignalsProblem(file: file, line: fault.line, column: columnName(fault.field), rule: rule,
+                                      message: Self.message(for: fault.kind)))
+                if fault.kind == .unterminatedQuote { return nil }
+                skipped[rule, default: 0] += 1
+                continue
+            }
+            if scanner.fieldCount != fieldCount {
+                record(SignalsProblem(file: file, line: line, column: "row", rule: .raggedRow,
+                                      message: "has \(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s"); the header has \(fieldCount)"))
+                skipped[.raggedRow, default: 0] += 1
+                continue
+            }
+            for builder in builders {
+                if let p = builder.stage(scanner.field(builder.fieldIndex), context: &context, file: file, line: line) {
+                    rowProblems.append((p.rule, builder.spec.name, p.message))
+                }
+            }
+            if file == .tickets, rowProblems.isEmpty, let check = closedBeforeOpened(builders) {
+                rowProblems.append((.closedBeforeOpened, "closed_at", check))
+            }
+            if rowProblems.isEmpty {
+                for builder in builders { builder.commit(context: &context, file: file, line: line) }
+                rowsKept += 1
+            } else {
+                for p in rowProblems {
+                    record(SignalsProblem(file: file, line: line, column: p.column, rule: p.rule, message: p.message))
+                }
+                skipped[rowProblems[0].rule, default: 0] += 1
+            }
+        }
+        report[file].rowsRead = rowsRead
+        report[file].rowsKept = rowsKept
+        report[file].skipped = options.skipInvalid ? skipped : [:]
+        return FileColumns(file: file, builders: builders, rows: rowsKept)
+    }
+
+    private func closedBeforeOpened(_ builders: [ColumnBuilder]) -> String? {
+        guard let opened = builders.first(where: { $0.spec.name == "opened_at" })?.stagedValue,
+              let closed = builders.first(where: { $0.spec.name == "closed_at" })?.stagedValue,
+              closed < opened
+        else { return nil }
+        return "\(Day(ordinal: closed)) is before opened_at \(Day(ordinal: opened))"
+    }
+
+    private static func headerNames(_ scanner: CSVScanner) -> [String] {
+        (0..<scanner.fieldCount).map {
+            String(decoding: FieldParsers.trimmed(scanner.field($0)), as: UTF8.self).lowercased()
+        }
+    }
+
+    /// Reads the header row and matches it to the schema: the columns found, or `nil` when the file is unusable.
+    private mutating func decodeHeader(_ file: SignalsFile, scanner: CSVScanner) throws -> [(spec: ColumnSpec, field: Int)]? {
+        guard try scanner.next() else {
+            record(SignalsProblem(file: file, line: 1, column: "header", rule: .emptyFile,
+                                  message: "the file is empty; expected a header row naming the columns"))
+            return nil
+        }
+        if let fault = scanner.fault {
+            record(SignalsProblem(file: file, line: fault.line, column: "header", rule: Self.rule(for: fault.kind),
+                                  message: Self.message(for: fault.kind)))
+            return nil
+        }
+        for k in 0..<scanner.fieldCount where !ColumnBuilder.isValidUTF8(scanner.field(k)) {
+            record(SignalsProblem(file: file, line: scanner.recordLine, column: "field \(k + 1)", rule: .invalidUTF8,
+                                  message: "invalid UTF-8 in the header; export the file as UTF-8"))
+            return nil
+        }
+        let line = scanner.recordLine
+        let names = Self.headerNames(scanner)
+        var found: [(spec: ColumnSpec, field: Int)] = []
+        var unknown: [String] = []
+        var usable = true
+        for (field, name) in names.enumerated() {
+            guard let spec = file.columns.first(where: { $0.name == name }) else {
+                if !name.isEmpty || names.count > 1 { unknown.append(name.isEmpty ? "(unnamed field \(field + 1))" : name) }
+                continue
+            }
+            if let first = found.first(where: { $0.spec.name == name }) {
+                record(SignalsProblem(file: file, line: line, column: name, rule: .duplicateColumn,
+                                      message: "the column appears twice (fields \(first.field + 1) and \(field + 1)); keep one"))
+                usable = false
+                continue
+            }
+            found.append((spec, field))
+        }
+        for spec in file.columns where spec.required && !found.contains(where: { $0.spec.name == spec.name }) {
+            record(SignalsProblem(file: file, line: line, column: spec.name, rule: .missingRequiredColumn,
+                                  message: "required column is missing from the header"))
+            usable = false
+        }
+        if file == .usage {
+            let metrics = file.columns.filter { !$0.required }.map(\.name)
+            if !found.contains(where: { metrics.contains($0.spec.name) }) {
+                record(SignalsProblem(file: file, line: line, column: "header", rule: .noMetricColumn,
+                                      message: "no usage metric column; expected at least one of \(metrics.joined(separator: ", "))"))
+                usable = false
+            }
+        }
+        report[file].unknownColumns = unknown
+        return usable ? found : nil
+    }
+
+    private static func rule(for fault: CSVFault) -> SignalsRule {
+        switch fault {
+        case .unterminatedQuote: return .unterminatedQuote
+        case .strayQuote: return .strayQuote
+        case .textAfterClosingQuote: return .textAfterClosingQuote
+        case .nulByte: return .nulByte
+        case .bareCarriageReturn: return .bareCarriageReturn
+        }
+    }
+
+    private static func message(for fault: CSVFault) -> String {
+        switch fault {
+        case .unterminatedQuote:
+            return "a quoted field opened here is never closed; the rest of the file cannot be read"
+        case .strayQuote:
+            return "a quote inside an unquoted field; quote the whole field and double the quotes inside it"
+        case .textAfterClosingQuote:
+            return "text after a closing quote; a quoted field must end at a comma or a line end"
+        case .nulByte:
+            return "a NUL byte; the file is not text (is it UTF-16 or binary?)"
+        case .bareCarriageReturn:
+            return "a carriage return without a line feed; line ends must be \\n or \\r\\n"
+        }
+    }
+}
+
+/// The committed columns of one file, by name, before assembly into its table.
+private struct FileColumns {
+    let file: SignalsFile
+    let builders: [ColumnBuilder]
+    let rows: Int
+
+    func column(_ name: String) -> ColumnBuilder? { builders.first { $0.spec.name == name } }
+    /// A required column: present whenever the header was accepted.
+    func required(_ name: String) -> ColumnBuilder { column(name)! }
+
+    func accountsTable() -> AccountsTable {
+        var t = AccountsTable()
+        t.accountID = required("account_id").keys
+        t.name = column("name")?.textColumn
+        t.segment = column("segment")?.textColumn
+        t.csm = column("csm")?.textColumn
+        t.arr = column("arr")?.decimalColumn
+        t.seats = column("seats")?.countColumn
+        t.contractStart = required("contract_start").days
+        t.renewalDate = column("renewal_date")?.dayColumn
+        t.churnDate = column("churn_date")?.dayColumn
+        return t
+    }
+
+    func usageTable() -> UsageTable {
+        var t = UsageTable()
+        t.account = required("account_id").int32s
+        t.date = required("date").days
+        t.activeUsers = column("active_users")?.countColumn
+        t.sessions = column("sessions")?.countColumn
+        t.keyEvents = column("key_events")?.countColumn
+        t.workflowsStarted = column("workflows_started")?.countColumn
+        t.workflowsCompleted = column("workflows_completed")?.countColumn
+        return t
+    }
+
+    func ticketsTable() -> TicketsTable {
+        var t = TicketsTable()
+        t.ticketID = required("ticket_id").keys
+        t.account = required("account_id").int32s
+        t.openedAt = required("opened_at").days
+        t.closedAt = column("closed_at")?.dayColumn
+        let priorities = TicketPriority.allCases
+        t.priority = column("priority")?.int8s.map { $0 < 0 ? .normal : priorities[Int($0)] }
+            ?? Array(repeating: .normal, count: rows)
+        t.slaBreached = column("sla_breached")?.smallIntColumn
+        t.escalated = column("escalated")?.smallIntColumn
+        t.csat = column("csat")?.smallIntColumn
+        return t
+    }
+
+    func npsTable() -> NPSTable {
+        var t = NPSTable()
+        t.account = required("account_id").int32s
+        t.date = required("date").days
+        t.score = required("score").int8s
+        t.respondent = column("respondent")?.textColumn
+        return t
+    }
+
+    func projectsTable() -> ProjectsTable {
+        var t = ProjectsTable()
+        t.projectID = required("project_id").keys
+        t.account = required("account_id").int32s
+        t.type = column("type")?.textColumn
+        t.startDate = required("start_date").days
+        t.plannedEndDate = required("planned_end_date").days
+        t.budgetHours = required("budget_hours").doubles
+        t.actualEndDate = column("actual_end_date")?.dayColumn
+        let statuses = ProjectStatus.allCases
+        let given = column("status")?.int8s
+        t.status = (0..<rows).map { row in
+            if let code = given?[row], code >= 0 { return statuses[Int(code)] }
+            return t.actualEndDate?[row] == nil ? .active : .completed
+        }
+        return t
+    }
+
+    func timesheetsTable() -> TimesheetsTable {
+        var t = TimesheetsTable()
+        t.project = required("project_id").int32s
+        t.date = required("date").days
+        t.hours = required("hours").doubles
+        t.role = column("role")?.textColumn
+        return t
+    }
+
+    func milestonesTable() -> MilestonesTable {
+        var t = MilestonesTable()
+        t.project = required("project_id").int32s
+        t.milestone = required("milestone").textColumn
+        t.dueDate = required("due_date").days
+        t.completedDate = column("completed_date")?.dayColumn
+        return t
+    }
+
+    func changeOrdersTable() -> ChangeOrdersTable {
+        var t = ChangeOrdersTable()
+        t.project = required("project_id").int32s
+        t.date = required("date").days
+        t.hoursAdded = required("hours_added").doubles
+        t.reason = column("reason")?.textColumn
+        return t
+    }
+}
