@@ -31,6 +31,8 @@ let package = Package(
             ]
         ),
 
+        // assertClose, fixture paths and temporary directories for every test target.
+        // Fixtures live in Tests/Fixtures, outside any target, and are found from the source path.
         .target(name: "VitalsTestSupport", path: "Tests/VitalsTestSupport"),
         .testTarget(
             name: "VitalsLinearAlgebraTests",
@@ -38,8 +40,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsSignalsTests",
-            dependencies: ["VitalsSignals", "VitalsTestSupport"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["VitalsSignals", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsSimulationTests",

@@ -32,7 +32,7 @@ public enum CSVFault: String, Sendable, Equatable {
 ///   so a 10 MB field costs O(log(10 MB / chunk)) rescans, not O(n²).
 /// - Line numbers are physical: a record whose quoted field spans three lines
 ///   moves the next record's line by three.
-final class CSVScanner {
+public final class CSVScanner {
     private let fd: Int32
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -43,18 +43,21 @@ final class CSVScanner {
     /// The physical line on which the next record starts (1-based).
     private var nextLine = 1
     /// Total bytes read so far.
-    private(set) var bytesRead = 0
+    public private(set) var bytesRead = 0
 
     // The current record (valid after `next()` returned true).
-    private(set) var recordLine = 0
-    private(set) var fieldCount = 0
+    /// The physical line on which the current record starts.
+    public private(set) var recordLine = 0
+    /// The number of fields in the current record.
+    public private(set) var fieldCount = 0
     private var starts: [Int] = []
     private var ends: [Int] = []
     private var escaped: [Bool] = []
     /// The first structural fault in the current record and the 0-based field where it happened.
-    private(set) var fault: (kind: CSVFault, field: Int, line: Int)?
+    public private(set) var fault: (kind: CSVFault, field: Int, line: Int)?
 
-    init(path: String, chunkSize: Int = 1 << 20) throws(SignalsIOError) {
+    /// Opens `path` for scanning; `chunkSize` bytes are read per call (default 1 MiB, at least 64).
+    public init(path: String, chunkSize: Int = 1 << 20) throws(SignalsIOError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw SignalsIOError(path: path, reason: String(cString: strerror(errno))) }
         self.fd = fd
@@ -74,12 +77,18 @@ final class CSVScanner {
 
     /// The bytes of field `index` of the current record, unquoted and unescaped.
     @inline(__always)
-    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: buffer + starts[index], count: ends[index] - starts[index])
     }
 
+    /// Field `index` of the current record decoded as UTF-8 (invalid bytes replaced).
+    public func string(_ index: Int) -> String { String(decoding: field(index), as: UTF8.self) }
+
+    /// Every field of the current record as a `String`; for tests and small files, not hot paths.
+    public var fields: [String] { (0..<fieldCount).map(string) }
+
     /// Frames the next record. Returns `false` at the end of the file.
-    func next() throws(SignalsIOError) -> Bool {
+    public func next() throws(SignalsIOError) -> Bool {
         while true {
             switch scanRecord() {
             case .record(let end, let lines):
