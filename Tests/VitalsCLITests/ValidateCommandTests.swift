@@ -12,17 +12,10 @@ import VitalsTestSupport
         #expect(result.stdout.contains("accounts.csv: ignoring unknown column: region"))
     }
 
-    static let brokenFixtures: [String] = {
-        ((try? FileManager.default.contentsOfDirectory(atPath: Fixtures.path("signals/invalid"))) ?? []).sorted()
-    }()
-
     /// Each broken fixture exits 65 and prints its expected `file:line: column: message` lines.
-    @Test(arguments: brokenFixtures)
+    @Test(arguments: Fixtures.invalidSignalCases)
     func brokenDirectoryExitsWithDataError(name: String) throws {
-        let dir = Fixtures.path("signals/invalid/\(name)")
-        let expected = try String(contentsOfFile: dir + "/expected.txt", encoding: .utf8)
-            .replacingOccurrences(of: "{dir}", with: dir)
-            .split(separator: "\n").map(String.init)
+        let (dir, expected) = try Fixtures.invalidSignalCase(name)
         let result = try VitalsProcess.run(["validate", dir])
         #expect(result.status == 65)
         for line in expected { #expect(result.stdout.contains(line + "\n"), "missing: \(line)") }

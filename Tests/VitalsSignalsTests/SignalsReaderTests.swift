@@ -4,11 +4,6 @@ import VitalsSignals
 import VitalsTestSupport
 
 @Suite struct SignalsReaderTests {
-    static let invalidCases: [String] = {
-        let root = Fixtures.path("signals/invalid")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
-    }()
-
     /// accounts.csv of the valid fixture has a BOM, CRLF, shuffled and upper-case
     /// headers, an unknown column, quoted commas, escaped quotes, a line break in
     /// a field, a blank line, timestamps and no final newline.
@@ -61,12 +56,9 @@ import VitalsTestSupport
         #expect(d.changeOrders?.reason?[0] == "extra \"SSO\" scope")
     }
 
-    @Test(arguments: invalidCases)
+    @Test(arguments: Fixtures.invalidSignalCases)
     func invalidFixtureReportsExactlyTheExpectedProblems(name: String) throws {
-        let dir = Fixtures.path("signals/invalid/\(name)")
-        let expected = try String(contentsOfFile: dir + "/expected.txt", encoding: .utf8)
-            .replacingOccurrences(of: "{dir}", with: dir)
-            .split(separator: "\n").map(String.init)
+        let (dir, expected) = try Fixtures.invalidSignalCase(name)
         let error = try #require(throws: SignalsValidationError.self) {
             try SignalsReader().read(directory: dir)
         }
@@ -77,7 +69,8 @@ import VitalsTestSupport
     /// One failing fixture per rule: together the fixtures break every rule the reader knows.
     @Test func fixturesCoverEveryRule() throws {
         var seen = Set<SignalsRule>()
-        for name in Self.invalidCases {
+        #expect(Fixtures.invalidSignalCases.count >= SignalsRule.allCases.count)
+        for name in Fixtures.invalidSignalCases {
             do {
                 _ = try SignalsReader().read(directory: Fixtures.path("signals/invalid/\(name)"))
             } catch let error as SignalsValidationError {
