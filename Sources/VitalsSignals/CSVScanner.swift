@@ -49,10 +49,10 @@ public final class CSVScanner {
     /// The physical line on which the current record starts.
     public private(set) var recordLine = 0
     /// The number of fields in the current record.
-    public private(set) var fieldCount = 0
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    private var escaped: [Bool] = []
+    public var fieldCount: Int { fieldList.count }
+    // Raw pointers rather than arrays, and loaded into locals in the hot loop: arrays stored in a
+    // class cost a retain and a dynamic exclusivity check per access, which dominated the profile.
+    private var fieldList = FieldList()
     /// The first structural fault in the current record and the 0-based field where it happened.
     public private(set) var fault: (kind: CSVFault, field: Int, line: Int)?
 
@@ -72,13 +72,16 @@ public final class CSVScanner {
 
     deinit {
         buffer.deallocate()
+        fieldList.deallocate()
         close(fd)
     }
 
     /// The bytes of field `index` of the current record, unquoted and unescaped.
     @inline(__always)
     public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: buffer + starts[index], count: ends[index] - starts[index])
+        precondition(index >= 0 && index < fieldList.count, "field index out of range")
+        let start = fieldList.bounds[2 * index], end = fieldList.bounds[2 * index + 1]
+        return UnsafeBufferPointer(start: buffer + start, count: end - start)
     }
 
     /// Field `index` of the current record decoded as UTF-8 (invalid bytes replaced).
@@ -99,6 +102,8 @@ public final class CSVScanner {
                 return true
             case .endOfFile:
                 return false
+            case .blankLine:
+                nextLine += 1
             case .needMoreData:
                 try refill()
             }
@@ -107,6 +112,7 @@ public final class CSVScanner {
 
     private enum ScanResult {
         case record(end: Int, lines: Int)
+        case blankLine
         case needMoreData
         case endOfFile
     }
@@ -114,29 +120,24 @@ public final class CSVScanner {
     private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","),
         newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
-    @inline(__always)
-    private func appendField(_ start: Int, _ end: Int, escaped isEscaped: Bool) {
-        if fieldCount < starts.count {
-            starts[fieldCount] = start
-            ends[fieldCount] = end
-            escaped[fieldCount] = isEscaped
-        } else {
-            starts.append(start)
-            ends.append(end)
-            escaped.append(isEscaped)
-        }
-        fieldCount += 1
-    }
-
-    @inline(__always)
-    private func noteFault(_ kind: CSVFault, field: Int, lines: Int) {
-        if fault == nil { fault = (kind, field, nextLine + lines) }
-    }
-
     /// Scans one record from `position`. Restarts from scratch after a refill, so
     /// it keeps no state between calls except the skipped blank lines.
     private func scanRecord() -> ScanResult {
-        let b = buffer
+        let b = buffer, filled = self.filled, atEOF = self.atEOF
+        var fields = fieldList
+        var fault: (kind: CSVFault, field: Int, line: Int)? = nil
+        let firstLine = nextLine
+        defer {
+            fieldList = fields
+            self.fault = fault
+        }
+        @inline(__always) func appendField(_ start: Int, _ end: Int, escaped: Bool) {
+            fields.append(start, end, escaped: escaped)
+        }
+        @inline(__always) func noteFault(_ kind: CSVFault, field: Int, lines: Int) {
+            if fault == nil { fault = (kind, field, firstLine + lines) }
+        }
+        var fieldCount: Int { fields.count }
         var i = position
         // Skip empty lines before the record.
         while true {
@@ -151,11 +152,10 @@ public final class CSVScanner {
                 break
             }
             position = i
-            nextLine += 1
+            return .blankLine
         }
 
-        fieldCount = 0
-        fault = nil
+        fields.count = 0
         var lines = 0
         while true {
             // One field starts at i.
@@ -168,7 +168,7 @@ public final class CSVScanner {
                     if i >= filled {
                         if !atEOF { return .needMoreData }
                         // The quote never closes: frame what there is and stop the file here.
-                        fault = (.unterminatedQuote, fieldCount, nextLine + openingLine)  // fatal, so it wins
+                        fault = (.unterminatedQuote, fieldCount, firstLine + openingLine)  // fatal, so it wins
                         appendField(contentStart, i, escaped: false)
                         return .record(end: i, lines: lines)
                     }
@@ -257,17 +257,18 @@ public final class CSVScanner {
 
     /// Turns `""` into `"` in place; the unescaped text is never longer than the escaped.
     private func unescapeFields() {
-        for k in 0..<fieldCount where escaped[k] {
-            var read = starts[k], write = starts[k]
-            let end = ends[k]
+        let fields = fieldList
+        for k in 0..<fields.count where fields.escaped[k] {
+            var read = fields.bounds[2 * k], write = read
+            let end = fields.bounds[2 * k + 1]
             while read < end {
                 let c = buffer[read]
                 buffer[write] = c
                 write += 1
                 read += (c == Self.quote && read + 1 < end && buffer[read + 1] == Self.quote) ? 2 : 1
             }
-            ends[k] = write
-            escaped[k] = false
+            fields.bounds[2 * k + 1] = write
+            fields.escaped[k] = false
         }
     }
 
@@ -312,4 +313,39 @@ public struct SignalsIOError: Error, Equatable, CustomStringConvertible {
         self.reason = reason
     }
     public var description: String { "\(path): \(reason)" }
+}
+
+/// The field boundaries of one record: (start, end) byte offsets into the
+/// scanner's buffer, and whether the field holds `""` escapes. Grows by doubling.
+private struct FieldList {
+    var bounds = UnsafeMutablePointer<Int>.allocate(capacity: 2 * 16)
+    var escaped = UnsafeMutablePointer<Bool>.allocate(capacity: 16)
+    var capacity = 16
+    var count = 0
+
+    @inline(__always)
+    mutating func append(_ start: Int, _ end: Int, escaped isEscaped: Bool) {
+        if count == capacity { grow() }
+        bounds[2 * count] = start
+        bounds[2 * count + 1] = end
+        escaped[count] = isEscaped
+        count += 1
+    }
+
+    private mutating func grow() {
+        let newBounds = UnsafeMutablePointer<Int>.allocate(capacity: 4 * capacity)
+        newBounds.update(from: bounds, count: 2 * count)
+        let newEscaped = UnsafeMutablePointer<Bool>.allocate(capacity: 2 * capacity)
+        newEscaped.update(from: escaped, count: count)
+        bounds.deallocate()
+        escaped.deallocate()
+        bounds = newBounds
+        escaped = newEscaped
+        capacity *= 2
+    }
+
+    func deallocate() {
+        bounds.deallocate()
+        escaped.deallocate()
+    }
 }

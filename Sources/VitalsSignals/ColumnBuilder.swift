@@ -10,26 +10,49 @@ final class ColumnBuilder {
     /// The field position in the file's header.
     let fieldIndex: Int
 
-    private(set) var int32s: [Int32] = []
-    private(set) var int8s: [Int8] = []
-    private(set) var doubles: [Double] = []
-    private(set) var text = ByteInterner()
+    // Unchecked exclusivity: these are touched once per field on the hot path, only from the
+    // reading thread, and the dynamic checks on class properties cost more than the parsing.
+    @exclusivity(unchecked) private(set) var int32s: [Int32] = []
+    @exclusivity(unchecked) private(set) var int8s: [Int8] = []
+    @exclusivity(unchecked) private(set) var doubles: [Double] = []
+    @exclusivity(unchecked) private(set) var text = ByteInterner()
 
-    private var stagedInt32: Int32 = 0
-    private var stagedInt8: Int8 = 0
-    private var stagedDouble: Double = 0
-    private var stagedBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-    private var stagedMissing = false
+    @exclusivity(unchecked) private var stagedInt32: Int32 = 0
+    @exclusivity(unchecked) private var stagedInt8: Int8 = 0
+    @exclusivity(unchecked) private var stagedDouble: Double = 0
+    @exclusivity(unchecked) private var stagedBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    @exclusivity(unchecked) private var stagedMissing = false
     private let lowercaseWords: [[UInt8]]
+    /// `spec.kind` without its payload, so the per-field switch copies nothing.
+    private let tag: Tag
+    private let decimalRange: DecimalRange
+    private let integerRange: ClosedRange<Int>
+
+    private enum Tag: UInt8 {
+        case text, key, accountReference, projectReference, date, decimal, count, boolean, integer, enumeration
+        var isText: Bool { rawValue <= Tag.projectReference.rawValue }
+        var isSmallInt: Bool { self == .boolean || self == .integer || self == .enumeration }
+    }
 
     init(spec: ColumnSpec, fieldIndex: Int, expectedRows: Int) {
         self.spec = spec
         self.fieldIndex = fieldIndex
-        if case .enumeration(let words) = spec.kind {
-            lowercaseWords = words.map { Array($0.lowercased().utf8) }
-        } else {
-            lowercaseWords = []
+        var words: [String] = [], decimalRange = DecimalRange.any, integerRange = 0...0
+        switch spec.kind {
+        case .text: tag = .text
+        case .key: tag = .key
+        case .accountReference: tag = .accountReference
+        case .projectReference: tag = .projectReference
+        case .date: tag = .date
+        case .decimal(let range): tag = .decimal; decimalRange = range
+        case .count: tag = .count
+        case .boolean: tag = .boolean
+        case .integer(let range): tag = .integer; integerRange = range
+        case .enumeration(let allowed): tag = .enumeration; words = allowed
         }
+        self.lowercaseWords = words.map { Array($0.lowercased().utf8) }
+        self.decimalRange = decimalRange
+        self.integerRange = integerRange
         switch spec.kind {
         case .date, .count, .accountReference, .projectReference, .text, .key: int32s.reserveCapacity(expectedRows)
         case .decimal: doubles.reserveCapacity(expectedRows)
@@ -38,32 +61,20 @@ final class ColumnBuilder {
     }
 
     /// The value staged for this row: a date ordinal, count, reference code or enumeration index.
-    var stagedValue: Int32? { stagedMissing ? nil : (int8Kind ? Int32(stagedInt8) : stagedInt32) }
-
-    private var int8Kind: Bool {
-        switch spec.kind {
-        case .boolean, .integer, .enumeration: return true
-        default: return false
-        }
-    }
+    var stagedValue: Int32? { stagedMissing ? nil : (tag.isSmallInt ? Int32(stagedInt8) : stagedInt32) }
 
     /// Parses and checks one field. Returns the problem, or `nil` when the value is good.
     func stage(_ raw: UnsafeBufferPointer<UInt8>, context: inout ReadContext, file: SignalsFile, line: Int)
         -> (rule: SignalsRule, message: String)?
     {
-        let isText: Bool
-        switch spec.kind {
-        case .text, .key, .accountReference, .projectReference: isText = true
-        default: isText = false
-        }
-        let f = isText ? raw : FieldParsers.trimmed(raw)
+        let f = tag.isText ? raw : FieldParsers.trimmed(raw)
         if f.isEmpty {
             if spec.required { return (.requiredValueMissing, "required value is empty") }
             stagedMissing = true
             return nil
         }
         stagedMissing = false
-        switch spec.kind {
+        switch tag {
         case .text:
             guard Self.isValidUTF8(f) else { return (.invalidUTF8, "invalid UTF-8 in text; export the file as UTF-8") }
             stagedBytes = f
@@ -94,12 +105,12 @@ final class ColumnBuilder {
             }
             stagedInt32 = day.ordinal
 
-        case .decimal(let range):
+        case .decimal:
             guard let value = FieldParsers.decimal(f) else {
                 return (.invalidNumber, "\"\(FieldParsers.display(f))\" is not a number; use . as the decimal point and no thousands separators")
             }
             guard value.isFinite else { return (.nonFiniteNumber, "\"\(FieldParsers.display(f))\" is not a finite number") }
-            switch range {
+            switch decimalRange {
             case .any: break
             case .atLeastZero where value < 0:
                 return (.outOfRange, "\(FieldParsers.display(f)) is negative; must be ≥ 0")
@@ -121,17 +132,18 @@ final class ColumnBuilder {
             }
             stagedInt8 = value ? 1 : 0
 
-        case .integer(let range):
+        case .integer:
             guard let value = FieldParsers.integer(f) else {
                 return (.invalidInteger, "\"\(FieldParsers.display(f))\" is not a whole number")
             }
-            guard range.contains(value) else {
-                return (.outOfRange, "\(value) is out of range; must be \(range.lowerBound)–\(range.upperBound)")
+            guard integerRange.contains(value) else {
+                return (.outOfRange, "\(value) is out of range; must be \(integerRange.lowerBound)–\(integerRange.upperBound)")
             }
             stagedInt8 = Int8(value)
 
-        case .enumeration(let words):
+        case .enumeration:
             guard let index = lowercaseWords.firstIndex(where: { FieldParsers.equalsIgnoringCase(f, $0) }) else {
+                let words = lowercaseWords.map { String(decoding: $0, as: UTF8.self) }
                 return (.notInEnumeration, "\"\(FieldParsers.display(f))\" is not one of \(words.joined(separator: ", "))")
             }
             stagedInt8 = Int8(index)
@@ -141,7 +153,7 @@ final class ColumnBuilder {
 
     /// Appends the staged value.
     func commit(context: inout ReadContext, file: SignalsFile, line: Int) {
-        switch spec.kind {
+        switch tag {
         case .text:
             int32s.append(stagedMissing ? TextColumn.missing : text.intern(stagedBytes).code)
         case .key:
