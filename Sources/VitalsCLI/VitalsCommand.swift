@@ -10,6 +10,6 @@ struct VitalsCommand: ParsableCommand {
             contract; 66 an input file or directory cannot be read; 73 an output cannot be created; \
             70 an internal error.
             """,
-        subcommands: [ValidateCommand.self]
+        subcommands: [SimulateCommand.self, ValidateCommand.self]
     )
 }
