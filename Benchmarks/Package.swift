@@ -1,0 +1,23 @@
+// swift-tools-version: 6.1
+// A separate package, so `make test` never builds the benchmarks' peer libraries.
+import PackageDescription
+
+let package = Package(
+    name: "VitalsBenchmarks",
+    dependencies: [
+        .package(name: "Vitals", path: ".."),
+        // The peer: the Swift CSV package Vitals would otherwise read with.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "IngestBenchmark",
+            dependencies: [
+                .product(name: "VitalsSignals", package: "Vitals"),
+                .product(name: "VitalsSimulation", package: "Vitals"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
