@@ -47,12 +47,10 @@ struct AccountSimulation {
 
     mutating func run(into book: inout SimulatedBook) {
         let end = config.end
-        // The implementation's outcome shapes health, so it is drawn before the states.
-        var projects: [ProjectSimulation] = []
-        if contractStart >= config.start {
-            projects.append(ProjectSimulation(
-                id: "P\(index + 1)-1", type: .implementation, start: contractStart, segment: segment, rng: &rng))
-        }
+        // Every account was implemented at its contract start (for established accounts, before the
+        // window opened). The outcome shapes health, so it is drawn before the states.
+        var projects = [ProjectSimulation(
+            id: "P\(index + 1)-1", type: .implementation, start: contractStart, segment: segment, rng: &rng)]
         let troubledUntil: Day? = projects.first.flatMap { $0.overran ? $0.fullEnd.adding(months: 6) : nil }
 
         // Monthly latent states and churn.
@@ -101,9 +99,9 @@ struct AccountSimulation {
         let lastDay = churnDate.map { $0 - 1 } ?? end
 
         // Later projects at contract anniversaries: integrations and migrations for healthier accounts, training for any.
-        var k = 1
-        while case let anniversaryDay = contractStart.adding(months: 12 * k), anniversaryDay <= lastDay {
-            k += 1
+        for k in 1... {
+            let anniversaryDay = contractStart.adding(months: 12 * k)
+            guard anniversaryDay <= lastDay else { break }
             let start = anniversaryDay + rng.int(10...100)
             guard start >= config.start, start <= lastDay else { continue }
             let stateThen = months.last(where: { $0.start <= start })?.state ?? state
@@ -115,12 +113,12 @@ struct AccountSimulation {
                 projects.append(ProjectSimulation(id: "P\(index + 1)-\(projects.count + 1)", type: .training, start: start + 7, segment: segment, rng: &rng))
             }
         }
-        projects = projects.filter { $0.start <= lastDay && $0.start <= end }
+        projects = projects.filter { $0.start <= lastDay }
 
         writeAccount(into: &book, churnDate: churnDate, end: end)
         writeUsage(into: &book, months: months, lastDay: lastDay, decisionDate: decisionDate, churnDate: churnDate)
         writeTickets(into: &book, months: months, lastDay: lastDay)
-        writeNPS(into: &book, months: months, lastDay: lastDay)
+        writeNPS(into: &book, months: months, lastDay: lastDay, decisionDate: decisionDate)
         for var project in projects {
             project.write(into: &book, account: id, churnDate: churnDate, export: end, rng: &rng)
         }
@@ -257,13 +255,17 @@ struct AccountSimulation {
         }
     }
 
-    private mutating func writeNPS(into book: inout SimulatedBook, months: [(start: Day, state: LatentHealth)], lastDay: Day) {
+    private mutating func writeNPS(
+        into book: inout SimulatedBook, months: [(start: Day, state: LatentHealth)], lastDay: Day, decisionDate: Day?
+    ) {
         let potential = min(6, 1 + seats / 50)
         var survey = contractStart + 45
         while survey <= lastDay {
             if survey >= firstDay, let state = months.last(where: { $0.start <= survey })?.state {
+                // A customer that has decided to leave says so in surveys too.
+                let mean = state.meanNPS - (decisionDate.map { survey >= $0 } == true ? 1.5 : 0)
                 for respondent in 1...potential where rng.bernoulli(0.4) {
-                    let score = Int(rng.normal(state.meanNPS, 1.4).rounded()).clamped(0, 10)
+                    let score = Int(rng.normal(mean, 1.4).rounded()).clamped(0, 10)
                     book.row(.nps) { w in
                         w.text(id); w.day(survey); w.int(score); w.text("user\(respondent)@\(id.lowercased()).example")
                     }

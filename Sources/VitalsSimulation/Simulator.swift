@@ -116,7 +116,8 @@ struct SimulatedBook {
 
     init(config: SimulationConfig) {
         signals = Dictionary(uniqueKeysWithValues: SignalsFile.allCases.map {
-            ($0, CSVByteWriter(header: $0.canonicalHeader, reserve: $0 == .usage ? config.accounts * 400 * 40 : 1 << 16))
+            // About 17 bytes of usage.csv per account-day (a 40-byte row on ~40 % of days).
+            ($0, CSVByteWriter(header: $0.canonicalHeader, reserve: $0 == .usage ? config.accounts * config.months * 520 : 1 << 16))
         })
         truth = [
             "account_months.csv": CSVByteWriter(header: "account_id,month,latent_state,engagement"),

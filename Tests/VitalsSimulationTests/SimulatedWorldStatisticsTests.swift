@@ -67,7 +67,8 @@ import VitalsTestSupport
         for p in 0..<projects.count where projects.status[p] == .completed {
             let late = projects.actualEndDate![p]! - projects.plannedEndDate[p] > 14
             let overran = logged[p] > projects.budgetHours[p] * 1.10 || late
-            (overran ? { over.append(changeHours[p] / projects.budgetHours[p]) } : { within.append(changeHours[p] / projects.budgetHours[p]) })()
+            let perBudgetHour = changeHours[p] / projects.budgetHours[p]
+            if overran { over.append(perBudgetHour) } else { within.append(perBudgetHour) }
         }
         let share = Double(over.count) / Double(over.count + within.count)
         #expect(share > 0.2 && share < 0.5, "overrun share \(share)")
