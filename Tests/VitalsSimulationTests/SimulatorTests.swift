@@ -26,7 +26,8 @@ import VitalsTestSupport
         let usageA = try Data(contentsOf: URL(fileURLWithPath: dir.path("a/usage.csv")))
         let usageC = try Data(contentsOf: URL(fileURLWithPath: dir.path("c/usage.csv")))
         #expect(usageA != usageC)
-        #expect(!FileManager.default.fileExists(atPath: dir.path("c/../tc")))
+        // Without a truth directory nothing but the signals directories appears (no truth, no leftovers).
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a", "b", "c", "ta", "tb"])
     }
 
     @Test(arguments: [
