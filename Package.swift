@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "VitalsSignals", targets: ["VitalsSignals"]),
         .library(name: "VitalsSimulation", targets: ["VitalsSimulation"]),
         .library(name: "VitalsLinearAlgebra", targets: ["VitalsLinearAlgebra"]),
+        .library(name: "VitalsLogistic", targets: ["VitalsLogistic"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +21,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "VitalsLinearAlgebra", dependencies: ["COpenBLAS"]),
+        .target(name: "VitalsLogistic", dependencies: ["VitalsLinearAlgebra"]),
         .target(name: "VitalsSignals"),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
         .executableTarget(
@@ -37,6 +39,10 @@ let package = Package(
         .testTarget(
             name: "VitalsLinearAlgebraTests",
             dependencies: ["VitalsLinearAlgebra", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsLogisticTests",
+            dependencies: ["VitalsLogistic", "VitalsLinearAlgebra", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsSignalsTests",

@@ -1,0 +1,110 @@
+import Foundation
+import VitalsLinearAlgebra
+
+/// The penalized logistic loss, kept apart from any solver (as liblinear's
+/// `function` and scikit-learn's `LinearModelLoss` are), so Newton, L-BFGS and
+/// coordinate descent all minimize exactly the same objective.
+///
+/// With η = X w + b and sample weights s (total W = Σ sᵢ):
+///
+///     f(w, b) = (1/W) Σᵢ sᵢ [log(1 + e^ηᵢ) − yᵢ ηᵢ] + (λ₂/2) ‖w‖²
+///
+/// The intercept b is never penalized. An L1 part, λ₁ ‖w‖₁, is not smooth and
+/// is handled by the solvers that support it, not here. In scikit-learn's terms
+/// (`C`, `l1_ratio` ρ): λ₁ = ρ / (C W) and λ₂ = (1 − ρ) / (C W).
+///
+/// - Shapes: X is n × p; y, s have n entries; the parameter vector β has p + 1
+///   entries, the intercept last.
+/// - Properties: f is convex; it is strictly convex in w when λ₂ > 0. Every
+///   evaluation is overflow-free for any margin.
+public struct LogisticLoss: Sendable {
+    public let x: Matrix
+    /// Labels, each 0 or 1.
+    public let y: [Double]
+    /// Non-negative sample weights (class weights already folded in).
+    public let sampleWeights: [Double]
+    /// λ₂ ≥ 0, the ridge strength on w.
+    public let l2: Double
+    /// W = Σ sᵢ > 0.
+    public let totalWeight: Double
+
+    public var featureCount: Int { x.columns }
+
+    /// - Precondition: labels in {0, 1}, weights ≥ 0 with a positive sum, λ₂ ≥ 0.
+    ///   Callers validate these up front and report them as parameter errors.
+    public init(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, l2: Double) {
+        precondition(y.count == x.rows, "y has \(y.count) entries for \(x.rows) rows")
+        let s = sampleWeights ?? [Double](repeating: 1, count: x.rows)
+        precondition(s.count == x.rows, "\(s.count) sample weights for \(x.rows) rows")
+        precondition(l2 >= 0, "l2 must be ≥ 0")
+        self.x = x
+        self.y = y
+        self.sampleWeights = s
+        self.l2 = l2
+        self.totalWeight = s.reduce(0, +)
+        precondition(totalWeight > 0, "sample weights must have a positive sum")
+    }
+
+    /// η = X w + b.
+    public func linearPredictor(_ beta: [Double]) throws -> [Double] {
+        let p = featureCount
+        precondition(beta.count == p + 1, "β has \(beta.count) entries, expected \(p + 1)")
+        let intercept = beta[p]
+        return try x.multiply(Array(beta[0..<p]), beta: 1, adding: [Double](repeating: intercept, count: x.rows))
+    }
+
+    /// f(β) and ∇f(β) (p + 1 entries, the intercept's last).
+    public func valueAndGradient(_ beta: [Double]) throws -> (value: Double, gradient: [Double]) {
+        let p = featureCount
+        let eta = try linearPredictor(beta)
+        var value = 0.0, interceptGradient = 0.0
+        var residual = [Double](repeating: 0, count: x.rows)
+        for i in 0..<x.rows {
+            let s = sampleWeights[i]
+            value += s * (Self.log1pExp(eta[i]) - y[i] * eta[i])
+            let r = s * (Self.sigmoid(eta[i]) - y[i])
+            residual[i] = r
+            interceptGradient += r
+        }
+        var gradient = try x.multiply(residual, transposed: true, alpha: 1 / totalWeight)
+        var penalty = 0.0
+        for j in 0..<p {
+            gradient[j] += l2 * beta[j]
+            penalty += beta[j] * beta[j]
+        }
+        gradient.append(interceptGradient / totalWeight)
+        return (value / totalWeight + 0.5 * l2 * penalty, gradient)
+    }
+
+    /// ∇²f(β), (p + 1) × (p + 1), the intercept's row and column last:
+    /// (1/W) [X 1]ᵀ diag(sᵢ σᵢ (1 − σᵢ)) [X 1] + λ₂ on the diagonal of the w block.
+    public func hessian(_ beta: [Double]) throws -> Matrix {
+        let p = featureCount, n = x.rows
+        let eta = try linearPredictor(beta)
+        let curvature = (0..<n).map { i -> Double in
+            let sigma = Self.sigmoid(eta[i])
+            return sampleWeights[i] * sigma * (1 - sigma) / totalWeight
+        }
+        var augmented = Matrix(rows: n, columns: p + 1, repeating: 1)
+        for i in 0..<n {
+            for j in 0..<p { augmented.elements[i * (p + 1) + j] = x.elements[i * p + j] }
+        }
+        var h = try augmented.gram(weights: curvature)
+        for j in 0..<p { h[j, j] += l2 }
+        return h
+    }
+
+    /// log(1 + eˣ) without overflow: x + log1p(e⁻ˣ) for x > 0.
+    @inline(__always)
+    public static func log1pExp(_ x: Double) -> Double {
+        x > 0 ? x + log1p(exp(-x)) : log1p(exp(x))
+    }
+
+    /// σ(x) = 1 / (1 + e⁻ˣ), evaluated on the side where the exponential cannot overflow.
+    @inline(__always)
+    public static func sigmoid(_ x: Double) -> Double {
+        if x >= 0 { return 1 / (1 + exp(-x)) }
+        let e = exp(x)
+        return e / (1 + e)
+    }
+}
