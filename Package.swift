@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "VitalsSimulation", targets: ["VitalsSimulation"]),
         .library(name: "VitalsLinearAlgebra", targets: ["VitalsLinearAlgebra"]),
         .library(name: "VitalsLogistic", targets: ["VitalsLogistic"]),
+        .library(name: "VitalsEvaluation", targets: ["VitalsEvaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,6 +23,7 @@ let package = Package(
         ),
         .target(name: "VitalsLinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "VitalsLogistic", dependencies: ["VitalsLinearAlgebra"]),
+        .target(name: "VitalsEvaluation"),
         .target(name: "VitalsSignals"),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
         .executableTarget(
@@ -43,6 +45,10 @@ let package = Package(
         .testTarget(
             name: "VitalsLogisticTests",
             dependencies: ["VitalsLogistic", "VitalsLinearAlgebra", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsEvaluationTests",
+            dependencies: ["VitalsEvaluation", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsSignalsTests",
