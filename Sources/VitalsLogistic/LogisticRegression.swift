@@ -1,0 +1,191 @@
+import Foundation
+import VitalsLinearAlgebra
+
+/// How to weight the two classes.
+public enum ClassWeight: Sendable, Equatable {
+    /// Every row weighs its sample weight.
+    case none
+    /// Each class weighs n / (2 · nₖ), scikit-learn's `balanced`: both classes count equally.
+    case balanced
+    /// Explicit multipliers for the negative and positive class (both > 0).
+    case custom(negative: Double, positive: Double)
+}
+
+/// A parameter outside its allowed range, named so the caller can say which
+/// option or config key to change.
+public enum LogisticRegressionError: Error, Equatable, CustomStringConvertible {
+    case invalidParameter(name: String, value: String, rule: String)
+    case invalidData(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidParameter(name, value, rule): return "\(name) = \(value): \(rule)"
+        case let .invalidData(message): return message
+        }
+    }
+}
+
+/// L2-regularized logistic regression: the parameters of a fit, validated up front.
+///
+/// Minimizes, on standardized features z = (x − mean) / scale,
+///
+///     C · Σᵢ sᵢ log(1 + exp(−ỹᵢ (zᵢᵀw + b))) + ½ ‖w‖²
+///
+/// (scikit-learn's `LogisticRegression` objective; ỹ = ±1, sᵢ the sample
+/// weight times the class weight). The intercept is never penalized.
+public struct LogisticRegression: Sendable {
+    /// Inverse regularization strength C. Default 1; range (0, ∞).
+    public var c: Double
+    public var classWeight: ClassWeight
+    /// Standardize features inside the model (means and scales are stored in it). Default true.
+    public var standardize: Bool
+    /// Relative gradient tolerance of the solver. Default 1e-8; range (0, 1).
+    public var tolerance: Double
+    /// Default 100; ≥ 1.
+    public var maxIterations: Int
+
+    public init(c: Double = 1, classWeight: ClassWeight = .none, standardize: Bool = true,
+                tolerance: Double = 1e-8, maxIterations: Int = 100) {
+        self.c = c
+        self.classWeight = classWeight
+        self.standardize = standardize
+        self.tolerance = tolerance
+        self.maxIterations = maxIterations
+    }
+
+    /// Checks every parameter against its constraint (scikit-learn's `_parameter_constraints`).
+    public func validate() throws(LogisticRegressionError) {
+        guard c > 0, c.isFinite else { throw .invalidParameter(name: "C", value: "\(c)", rule: "must be a finite number > 0") }
+        guard tolerance > 0, tolerance < 1 else {
+            throw .invalidParameter(name: "tolerance", value: "\(tolerance)", rule: "must be in (0, 1)")
+        }
+        guard maxIterations >= 1 else {
+            throw .invalidParameter(name: "max_iterations", value: "\(maxIterations)", rule: "must be ≥ 1")
+        }
+        if case let .custom(negative, positive) = classWeight, !(negative > 0 && positive > 0 && negative.isFinite && positive.isFinite) {
+            throw .invalidParameter(name: "class_weight", value: "\(negative), \(positive)", rule: "both weights must be finite and > 0")
+        }
+    }
+
+    /// Fits the model.
+    ///
+    /// - Parameters:
+    ///   - x: n × p features, finite.
+    ///   - y: n labels, each 0 or 1, both classes present.
+    ///   - sampleWeights: n weights ≥ 0 (default all 1).
+    ///   - featureNames: p names (default `x0`, `x1`, …).
+    /// - Returns: the fitted model; `converged` false (with a warning) if the iteration limit was hit.
+    public func fit(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, featureNames: [String]? = nil) throws
+        -> FittedLogisticRegression
+    {
+        try validate()
+        let n = x.rows, p = x.columns
+        guard y.count == n else { throw LogisticRegressionError.invalidData("\(y.count) labels for \(n) rows") }
+        guard y.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw LogisticRegressionError.invalidData("labels must be 0 or 1") }
+        let positives = y.reduce(0, +)
+        guard positives > 0, positives < Double(n) else {
+            throw LogisticRegressionError.invalidData("both classes must be present (\(Int(positives)) positives in \(n) rows)")
+        }
+        guard x.elements.allSatisfy(\.isFinite) else { throw LogisticRegressionError.invalidData("features must be finite (no NaN or infinity)") }
+        var weights = sampleWeights ?? [Double](repeating: 1, count: n)
+        guard weights.count == n, weights.allSatisfy({ $0 >= 0 && $0.isFinite }), weights.reduce(0, +) > 0 else {
+            throw LogisticRegressionError.invalidData("sample weights must be n finite values ≥ 0 with a positive sum")
+        }
+        let names = featureNames ?? (0..<p).map { "x\($0)" }
+        guard names.count == p else { throw LogisticRegressionError.invalidData("\(names.count) feature names for \(p) columns") }
+
+        switch classWeight {
+        case .none: break
+        case .balanced:
+            let perClass = [Double(n) / (2 * (Double(n) - positives)), Double(n) / (2 * positives)]
+            for i in 0..<n { weights[i] *= perClass[Int(y[i])] }
+        case let .custom(negative, positive):
+            for i in 0..<n { weights[i] *= y[i] == 1 ? positive : negative }
+        }
+
+        // Column statistics (population standard deviation, as scikit-learn's StandardScaler).
+        var means = [Double](repeating: 0, count: p), scales = [Double](repeating: 1, count: p)
+        var kept: [Int] = [], dropped: [String] = []
+        for j in 0..<p {
+            var mean = 0.0
+            for i in 0..<n { mean += x.elements[i * p + j] }
+            mean /= Double(n)
+            var variance = 0.0
+            for i in 0..<n {
+                let d = x.elements[i * p + j] - mean
+                variance += d * d
+            }
+            let sd = (variance / Double(n)).squareRoot()
+            // A constant column carries no information and would make the scale zero.
+            if sd <= 1e-12 * max(1, abs(mean)) {
+                dropped.append(names[j])
+                continue
+            }
+            kept.append(j)
+            if standardize {
+                means[j] = mean
+                scales[j] = sd
+            }
+        }
+        var z = Matrix(rows: n, columns: kept.count)
+        for i in 0..<n {
+            for (k, j) in kept.enumerated() { z.elements[i * kept.count + k] = (x.elements[i * p + j] - means[j]) / scales[j] }
+        }
+
+        let loss = LogisticLoss(x: z, y: y, sampleWeights: weights, l2: 1 / (c * weights.reduce(0, +)))
+        let result = try NewtonSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
+        var coefficients = [Double](repeating: 0, count: p)
+        for (k, j) in kept.enumerated() { coefficients[j] = result.beta[k] }
+
+        var warnings: [String] = []
+        if !dropped.isEmpty {
+            warnings.append("dropped constant column\(dropped.count == 1 ? "" : "s") \(dropped.joined(separator: ", ")): no variation to learn from")
+        }
+        if !result.converged {
+            warnings.append("""
+                did not converge in \(result.iterations) iterations (gradient norm \(result.gradientNorm)); \
+                raise max_iterations, loosen tolerance, or lower C (more regularization) if the classes are nearly separable
+                """)
+        }
+        return FittedLogisticRegression(
+            featureNames: names, means: means, scales: scales, coefficients: coefficients,
+            intercept: result.beta[kept.count], droppedColumns: dropped, iterations: result.iterations,
+            gradientNorm: result.gradientNorm, converged: result.converged, warnings: warnings)
+    }
+}
+
+/// A fitted logistic regression. It can only come from `LogisticRegression.fit`,
+/// so an unfitted model cannot exist; convergence is part of the value.
+public struct FittedLogisticRegression: Sendable, Equatable {
+    public let featureNames: [String]
+    /// Per-feature centering and scaling applied before the coefficients (0 and 1 when not standardizing).
+    public let means: [Double]
+    public let scales: [Double]
+    /// Coefficients on the standardized scale (0 for dropped columns).
+    public let coefficients: [Double]
+    public let intercept: Double
+    public let droppedColumns: [String]
+    public let iterations: Int
+    public let gradientNorm: Double
+    public let converged: Bool
+    /// What the user should know: dropped columns, non-convergence and what to change.
+    public let warnings: [String]
+
+    /// Coefficients on the original feature scale: wⱼ / scaleⱼ.
+    public var rawCoefficients: [Double] { zip(coefficients, scales).map { $0 / $1 } }
+    /// The intercept on the original scale: b − Σ wⱼ meanⱼ / scaleⱼ.
+    public var rawIntercept: Double { intercept - zip(rawCoefficients, means).reduce(0) { $0 + $1.0 * $1.1 } }
+
+    /// The log-odds η = b + Σ wⱼ (xⱼ − meanⱼ) / scaleⱼ for each row of x (n × p).
+    public func decisionFunction(_ x: Matrix) throws -> [Double] {
+        guard x.columns == coefficients.count else {
+            throw LogisticRegressionError.invalidData("x has \(x.columns) columns, the model \(coefficients.count)")
+        }
+        return try x.multiply(rawCoefficients, beta: 1, adding: [Double](repeating: rawIntercept, count: x.rows))
+    }
+
+    /// P(y = 1 | x) for each row.
+    public func probabilities(_ x: Matrix) throws -> [Double] {
+        try decisionFunction(x).map(LogisticLoss.sigmoid)
+    }
+}
