@@ -11,6 +11,16 @@ public enum ClassWeight: Sendable, Equatable {
     case custom(negative: Double, positive: Double)
 }
 
+/// Which solver minimizes the loss.
+public enum SolverChoice: String, Sendable, CaseIterable {
+    /// Newton up to `LogisticRegression.newtonFeatureLimit` features, L-BFGS above.
+    case automatic
+    /// Newton with Cholesky steps: few iterations, each O(n p² + p³).
+    case newton
+    /// L-BFGS: more iterations, each O(n p).
+    case lbfgs
+}
+
 /// A parameter outside its allowed range, named so the caller can say which
 /// option or config key to change.
 public enum LogisticRegressionError: Error, Equatable, CustomStringConvertible {
@@ -43,14 +53,21 @@ public struct LogisticRegression: Sendable {
     public var tolerance: Double
     /// Default 100; ≥ 1.
     public var maxIterations: Int
+    /// Default `.automatic`.
+    public var solver: SolverChoice
+
+    /// Above this many features `.automatic` picks L-BFGS: Newton's (p + 1)³ factorization
+    /// starts to cost more than the extra L-BFGS passes over the data.
+    public static let newtonFeatureLimit = 500
 
     public init(c: Double = 1, classWeight: ClassWeight = .none, standardize: Bool = true,
-                tolerance: Double = 1e-8, maxIterations: Int = 100) {
+                tolerance: Double = 1e-8, maxIterations: Int = 100, solver: SolverChoice = .automatic) {
         self.c = c
         self.classWeight = classWeight
         self.standardize = standardize
         self.tolerance = tolerance
         self.maxIterations = maxIterations
+        self.solver = solver
     }
 
     /// Checks every parameter against its constraint (scikit-learn's `_parameter_constraints`).
@@ -133,7 +150,10 @@ public struct LogisticRegression: Sendable {
         }
 
         let loss = LogisticLoss(x: z, y: y, sampleWeights: weights, l2: 1 / (c * weights.reduce(0, +)))
-        let result = try NewtonSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
+        let chosen: SolverChoice = solver != .automatic ? solver : (kept.count <= Self.newtonFeatureLimit ? .newton : .lbfgs)
+        let result = chosen == .newton
+            ? try NewtonSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
+            : try LBFGSSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
         var coefficients = [Double](repeating: 0, count: p)
         for (k, j) in kept.enumerated() { coefficients[j] = result.beta[k] }
 
@@ -149,7 +169,7 @@ public struct LogisticRegression: Sendable {
         }
         return FittedLogisticRegression(
             featureNames: names, means: means, scales: scales, coefficients: coefficients,
-            intercept: result.beta[kept.count], droppedColumns: dropped, iterations: result.iterations,
+            intercept: result.beta[kept.count], droppedColumns: dropped, solver: chosen, iterations: result.iterations,
             gradientNorm: result.gradientNorm, converged: result.converged, warnings: warnings)
     }
 }
@@ -165,6 +185,8 @@ public struct FittedLogisticRegression: Sendable, Equatable {
     public let coefficients: [Double]
     public let intercept: Double
     public let droppedColumns: [String]
+    /// The solver that ran (never `.automatic`).
+    public let solver: SolverChoice
     public let iterations: Int
     public let gradientNorm: Double
     public let converged: Bool

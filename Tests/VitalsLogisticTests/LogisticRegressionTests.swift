@@ -18,6 +18,17 @@ import VitalsTestSupport
         assertClose(model.intercept, r.intercept, rtol: 1e-6, atol: 1e-8)
     }
 
+    @Test func forcedSolversAgreeAndAutomaticPicksNewtonForFewFeatures() throws {
+        let (r, x) = try data("telco")
+        let automatic = try LogisticRegression(c: r.C, tolerance: 1e-10).fit(x: x, y: r.y)
+        let lbfgs = try LogisticRegression(c: r.C, tolerance: 1e-10, maxIterations: 1000, solver: .lbfgs).fit(x: x, y: r.y)
+        #expect(automatic.solver == .newton)
+        #expect(lbfgs.solver == .lbfgs)
+        #expect(lbfgs.converged)
+        assertClose(automatic.coefficients, r.coef, rtol: 1e-6, atol: 1e-7)
+        assertClose(lbfgs.coefficients, r.coef, rtol: 1e-6, atol: 1e-7)
+    }
+
     @Test func sampleWeightsMatchScikitLearn() throws {
         let (r, x) = try data("weighted")
         let model = try LogisticRegression(c: r.C, tolerance: 1e-10).fit(x: x, y: r.y, sampleWeights: r.sample_weight)
