@@ -49,33 +49,15 @@ public struct LBFGSSolver: Sendable {
                 Vector.axpy(alphas[k] - b, sHistory[k], &q)
             }
             var direction = q.map { -$0 }
-            var slope = Vector.dot(gradient, direction)
-            if slope >= 0 {  // not a descent direction (numerical trouble): restart from steepest descent
+            if Vector.dot(gradient, direction) >= 0 {  // not a descent direction (numerical trouble): restart
                 sHistory.removeAll(); yHistory.removeAll(); rhoHistory.removeAll()
                 direction = gradient.map { -$0 }
-                slope = Vector.dot(gradient, direction)
             }
             // The first step of a fresh history is scaled so it does not overshoot wildly.
-            var t = sHistory.isEmpty ? min(1, 1 / max(Vector.norm(gradient), 1e-300)) : 1
-            var candidate = beta, candidateValue = value, candidateGradient = gradient
-            var accepted = false
-            while t > 1e-16 {
-                candidate = beta
-                Vector.axpy(t, direction, &candidate)
-                (candidateValue, candidateGradient) = try loss.valueAndGradient(candidate)
-                if candidateValue <= value + 1e-4 * t * slope {
-                    accepted = true
-                    break
-                }
-                // Within rounding of f, a smaller gradient is progress (see NewtonSolver).
-                if candidateValue - value <= 1e-13 * abs(value),
-                   Vector.norm(candidateGradient) < Vector.norm(gradient) {
-                    accepted = true
-                    break
-                }
-                t *= 0.5
-            }
-            if !accepted { break }
+            let initialStep = sHistory.isEmpty ? min(1, 1 / max(Vector.norm(gradient), 1e-300)) : 1
+            guard let (candidate, candidateValue, candidateGradient) = try BacktrackingLineSearch.step(
+                loss, from: beta, value: value, gradient: gradient, direction: direction, initialStep: initialStep)
+            else { break }
             let s = zip(candidate, beta).map { $0 - $1 }
             let y = zip(candidateGradient, gradient).map { $0 - $1 }
             let sy = Vector.dot(s, y)

@@ -44,26 +44,10 @@ public struct NewtonSolver: Sendable {
         while Vector.norm(gradient) > threshold && iterations < maxIterations {
             iterations += 1
             let step = try newtonStep(loss.hessian(beta), gradient)
-            // Backtracking (Armijo): the full step is accepted near the optimum, which gives quadratic convergence.
-            let slope = Vector.dot(gradient, step)
-            var t = 1.0
-            var candidate = beta, candidateValue = value, candidateGradient = gradient
-            while true {
-                candidate = beta
-                Vector.axpy(t, step, &candidate)
-                (candidateValue, candidateGradient) = try loss.valueAndGradient(candidate)
-                if candidateValue <= value + 1e-4 * t * slope { break }
-                // Near the optimum the predicted decrease falls below the rounding of f itself; there a step
-                // that keeps f flat to rounding and shrinks the gradient is progress.
-                if candidateValue - value <= 1e-13 * abs(value),
-                   Vector.norm(candidateGradient) < Vector.norm(gradient) { break }
-                if t < 1e-10 { break }
-                t *= 0.5
-            }
-            if candidateValue > value + 1e-13 * abs(value) { break }  // no descent is possible at machine precision
-            beta = candidate
-            value = candidateValue
-            gradient = candidateGradient
+            // The full step is accepted near the optimum, which gives quadratic convergence.
+            guard let next = try BacktrackingLineSearch.step(loss, from: beta, value: value, gradient: gradient, direction: step)
+            else { break }  // no descent is possible at machine precision
+            (beta, value, gradient) = next
         }
         let norm = Vector.norm(gradient)
         return SolverResult(beta: beta, objective: value, iterations: iterations, gradientNorm: norm,
