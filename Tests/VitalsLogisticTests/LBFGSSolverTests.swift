@@ -9,8 +9,7 @@ import VitalsTestSupport
     @Test(arguments: ["well_conditioned", "weighted", "balanced", "imbalanced", "nearly_separable", "collinear", "telco"])
     func matchesScikitLearn(name: String) throws {
         let r = try ReferenceOptimalityTests.load(name)
-        let x = Matrix(rows: r.n, columns: r.p, elements: r.x.flatMap { $0 })
-        let loss = LogisticLoss(x: x, y: r.y, sampleWeights: r.sample_weight, l2: 1 / (r.C * r.sample_weight.reduce(0, +)))
+        let loss = ReferenceOptimalityTests.loss(r).loss
         let result = try LBFGSSolver(tolerance: 1e-11).minimize(loss)
         #expect(result.converged, "\(name): gradient norm \(result.gradientNorm) after \(result.iterations) iterations")
         let scale = max(1, r.coef.map(abs).max()!)
@@ -22,7 +21,7 @@ import VitalsTestSupport
 
     @Test func iterationLimitIsReportedAsNotConverged() throws {
         let r = try ReferenceOptimalityTests.load("telco")
-        let x = Matrix(rows: r.n, columns: r.p, elements: r.x.flatMap { $0 })
+        let x = ReferenceOptimalityTests.matrix(r)
         let result = try LBFGSSolver(maxIterations: 3).minimize(LogisticLoss(x: x, y: r.y, l2: 1 / (r.C * Double(r.n))))
         #expect(result.iterations == 3)
         #expect(!result.converged)

@@ -7,7 +7,7 @@ import VitalsTestSupport
 @Suite struct LogisticRegressionTests {
     private func data(_ name: String) throws -> (ReferenceOptimalityTests.Reference, Matrix) {
         let r = try ReferenceOptimalityTests.load(name)
-        return (r, Matrix(rows: r.n, columns: r.p, elements: r.x.flatMap { $0 }))
+        return (r, ReferenceOptimalityTests.matrix(r))
     }
 
     @Test func balancedClassWeightsMatchScikitLearn() throws {

@@ -9,8 +9,7 @@ import VitalsTestSupport
     @Test(arguments: ["well_conditioned", "weighted", "balanced", "imbalanced", "nearly_separable", "collinear", "telco"])
     func matchesScikitLearn(name: String) throws {
         let r = try ReferenceOptimalityTests.load(name)
-        let x = Matrix(rows: r.n, columns: r.p, elements: r.x.flatMap { $0 })
-        let loss = LogisticLoss(x: x, y: r.y, sampleWeights: r.sample_weight, l2: 1 / (r.C * r.sample_weight.reduce(0, +)))
+        let loss = ReferenceOptimalityTests.loss(r).loss
         let result = try NewtonSolver().minimize(loss)
         #expect(result.converged)
         #expect(result.iterations <= 25, "\(result.iterations) iterations")
@@ -40,7 +39,7 @@ import VitalsTestSupport
 
     @Test func iterationLimitIsReportedAsNotConverged() throws {
         let r = try ReferenceOptimalityTests.load("nearly_separable")
-        let x = Matrix(rows: r.n, columns: r.p, elements: r.x.flatMap { $0 })
+        let x = ReferenceOptimalityTests.matrix(r)
         let loss = LogisticLoss(x: x, y: r.y, l2: 1 / (r.C * Double(r.n)))
         let result = try NewtonSolver(maxIterations: 2).minimize(loss)
         #expect(result.iterations == 2)

@@ -27,11 +27,14 @@ import VitalsTestSupport
             Reference.self, from: Data(contentsOf: Fixtures.root.appendingPathComponent("logistic/\(name).json")))
     }
 
-    private func loss(_ r: Reference) -> (loss: LogisticLoss, l1: Double) {
+    /// The reference's design matrix.
+    static func matrix(_ r: Reference) -> Matrix { Matrix(rows: r.n, columns: r.p, elements: r.x.flatMap { $0 }) }
+
+    /// Our loss for a reference problem (its L2 part) and the L1 strength, from C and l1_ratio.
+    static func loss(_ r: Reference) -> (loss: LogisticLoss, l1: Double) {
         let totalWeight = r.sample_weight.reduce(0, +)
         let strength = 1 / (r.C * totalWeight)
-        let x = Matrix(rows: r.n, columns: r.p, elements: r.x.flatMap { $0 })
-        return (LogisticLoss(x: x, y: r.y, sampleWeights: r.sample_weight, l2: (1 - r.l1_ratio) * strength),
+        return (LogisticLoss(x: matrix(r), y: r.y, sampleWeights: r.sample_weight, l2: (1 - r.l1_ratio) * strength),
                 r.l1_ratio * strength)
     }
 
@@ -39,7 +42,7 @@ import VitalsTestSupport
     func ridgeSolutionHasZeroGradient(name: String) throws {
         let r = try Self.load(name)
         #expect(r.l1_ratio == 0)
-        let (loss, _) = loss(r)
+        let (loss, _) = Self.loss(r)
         let gradient = try loss.valueAndGradient(r.coef + [r.intercept]).gradient
         let largest = gradient.map(abs).max()!
         #expect(largest < 1e-7, "\(name): largest gradient entry \(largest)")
@@ -49,7 +52,7 @@ import VitalsTestSupport
     /// ∇ⱼ + λ₁ sign(wⱼ) = 0 where wⱼ ≠ 0, |∇ⱼ| ≤ λ₁ where wⱼ = 0, and ∇ = 0 for the intercept.
     @Test func elasticNetSolutionSatisfiesTheSubgradientConditions() throws {
         let r = try Self.load("elastic_net")
-        let (loss, l1) = loss(r)
+        let (loss, l1) = Self.loss(r)
         #expect(r.coef.contains(0), "the fixture should have at least one coefficient at exactly zero")
         let gradient = try loss.valueAndGradient(r.coef + [r.intercept]).gradient
         for j in 0..<r.p {
