@@ -19,7 +19,7 @@ import VitalsLinearAlgebra
 ///   evaluation is overflow-free for any margin.
 public struct LogisticLoss: Sendable {
     public let x: Matrix
-    /// Labels, each 0 or 1.
+    /// Targets in [0, 1]: class labels 0/1, or soft targets such as Platt's smoothed ones.
     public let y: [Double]
     /// Non-negative sample weights (class weights already folded in).
     public let sampleWeights: [Double]
@@ -30,7 +30,7 @@ public struct LogisticLoss: Sendable {
 
     public var featureCount: Int { x.columns }
 
-    /// - Precondition: labels in {0, 1}, weights ≥ 0 with a positive sum, λ₂ ≥ 0.
+    /// - Precondition: targets in [0, 1], weights ≥ 0 with a positive sum, λ₂ ≥ 0.
     ///   Callers validate these up front and report them as parameter errors.
     public init(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, l2: Double) {
         precondition(y.count == x.rows, "y has \(y.count) entries for \(x.rows) rows")

@@ -1,0 +1,31 @@
+import VitalsLinearAlgebra
+
+/// The line search both solvers use: halve the step from `initialStep` until
+/// the Armijo condition f(β + t d) ≤ f(β) + 10⁻⁴ t ∇fᵀd holds.
+///
+/// Near the optimum the predicted decrease falls below the rounding of f
+/// itself, where Armijo can fail on noise; there a step that keeps f flat to
+/// rounding (relative 10⁻¹³) and shrinks the gradient is accepted as progress.
+enum BacktrackingLineSearch {
+    /// The accepted point, or `nil` when no step down to 10⁻¹⁶ makes progress.
+    static func step(
+        _ loss: LogisticLoss, from beta: [Double], value: Double, gradient: [Double], direction: [Double],
+        initialStep: Double = 1
+    ) throws -> (beta: [Double], value: Double, gradient: [Double])? {
+        let slope = Vector.dot(gradient, direction)
+        let gradientNorm = Vector.norm(gradient)
+        var t = initialStep
+        while t > 1e-16 {
+            var candidate = beta
+            Vector.axpy(t, direction, &candidate)
+            let (candidateValue, candidateGradient) = try loss.valueAndGradient(candidate)
+            if candidateValue <= value + 1e-4 * t * slope
+                || (candidateValue - value <= 1e-13 * abs(value) && Vector.norm(candidateGradient) < gradientNorm)
+            {
+                return (candidate, candidateValue, candidateGradient)
+            }
+            t *= 0.5
+        }
+        return nil
+    }
+}
