@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// A separate package, so `make test` never builds the benchmarks' peer libraries.
+// A separate package, so `make test` in the root never builds the benchmarks' peer libraries.
 import PackageDescription
 
 let package = Package(
@@ -14,7 +14,6 @@ let package = Package(
             name: "IngestBenchmark",
             dependencies: [
                 .product(name: "VitalsSignals", package: "Vitals"),
-                .product(name: "VitalsSimulation", package: "Vitals"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

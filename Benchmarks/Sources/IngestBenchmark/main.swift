@@ -1,139 +1,193 @@
-import CSV
 import Foundation
 import VitalsSignals
-import VitalsSimulation
 
-// Ingest throughput of Vitals' hand-written CSV reader against CSV.swift, the
-// Swift CSV package it would otherwise use, on the same files in one run.
-// MB = 10^6 bytes. Each figure is the median of --runs runs.
+// Ingest throughput of Vitals' hand-written CSV reader against CSV.swift, the Swift
+// CSV package it would otherwise use: the same generated files, one process, one
+// machine. MB = 10^6 bytes. Every figure is the median of --runs runs.
+//
+//   IngestBenchmark [--megabytes 500] [--accounts 20000] [--runs 3] [--seed 42]
+//                   [--peer-megabytes 100] [--data .data]
+//
+// --peer-megabytes: CSV.swift reads the first that many MB of usage.csv (whole lines),
+// because it is an order of magnitude slower; 0 = the whole file.
 
-func option(_ name: String, _ fallback: Int) -> Int {
-    guard let i = CommandLine.arguments.firstIndex(of: name), i + 1 < CommandLine.arguments.count,
-          let value = Int(CommandLine.arguments[i + 1]) else { return fallback }
+let usageText = """
+    usage: IngestBenchmark [--megabytes N] [--accounts N] [--runs N] [--seed N] [--peer-megabytes N] [--data DIR]
+    """
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(status)
+}
+
+func integerOption(_ name: String, _ fallback: Int, minimum: Int) -> Int {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name) else { return fallback }
+    guard i + 1 < args.count, let value = Int(args[i + 1]), value >= minimum else {
+        fail("\(name) needs a whole number ≥ \(minimum)\n\(usageText)", status: 2)
+    }
     return value
 }
-func option(_ name: String, _ fallback: String) -> String {
-    guard let i = CommandLine.arguments.firstIndex(of: name), i + 1 < CommandLine.arguments.count else { return fallback }
-    return CommandLine.arguments[i + 1]
+
+func stringOption(_ name: String, _ fallback: String) -> String {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name) else { return fallback }
+    guard i + 1 < args.count else { fail("\(name) needs a value\n\(usageText)", status: 2) }
+    return args[i + 1]
 }
 
-let accounts = option("--accounts", 20000)
-let runs = max(1, option("--runs", 3))
-let dataRoot = option("--data", ".data")
-let peerMegabytes = option("--peer-megabytes", 60)
-let directory = "\(dataRoot)/signals-\(accounts)-seed7"
-
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+let known: Set = ["--megabytes", "--accounts", "--runs", "--seed", "--peer-megabytes", "--data"]
+for arg in CommandLine.arguments.dropFirst() where arg.hasPrefix("--") && !known.contains(arg) {
+    fail("unknown option \(arg)\n\(usageText)", status: 2)
 }
-func median(_ body: () throws -> Void) rethrows -> Double {
-    var times: [Double] = []
-    for _ in 0..<runs { times.append(try seconds(body)) }
-    return times.sorted()[times.count / 2]
-}
-func size(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
 
-// The data: a simulated book, cached between runs.
-if !FileManager.default.fileExists(atPath: directory + "/usage.csv") {
-    print("generating \(directory) (\(accounts) accounts, 24 months) …")
-    let simulator = try Simulator(config: SimulationConfig(accounts: accounts, months: 24, seed: 7))
-    _ = try simulator.write(signalsDirectory: directory, truthDirectory: nil, overwrite: true)
-}
-let usagePath = directory + "/usage.csv"
-let usageBytes = size(usagePath)
-let directoryBytes = SignalsFile.allCases.reduce(0) { $0 + size(directory + "/" + $1.fileName) }
+let megabytes = integerOption("--megabytes", 500, minimum: 1)
+let accounts = integerOption("--accounts", 20000, minimum: 1)
+let runs = integerOption("--runs", 3, minimum: 1)
+let seed = integerOption("--seed", 42, minimum: 0)
+let peerMegabytes = integerOption("--peer-megabytes", 100, minimum: 0)
+let dataRoot = stringOption("--data", ".data")
 
-// The peer is much slower, so it reads a prefix of usage.csv (whole lines), which is enough for a per-MB rate.
-let prefixPath = "\(dataRoot)/usage-prefix-\(accounts)-\(peerMegabytes)MB.csv"
-if !FileManager.default.fileExists(atPath: prefixPath) {
-    let data = try Data(contentsOf: URL(fileURLWithPath: usagePath))
-    var cut = min(data.count, peerMegabytes * 1_000_000)
-    while cut < data.count && data[cut - 1] != UInt8(ascii: "\n") { cut += 1 }
-    try data.prefix(cut).write(to: URL(fileURLWithPath: prefixPath))
+do {
+    try runBenchmark()
+} catch {
+    fail("IngestBenchmark: \(error)", status: 1)
 }
-let prefixBytes = size(prefixPath)
 
-var rows = 0
-// 1. Framing only: every record and field of usage.csv.
-let scanTime = try median {
-    let scanner = try CSVScanner(path: usagePath)
-    var fieldBytes = 0
-    rows = 0
-    while try scanner.next() {
-        for k in 0..<scanner.fieldCount { fieldBytes &+= scanner.field(k).count }
-        rows += 1
+func runBenchmark() throws {
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: dataRoot, withIntermediateDirectories: true)
+    let cpu = cpuModel()
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    print("Vitals ingest benchmark, \(isoNow())")
+    print("machine: \(cores) cores (nproc), \(cpu) at \(cpuMegahertz()) MHz; load average \(loadAverage()) at start")
+
+    // 1. The data, cached: regenerated only when missing or the parameters changed.
+    let directory = dataRoot + "/signals"
+    let stamp = "generator=1 seed=\(seed) accounts=\(accounts) megabytes=\(megabytes)"
+    let stampPath = dataRoot + "/signals.params"
+    let usagePath = directory + "/usage.csv", accountsPath = directory + "/accounts.csv"
+    if (try? String(contentsOfFile: stampPath, encoding: .utf8)) != stamp
+        || !fm.fileExists(atPath: usagePath) || !fm.fileExists(atPath: accountsPath)
+    {
+        try? fm.removeItem(atPath: stampPath)
+        try? fm.removeItem(atPath: directory)
+        let staging = directory + ".partial"
+        try? fm.removeItem(atPath: staging)
+        try fm.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        let start = monotonicSeconds()
+        let generated = try Generator.write(directory: staging, accounts: accounts, usageBytes: megabytes * 1_000_000,
+                                            seed: UInt64(seed))
+        try fm.moveItem(atPath: staging, toPath: directory)
+        try stamp.write(toFile: stampPath, atomically: true, encoding: .utf8)
+        print("generated \(directory) in \(fixed(monotonicSeconds() - start, 1)) s: "
+            + "\(grouped(generated.accountRows)) accounts, \(grouped(generated.usageRows)) usage rows (\(stamp))")
+    } else {
+        print("using cached \(directory) (\(stamp))")
     }
-    precondition(fieldBytes > 0)
-}
-let usageRows = rows - 1
+    let usageBytes = try fileSize(usagePath), accountsBytes = try fileSize(accountsPath)
 
-// 2. The typed, validated read of the whole directory (all eight files).
-var readRows = 0
-let readTime = try median {
-    let result = try SignalsReader().read(directory: directory)
-    readRows = result.report.files.reduce(0) { $0 + $1.rowsKept }
-}
-
-// 3. Vitals framing on the peer's prefix, and the peer itself, on the same bytes.
-let scanPrefixTime = try median {
-    let scanner = try CSVScanner(path: prefixPath)
-    var fieldBytes = 0
-    while try scanner.next() { for k in 0..<scanner.fieldCount { fieldBytes &+= scanner.field(k).count } }
-    precondition(fieldBytes > 0)
-}
-var peerRows = 0
-let peerTime = try median {
-    let reader = try CSVReader(stream: InputStream(fileAtPath: prefixPath)!, hasHeaderRow: true)
-    var fieldBytes = 0
-    peerRows = 0
-    while let row = reader.next() {
-        for field in row { fieldBytes &+= field.utf8.count }
-        peerRows += 1
+    // The peer's input: a prefix of usage.csv cut at a line end, or the whole file.
+    var peerPath = usagePath
+    if peerMegabytes > 0 && peerMegabytes * 1_000_000 < usageBytes {
+        peerPath = dataRoot + "/usage-prefix.csv"
+        let prefixStamp = stamp + " prefix=\(peerMegabytes)"
+        let prefixStampPath = dataRoot + "/usage-prefix.params"
+        if (try? String(contentsOfFile: prefixStampPath, encoding: .utf8)) != prefixStamp || !fm.fileExists(atPath: peerPath) {
+            try? fm.removeItem(atPath: prefixStampPath)
+            try copyPrefix(of: usagePath, to: peerPath, bytes: peerMegabytes * 1_000_000)
+            try prefixStamp.write(toFile: prefixStampPath, atomically: true, encoding: .utf8)
+        }
     }
-    precondition(fieldBytes > 0)
-}
+    let peerBytes = try fileSize(peerPath)
+    let peerInput = peerPath == usagePath ? "usage.csv" : "usage.csv, first \(peerMegabytes) MB"
+    print("files: usage.csv \(grouped(usageBytes)) bytes, accounts.csv \(grouped(accountsBytes)) bytes; "
+        + "CSV.swift input: \(peerInput) (\(grouped(peerBytes)) bytes)")
 
-func mbps(_ bytes: Int, _ time: Double) -> Double { Double(bytes) / 1e6 / time }
-func fmt(_ x: Double, _ places: Int = 1) -> String {
-    let p = pow(10, Double(places))
-    return String(Int((x * p).rounded()) / Int(p)) + "." + String(Int((x * p).rounded()) % Int(p)).leftPadded(places)
-}
-extension String {
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
-    func padded(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
-}
+    // 2. The timings, median of `runs` each, in one process on the same files.
+    print("timing, \(runs) run\(runs == 1 ? "" : "s") each:")
+    let scan = try timed("Vitals scan, usage.csv", runs: runs) { try vitalsScan(usagePath) }
+    let read = try timed("Vitals typed read, directory", runs: runs) { try vitalsRead(directory) }
+    guard read.value.usage == scan.value.rows, read.value.accounts == accounts else {
+        throw BenchmarkError("typed read kept \(read.value.usage) usage rows and \(read.value.accounts) accounts; "
+            + "the scan framed \(scan.value.rows) rows, and there are \(accounts) accounts")
+    }
+    var scanPeerInput: Timed<ScanCount>? = nil
+    if peerPath != usagePath {
+        scanPeerInput = try timed("Vitals scan, CSV.swift's input", runs: runs) { try vitalsScan(peerPath) }
+    }
+    let peer = try timed("CSV.swift, \(peerInput)", runs: runs) { try peerScan(peerPath) }
+    let vitalsOnPeerInput = scanPeerInput?.value ?? scan.value
+    guard peer.value == vitalsOnPeerInput else {
+        throw BenchmarkError("CSV.swift and Vitals disagree on \(peerPath): \(peer.value) vs \(vitalsOnPeerInput)")
+    }
+    print("check: Vitals and CSV.swift agree on \(peerInput) (\(grouped(peer.value.rows)) rows, "
+        + "\(grouped(peer.value.fields)) fields, \(grouped(peer.value.fieldBytes)) field bytes); "
+        + "the typed read kept every row")
 
-let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-    .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
-    .trimmingCharacters(in: .whitespaces) ?? "unknown"
-print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu)")
-print("data: \(directory): \(directoryBytes) bytes in 8 files; usage.csv \(usageBytes) bytes, \(usageRows) rows")
-print("peer prefix: \(prefixPath): \(prefixBytes) bytes, \(peerRows) rows")
-print("median of \(runs) runs; MB = 10^6 bytes; one thread")
-print("")
-print("what".padded(60) + "seconds".padded(10) + "MB/s")
-let lines: [(String, Double, Double)] = [
-    ("Vitals CSVScanner, usage.csv (framing)", scanTime, mbps(usageBytes, scanTime)),
-    ("Vitals SignalsReader, whole directory (typed, validated)", readTime, mbps(directoryBytes, readTime)),
-    ("Vitals CSVScanner, peer prefix (framing)", scanPrefixTime, mbps(prefixBytes, scanPrefixTime)),
-    ("CSV.swift CSVReader, peer prefix (rows of Strings)", peerTime, mbps(prefixBytes, peerTime)),
-]
-for (name, time, rate) in lines { print(name.padded(60) + fmt(time, 3).padded(10) + fmt(rate)) }
-let peerRate = mbps(prefixBytes, peerTime)
-print("")
-print("ratio, Vitals framing / CSV.swift on the same prefix: \(fmt(mbps(prefixBytes, scanPrefixTime) / peerRate))×")
-print("ratio, Vitals typed read / CSV.swift framing (MB/s):  \(fmt(mbps(directoryBytes, readTime) / peerRate))×")
-print("typed read: \(readRows) rows, \(fmt(Double(readRows) / readTime / 1e6, 2)) M rows/s")
+    // 3. The table and the ratios.
+    struct Line {
+        let name: String, input: String, bytes: Int, rows: Int, seconds: Double
+        var mbps: Double { Double(bytes) / 1e6 / seconds }
+        var rowsPerSecond: Double { Double(rows) / seconds }
+    }
+    let scanLine = Line(name: "Vitals scan (CSVScanner)", input: "usage.csv", bytes: usageBytes,
+                        rows: scan.value.rows, seconds: scan.median)
+    let readLine = Line(name: "Vitals typed read (SignalsReader)", input: "accounts.csv + usage.csv",
+                        bytes: usageBytes + accountsBytes, rows: read.value.usage + read.value.accounts,
+                        seconds: read.median)
+    let samePrefixLine = scanPeerInput.map {
+        Line(name: "Vitals scan (CSVScanner)", input: peerInput, bytes: peerBytes, rows: $0.value.rows, seconds: $0.median)
+    }
+    let peerLine = Line(name: "CSV.swift 2.5.2 (CSVReader)", input: peerInput, bytes: peerBytes,
+                        rows: peer.value.rows, seconds: peer.median)
+    let lines = [scanLine, readLine] + (samePrefixLine.map { [$0] } ?? []) + [peerLine]
 
-let results: [String: Any] = [
-    "date": ISO8601DateFormatter().string(from: Date()), "cores": ProcessInfo.processInfo.activeProcessorCount, "cpu": cpu,
-    "usage_bytes": usageBytes, "usage_rows": usageRows, "directory_bytes": directoryBytes, "prefix_bytes": prefixBytes,
-    "runs": runs,
-    "vitals_scan_mb_s": mbps(usageBytes, scanTime), "vitals_read_mb_s": mbps(directoryBytes, readTime),
-    "vitals_scan_prefix_mb_s": mbps(prefixBytes, scanPrefixTime), "csv_swift_mb_s": peerRate,
-]
-let json = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
-try json.write(to: URL(fileURLWithPath: "\(dataRoot)/ingest-results.json"))
-print("figures written to \(dataRoot)/ingest-results.json")
+    print("")
+    print("MB = 10^6 bytes; seconds = median of \(runs); rows exclude headers; one thread; files in the page cache")
+    let header = ["measurement", "input", "bytes", "rows", "seconds", "MB/s", "rows/s"]
+    let cells = lines.map {
+        [$0.name, $0.input, grouped($0.bytes), grouped($0.rows), fixed($0.seconds, 3), fixed($0.mbps, 1),
+         fixed($0.rowsPerSecond / 1e6, 2) + " M"]
+    }
+    let widths = (0..<header.count).map { c in ([header] + cells).map { $0[c].count }.max()! }
+    for row in [header] + cells {
+        print(row.enumerated().map { c, text in c < 2 ? text.padding(widths[c]) : text.leftPadding(widths[c]) }
+            .joined(separator: "  "))
+    }
+    let scanRatio = scanLine.mbps / peerLine.mbps, readRatio = readLine.mbps / peerLine.mbps
+    print("")
+    let peerOn = peerPath == usagePath ? "both on all of usage.csv" : "Vitals on all of usage.csv, CSV.swift on its first \(peerMegabytes) MB"
+    print("Vitals scan is \(fixed(scanRatio, 1))× CSV.swift (MB/s against MB/s: \(peerOn))")
+    if let same = samePrefixLine {
+        print("Vitals scan is \(fixed(same.mbps / peerLine.mbps, 1))× CSV.swift on the same bytes (\(peerInput))")
+    }
+    print("Vitals typed read is \(fixed(readRatio, 1))× CSV.swift (MB/s against MB/s: Vitals framing, typing, validating and "
+        + "resolving accounts into columns, against CSV.swift framing into Strings)")
+    let maxRSS = peakResidentMegabytes()
+    print("peak resident memory \(grouped(maxRSS)) MB; load average \(loadAverage()) at end")
+
+    // 4. The figures as JSON, for later comparison.
+    func entry(_ line: Line, _ times: [Double]) -> [String: Any] {
+        ["input": line.input, "bytes": line.bytes, "rows": line.rows, "times_s": times, "median_s": line.seconds,
+         "mb_per_s": line.mbps, "rows_per_s": line.rowsPerSecond]
+    }
+    var measurements: [String: Any] = [
+        "vitals_scan": entry(scanLine, scan.times),
+        "vitals_typed_read": entry(readLine, read.times),
+        "csv_swift": entry(peerLine, peer.times),
+    ]
+    if let same = samePrefixLine, let t = scanPeerInput { measurements["vitals_scan_peer_input"] = entry(same, t.times) }
+    var ratios: [String: Any] = ["vitals_scan_over_csv_swift": scanRatio, "vitals_typed_read_over_csv_swift": readRatio]
+    if let same = samePrefixLine { ratios["vitals_scan_over_csv_swift_same_bytes"] = same.mbps / peerLine.mbps }
+    let results: [String: Any] = [
+        "date": isoNow(), "cores": cores, "cpu": cpu, "mb": "10^6 bytes", "runs": runs,
+        "parameters": ["megabytes": megabytes, "accounts": accounts, "seed": seed, "peer_megabytes": peerMegabytes],
+        "usage_csv_bytes": usageBytes, "accounts_csv_bytes": accountsBytes, "usage_rows": scan.value.rows,
+        "measurements": measurements, "ratios": ratios, "peak_rss_mb": maxRSS,
+    ]
+    let json = try JSONSerialization.data(withJSONObject: results, options: [.prettyPrinted, .sortedKeys])
+    let jsonPath = dataRoot + "/ingest-results.json"
+    try json.write(to: URL(fileURLWithPath: jsonPath))
+    print("figures written to \(jsonPath)")
+}
