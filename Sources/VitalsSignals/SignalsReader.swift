@@ -117,7 +117,8 @@ private struct ReadSession {
         }
         report[file].present = true
         let scanner = try CSVScanner(path: path, chunkSize: options.chunkSize)
-        let columns = try decode(file, scanner: scanner)
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let columns = try decode(file, scanner: scanner, fileSize: fileSize)
         report[file].bytes = scanner.bytesRead
         if columns == nil, file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
         return columns
@@ -131,9 +132,10 @@ private struct ReadSession {
     }
 
     /// Maps the header, then stages and commits every row.
-    private mutating func decode(_ file: SignalsFile, scanner: CSVScanner) throws -> FileColumns? {
+    private mutating func decode(_ file: SignalsFile, scanner: CSVScanner, fileSize: Int) throws -> FileColumns? {
         guard let header = try decodeHeader(file, scanner: scanner) else { return nil }
-        let expected = max(16, scanner.bytesRead / 32)
+        // A reservation from the whole file's size (rows are rarely shorter than 32 bytes), not the first chunk's.
+        let expected = max(16, fileSize / 32)
         let builders = header.map { ColumnBuilder(spec: $0.spec, fieldIndex: $0.field, expectedRows: expected) }
         let fieldCount = scanner.fieldCount
         let names = Self.headerNames(scanner)
