@@ -1,73 +1,109 @@
-import Foundation
-
-/// xoshiro256** seeded through SplitMix64: fast, 256 bits of state, and the
-/// same stream on every platform (the standard library has no seeded generator).
+/// xoshiro256** (Blackman & Vigna, 2018) seeded through SplitMix64.
 ///
-/// Each account draws from its own stream, derived from the seed and the
-/// account's index, so one account's draws never shift another's.
+/// The standard library has no seeded generator, and its `random(in:using:)`
+/// algorithms are not promised to stay the same between releases, so every
+/// draw the simulator makes goes through this type and its own samplers
+/// (`RandomSource+Distributions.swift`): the same seed gives the same bytes on
+/// every build.
+///
+/// - Streams: `init(seed:account:purpose:index:)` derives an independent
+///   stream for each (account, purpose, index). An account's usage never
+///   shares draws with its tickets, and one account never shares draws with
+///   another, so changing one part of the model leaves the rest of the book
+///   as it was, and accounts can be generated in any order or in parallel.
+/// - Period: 2²⁵⁶ − 1; equidistributed in 4 dimensions.
 struct RandomSource: RandomNumberGenerator {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    /// The second normal of the last Box–Muller pair, or NaN when used up.
+    var spareNormal = Double.nan
 
-    init(seed: UInt64, stream: UInt64 = 0) {
-        var x = seed ^ (stream &* 0xD1B5_4A32_D192_ED03)
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+    /// What a stream is used for; its raw value is hashed into the stream's seed.
+    enum Purpose: UInt64 {
+        case profile = 1, latent, churn, usage, tickets, nps, projects, project
     }
 
+    /// A stream for one purpose of one account. `index` tells apart several
+    /// streams of the same purpose (one per project, say).
+    init(seed: UInt64, account: Int, purpose: Purpose, index: Int = 0) {
+        // Chaining SplitMix64 finalizers keeps nearby (account, purpose) pairs far apart.
+        var key = RandomSource.mix(seed &+ 0x9E37_79B9_7F4A_7C15)
+        key = RandomSource.mix(key ^ UInt64(truncatingIfNeeded: account))
+        key = RandomSource.mix(key ^ purpose.rawValue)
+        key = RandomSource.mix(key ^ UInt64(truncatingIfNeeded: index))
+        self.init(state: key)
+    }
+
+    /// Expands 64 bits of seed into the 256-bit state by SplitMix64, as the
+    /// xoshiro authors recommend (the state is then never all zero).
+    init(state seed: UInt64) {
+        var x = seed
+        func next() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            return RandomSource.mix(x)
+        }
+        s0 = next(); s1 = next(); s2 = next(); s3 = next()
+    }
+
+    /// A generator with exactly this state (not all zero), for checking against reference vectors.
+    init(words: (UInt64, UInt64, UInt64, UInt64)) {
+        (s0, s1, s2, s3) = words
+    }
+
+    /// The SplitMix64 output function: a bijective avalanche of 64 bits.
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    @inline(__always)
     mutating func next() -> UInt64 {
-        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let result = rotate(s1 &* 5, 7) &* 9
         let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
         s2 ^= t
-        s3 = (s3 << 45) | (s3 >> 19)
+        s3 = rotate(s3, 45)
         return result
     }
 
-    /// Uniform in [0, 1), 53 random bits.
+    @inline(__always)
+    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// Uniform on [0, 1): the top 53 bits as the mantissa.
+    @inline(__always)
     mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
+    /// Uniform on [lo, hi).
+    @inline(__always)
     mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * uniform() }
 
-    /// Uniform integer in `range`.
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    /// Uniform on (0, 1]: safe to take the logarithm of.
+    @inline(__always)
+    mutating func uniformPositive() -> Double { Double((next() >> 11) + 1) * 0x1.0p-53 }
 
+    /// An unbiased integer in [0, n) by Lemire's multiply-and-reject (2019).
+    ///
+    /// - Precondition: n > 0.
+    mutating func below(_ n: UInt64) -> UInt64 {
+        var product = next().multipliedFullWidth(by: n)
+        if product.low < n {
+            let threshold = (0 &- n) % n
+            while product.low < threshold { product = next().multipliedFullWidth(by: n) }
+        }
+        return product.high
+    }
+
+    /// An unbiased integer in `range`.
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        let width = UInt64(range.upperBound - range.lowerBound) &+ 1
+        return width == 0 ? Int(bitPattern: UInt(next())) : range.lowerBound + Int(below(width))
+    }
+
+    @inline(__always)
     mutating func bernoulli(_ p: Double) -> Bool { uniform() < p }
-
-    /// Standard normal by Box–Muller (one of the pair is discarded, for simplicity of state).
-    mutating func normal(_ mean: Double = 0, _ sd: Double = 1) -> Double {
-        let u1 = max(uniform(), 1e-300), u2 = uniform()
-        return mean + sd * (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-    }
-
-    /// Lognormal with the given median and log-scale σ.
-    mutating func lognormal(median: Double, sigma: Double) -> Double { median * exp(normal(0, sigma)) }
-
-    /// Poisson(λ): Knuth's product method for small λ, a rounded normal for large.
-    mutating func poisson(_ lambda: Double) -> Int {
-        guard lambda > 0 else { return 0 }
-        if lambda > 30 { return max(0, Int(normal(lambda, lambda.squareRoot()).rounded())) }
-        let limit = exp(-lambda)
-        var k = 0, p = uniform()
-        while p > limit {
-            k += 1
-            p *= uniform()
-        }
-        return k
-    }
-
-    /// An index drawn with the given weights (they need not sum to 1).
-    mutating func categorical(_ weights: [Double]) -> Int {
-        var u = uniform() * weights.reduce(0, +)
-        for (i, w) in weights.enumerated() {
-            u -= w
-            if u < 0 { return i }
-        }
-        return weights.count - 1
-    }
 }
