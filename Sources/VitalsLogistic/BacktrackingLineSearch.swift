@@ -29,3 +29,17 @@ enum BacktrackingLineSearch {
         return nil
     }
 }
+
+extension LogisticLoss {
+    /// Where both solvers begin: β₀ (default 0), f(β₀), ∇f(β₀), and the stopping threshold
+    /// `tolerance` · max(1, ‖∇f(β₀)‖₂) of their relative gradient test.
+    func startingPoint(_ start: [Double]?, tolerance: Double) throws
+        -> (beta: [Double], value: Double, gradient: [Double], threshold: Double)
+    {
+        let dimension = featureCount + 1
+        let beta = start ?? [Double](repeating: 0, count: dimension)
+        precondition(beta.count == dimension, "start has \(beta.count) entries, expected \(dimension)")
+        let (value, gradient) = try valueAndGradient(beta)
+        return (beta, value, gradient, tolerance * max(1, Vector.norm(gradient)))
+    }
+}

@@ -24,11 +24,7 @@ public struct LBFGSSolver: Sendable {
     }
 
     public func minimize(_ loss: LogisticLoss, start: [Double]? = nil) throws -> SolverResult {
-        let dimension = loss.featureCount + 1
-        var beta = start ?? [Double](repeating: 0, count: dimension)
-        precondition(beta.count == dimension, "start has \(beta.count) entries, expected \(dimension)")
-        var (value, gradient) = try loss.valueAndGradient(beta)
-        let threshold = tolerance * max(1, Vector.norm(gradient))
+        var (beta, value, gradient, threshold) = try loss.startingPoint(start, tolerance: tolerance)
         var sHistory: [[Double]] = [], yHistory: [[Double]] = [], rhoHistory: [Double] = []
         var iterations = 0
         while Vector.norm(gradient) > threshold && iterations < maxIterations {
