@@ -13,12 +13,16 @@ public enum ClassWeight: Sendable, Equatable {
 
 /// Which solver minimizes the loss.
 public enum SolverChoice: String, Sendable, CaseIterable {
-    /// Newton up to `LogisticRegression.newtonFeatureLimit` features, L-BFGS above.
+    /// Coordinate descent when there is an L1 part; otherwise Newton up to
+    /// `LogisticRegression.newtonFeatureLimit` features, L-BFGS above.
     case automatic
     /// Newton with Cholesky steps: few iterations, each O(n p² + p³).
     case newton
     /// L-BFGS: more iterations, each O(n p).
     case lbfgs
+    /// Proximal Newton with coordinate descent on the quadratic model (glmnet-style):
+    /// the solver for elastic net, each iteration O(n p² + sweeps · p²).
+    case coordinateDescent = "coordinate-descent"
 }
 
 /// A parameter outside its allowed range, named so the caller can say which
@@ -35,17 +39,21 @@ public enum LogisticRegressionError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// L2-regularized logistic regression: the parameters of a fit, validated up front.
+/// Regularized logistic regression (L2 or elastic net): the parameters of a fit,
+/// validated up front.
 ///
 /// Minimizes, on standardized features z = (x − mean) / scale,
 ///
-///     C · Σᵢ sᵢ log(1 + exp(−ỹᵢ (zᵢᵀw + b))) + ½ ‖w‖²
+///     C · Σᵢ sᵢ log(1 + exp(−ỹᵢ (zᵢᵀw + b))) + ½ (1 − ρ) ‖w‖² + ρ ‖w‖₁
 ///
 /// (scikit-learn's `LogisticRegression` objective; ỹ = ±1, sᵢ the sample
-/// weight times the class weight). The intercept is never penalized.
+/// weight times the class weight, ρ the L1 ratio). The intercept is never penalized.
 public struct LogisticRegression: Sendable {
     /// Inverse regularization strength C. Default 1; range (0, ∞).
     public var c: Double
+    /// The elastic-net mix ρ: 0 is pure L2 (ridge), 1 pure L1 (lasso), which sets
+    /// coefficients exactly to zero for sparse, explainable models. Default 0; range [0, 1].
+    public var l1Ratio: Double
     public var classWeight: ClassWeight
     /// Standardize features inside the model (means and scales are stored in it). Default true.
     public var standardize: Bool
@@ -60,9 +68,10 @@ public struct LogisticRegression: Sendable {
     /// starts to cost more than the extra L-BFGS passes over the data.
     public static let newtonFeatureLimit = 500
 
-    public init(c: Double = 1, classWeight: ClassWeight = .none, standardize: Bool = true,
+    public init(c: Double = 1, l1Ratio: Double = 0, classWeight: ClassWeight = .none, standardize: Bool = true,
                 tolerance: Double = 1e-8, maxIterations: Int = 100, solver: SolverChoice = .automatic) {
         self.c = c
+        self.l1Ratio = l1Ratio
         self.classWeight = classWeight
         self.standardize = standardize
         self.tolerance = tolerance
@@ -73,6 +82,14 @@ public struct LogisticRegression: Sendable {
     /// Checks every parameter against its constraint (scikit-learn's `_parameter_constraints`).
     public func validate() throws(LogisticRegressionError) {
         guard c > 0, c.isFinite else { throw .invalidParameter(name: "C", value: "\(c)", rule: "must be a finite number > 0") }
+        guard l1Ratio >= 0, l1Ratio <= 1 else {
+            throw .invalidParameter(name: "l1_ratio", value: "\(l1Ratio)", rule: "must be in [0, 1]")
+        }
+        if l1Ratio > 0, solver == .newton || solver == .lbfgs {
+            throw .invalidParameter(
+                name: "solver", value: solver.rawValue,
+                rule: "cannot handle an L1 part (l1_ratio = \(l1Ratio)); use coordinate-descent or automatic")
+        }
         guard tolerance > 0, tolerance < 1 else {
             throw .invalidParameter(name: "tolerance", value: "\(tolerance)", rule: "must be in (0, 1)")
         }
@@ -82,6 +99,14 @@ public struct LogisticRegression: Sendable {
         if case let .custom(negative, positive) = classWeight, !(negative > 0 && positive > 0 && negative.isFinite && positive.isFinite) {
             throw .invalidParameter(name: "class_weight", value: "\(negative), \(positive)", rule: "both weights must be finite and > 0")
         }
+    }
+
+    /// The solver `fit` runs on `featureCount` kept columns: the user's choice, or else coordinate
+    /// descent for an L1 part, Newton up to `newtonFeatureLimit` features and L-BFGS above.
+    public func chosenSolver(featureCount: Int) -> SolverChoice {
+        if solver != .automatic { return solver }
+        if l1Ratio > 0 { return .coordinateDescent }
+        return featureCount <= Self.newtonFeatureLimit ? .newton : .lbfgs
     }
 
     /// Fits the model.
@@ -149,11 +174,17 @@ public struct LogisticRegression: Sendable {
             for (k, j) in kept.enumerated() { z.elements[i * kept.count + k] = (x.elements[i * p + j] - means[j]) / scales[j] }
         }
 
-        let loss = LogisticLoss(x: z, y: y, sampleWeights: weights, l2: 1 / (c * weights.reduce(0, +)))
-        let chosen: SolverChoice = solver != .automatic ? solver : (kept.count <= Self.newtonFeatureLimit ? .newton : .lbfgs)
-        let result = chosen == .newton
-            ? try NewtonSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
-            : try LBFGSSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
+        let strength = 1 / (c * weights.reduce(0, +))
+        let loss = LogisticLoss(x: z, y: y, sampleWeights: weights, l2: (1 - l1Ratio) * strength)
+        let chosen = chosenSolver(featureCount: kept.count)
+        let result: SolverResult
+        switch chosen {
+        case .newton: result = try NewtonSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
+        case .lbfgs, .automatic: result = try LBFGSSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
+        case .coordinateDescent:
+            result = try CoordinateDescentSolver(l1: l1Ratio * strength, tolerance: tolerance, maxIterations: maxIterations)
+                .minimize(loss)
+        }
         var coefficients = [Double](repeating: 0, count: p)
         for (k, j) in kept.enumerated() { coefficients[j] = result.beta[k] }
 

@@ -90,3 +90,35 @@ import VitalsTestSupport
         }
     }
 }
+
+@Suite struct LogisticRegressionElasticNetTests {
+    /// The estimator's elastic net (standardizing inside, picking coordinate descent itself)
+    /// matches scikit-learn's saga fit, sample weights included.
+    @Test(arguments: ["elastic_net", "lasso_imbalanced", "telco_elastic_net"])
+    func matchesScikitLearn(name: String) throws {
+        let r = try ReferenceOptimalityTests.load(name)
+        let x = ReferenceOptimalityTests.matrix(r)
+        let model = try LogisticRegression(c: r.C, l1Ratio: r.l1_ratio, tolerance: 1e-10)
+            .fit(x: x, y: r.y, sampleWeights: r.sample_weight)
+        #expect(model.solver == .coordinateDescent)
+        #expect(model.converged)
+        assertClose(model.coefficients, r.coef, rtol: 1e-6, atol: 1e-8, "\(name)")
+        assertClose(model.intercept, r.intercept, rtol: 1e-6, atol: 1e-8, "\(name)")
+        #expect(model.coefficients.filter { $0 == 0 }.count == r.coef.filter { $0 == 0 }.count)
+    }
+
+    @Test func l1RatioAndSolverAreValidatedTogether() {
+        let x = Matrix([[1], [2], [3]])
+        #expect(throws: LogisticRegressionError.invalidParameter(name: "l1_ratio", value: "1.5", rule: "must be in [0, 1]")) {
+            try LogisticRegression(l1Ratio: 1.5).fit(x: x, y: [0, 1, 0])
+        }
+        #expect(throws: LogisticRegressionError.invalidParameter(
+            name: "solver", value: "lbfgs",
+            rule: "cannot handle an L1 part (l1_ratio = 0.5); use coordinate-descent or automatic")) {
+            try LogisticRegression(l1Ratio: 0.5, solver: .lbfgs).fit(x: x, y: [0, 1, 0])
+        }
+        #expect(LogisticRegression(l1Ratio: 0.5).chosenSolver(featureCount: 10) == .coordinateDescent)
+        #expect(LogisticRegression().chosenSolver(featureCount: 10) == .newton)
+        #expect(LogisticRegression().chosenSolver(featureCount: 501) == .lbfgs)
+    }
+}

@@ -39,7 +39,7 @@ def fit(name, x, y, C=1.0, l1_ratio=0.0, sample_weight=None, class_weight=None, 
     # (lbfgs stops where the gradient is small, which on collinear data leaves 1e-5 in the coefficients).
     solver = "saga" if l1_ratio > 0 else "newton-cholesky"
     model = LogisticRegression(C=C, l1_ratio=l1_ratio, solver=solver, tol=1e-13,
-                               max_iter=1_000_000, class_weight=class_weight)
+                               max_iter=1_000_000, class_weight=class_weight, random_state=0)
     model.fit(x, y, sample_weight=sample_weight)
     # The weights scikit-learn actually used: sample weights times class weights.
     s = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
@@ -77,6 +77,8 @@ fit("elastic_net", x, y, C=0.02, l1_ratio=0.5)
 # 2. Imbalanced: about 2 % positives.
 x, y = simulate(3000, np.array([0.8, -0.6, 0.4, 0.3, 0.0]), -4.6)
 fit("imbalanced", x, y, C=1.0, note=f"{y.mean():.4f} positives")
+# Pure L1 (lasso) on the imbalanced data: strong enough to zero some coefficients.
+fit("lasso_imbalanced", x, y, C=0.05, l1_ratio=1.0, note=f"{y.mean():.4f} positives")
 
 # 3. Nearly separable: a strong signal with little noise.
 x, y = simulate(400, np.array([6.0, -4.0, 3.0, 0.5]), 0.5)
@@ -100,3 +102,7 @@ encoded = pd.get_dummies(features, columns=categorical, drop_first=True, dtype=f
 fit("telco", encoded.to_numpy(), y, C=1.0,
     note="IBM Telco churn, 7,032 rows with TotalCharges; one-hot with drop_first; columns: "
     + ", ".join(encoded.columns))
+# Elastic net on the same real data, with sample weights from the customers' tenure.
+fit("telco_elastic_net", encoded.to_numpy(), y, C=0.05, l1_ratio=0.7,
+    sample_weight=1 + telco["tenure"].to_numpy() / 72.0,
+    note="IBM Telco churn as in telco.json; sample weight 1 + tenure / 72")
