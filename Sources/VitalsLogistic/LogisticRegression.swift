@@ -223,6 +223,10 @@ public struct FittedLogisticRegression: Sendable, Equatable {
     public let converged: Bool
     /// What the user should know: dropped columns, non-convergence and what to change.
     public let warnings: [String]
+    /// Applied by `probabilities`; `.none` until `calibrated(heldOutX:y:)` fits one.
+    public internal(set) var calibration: ProbabilityCalibration = .none
+    /// How many held-out rows the calibration was fitted on (0 when uncalibrated).
+    public internal(set) var calibrationRows = 0
 
     /// Coefficients on the original feature scale: wⱼ / scaleⱼ.
     public var rawCoefficients: [Double] { zip(coefficients, scales).map { $0 / $1 } }
@@ -237,8 +241,13 @@ public struct FittedLogisticRegression: Sendable, Equatable {
         return try x.multiply(rawCoefficients, beta: 1, adding: [Double](repeating: rawIntercept, count: x.rows))
     }
 
-    /// P(y = 1 | x) for each row.
+    /// Calibrated P(y = 1 | x) for each row (σ(η) when the model has no calibration).
     public func probabilities(_ x: Matrix) throws -> [Double] {
+        try decisionFunction(x).map(calibration.probability(decisionValue:))
+    }
+
+    /// σ(η) for each row, ignoring any calibration: what the coefficients alone say.
+    public func uncalibratedProbabilities(_ x: Matrix) throws -> [Double] {
         try decisionFunction(x).map(LogisticLoss.sigmoid)
     }
 }
