@@ -3,11 +3,12 @@
 
 SWIFT      ?= swift
 DEMO_DIR   ?= demo
+PYTHON     ?= python3
 # apt-get needs root: use sudo only when we are not root already.
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN = .build/release/vitals
 
-.PHONY: all deps build release demo test bench-ingest clean
+.PHONY: all deps build release demo test bench-ingest bench-train clean
 
 all: build
 
@@ -39,6 +40,11 @@ test: deps
 # Throughput of the hand-written CSV reader against a Swift CSV package, in MB/s.
 bench-ingest: deps
 	$(MAKE) -C Benchmarks ingest
+
+# Fit time on 1,000,000 × 64 against scikit-learn's lbfgs in the same run (needs python3 with scikit-learn).
+bench-train: deps
+	@$(PYTHON) -c 'import sklearn' 2>/dev/null || $(PYTHON) -m pip install -q scikit-learn
+	$(MAKE) -C Benchmarks train
 
 clean:
 	rm -rf .build $(DEMO_DIR)

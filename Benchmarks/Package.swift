@@ -17,6 +17,13 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
+        .executableTarget(
+            name: "TrainBenchmark",
+            dependencies: [
+                .product(name: "VitalsLogistic", package: "Vitals"),
+                .product(name: "VitalsLinearAlgebra", package: "Vitals"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -54,17 +54,35 @@ public struct LogisticLoss: Sendable {
     }
 
     /// f(β) and ∇f(β) (p + 1 entries, the intercept's last).
+    ///
+    /// - Complexity: two `dgemv` passes over X and one exponential and one `log1p` per row.
     public func valueAndGradient(_ beta: [Double]) throws -> (value: Double, gradient: [Double]) {
         let p = featureCount
         let eta = try linearPredictor(beta)
-        var value = 0.0, interceptGradient = 0.0
         var residual = [Double](repeating: 0, count: x.rows)
-        for i in 0..<x.rows {
-            let s = sampleWeights[i]
-            value += s * (Self.log1pExp(eta[i]) - y[i] * eta[i])
-            let r = s * (Self.sigmoid(eta[i]) - y[i])
-            residual[i] = r
-            interceptGradient += r
+        // The per-row work (an exponential and a log1p) runs on all cores; chunk sums are
+        // added in chunk order so the result does not depend on the core count.
+        let partials = residual.withUnsafeMutableBufferPointer { buffer -> [(value: Double, intercept: Double)] in
+            nonisolated(unsafe) let out = buffer
+            return RowChunks(rows: x.rows).map { range in
+                var value = 0.0, interceptGradient = 0.0
+                for i in range {
+                    let s = sampleWeights[i], margin = eta[i]
+                    // One exponential serves both: e = exp(−|η|) never overflows.
+                    let e = exp(-abs(margin))
+                    value += s * (max(margin, 0) + log1p(e) - y[i] * margin)
+                    let sigma = margin >= 0 ? 1 / (1 + e) : e / (1 + e)
+                    let r = s * (sigma - y[i])
+                    out[i] = r
+                    interceptGradient += r
+                }
+                return (value, interceptGradient)
+            }
+        }
+        var value = 0.0, interceptGradient = 0.0
+        for partial in partials {
+            value += partial.value
+            interceptGradient += partial.intercept
         }
         var gradient = try x.multiply(residual, transposed: true, alpha: 1 / totalWeight)
         var penalty = 0.0
@@ -78,18 +96,22 @@ public struct LogisticLoss: Sendable {
 
     /// ∇²f(β), (p + 1) × (p + 1), the intercept's row and column last:
     /// (1/W) [X 1]ᵀ diag(sᵢ σᵢ (1 − σᵢ)) [X 1] + λ₂ on the diagonal of the w block.
-    public func hessian(_ beta: [Double]) throws -> Matrix {
-        let p = featureCount, n = x.rows
-        let eta = try linearPredictor(beta)
-        let curvature = (0..<n).map { i -> Double in
-            let sigma = Self.sigmoid(eta[i])
-            return sampleWeights[i] * sigma * (1 - sigma) / totalWeight
+    ///
+    /// With `rowStride` k > 1 the data term is estimated from every k-th row (scaled by k):
+    /// a sub-sampled Hessian for Newton steps on very many rows. The gradient stays
+    /// exact, so the minimizer is unchanged; only the steps toward it differ.
+    ///
+    /// - Complexity: one blocked pass of `dsyrk` over ⌈n / k⌉ rows, O(n p² / k).
+    public func hessian(_ beta: [Double], rowStride: Int = 1) throws -> Matrix {
+        let p = featureCount
+        precondition(beta.count == p + 1, "β has \(beta.count) entries, expected \(p + 1)")
+        let eta = try x.multiplySampledRows(Array(beta[0..<p]), rowStride: rowStride, adding: beta[p])
+        let scale = Double(rowStride) / totalWeight
+        let curvature = eta.indices.map { k -> Double in
+            let sigma = Self.sigmoid(eta[k])
+            return sampleWeights[k * rowStride] * sigma * (1 - sigma) * scale
         }
-        var augmented = Matrix(rows: n, columns: p + 1, repeating: 1)
-        for i in 0..<n {
-            for j in 0..<p { augmented.elements[i * (p + 1) + j] = x.elements[i * p + j] }
-        }
-        var h = try augmented.gram(weights: curvature)
+        var h = try x.interceptAugmentedGram(weights: curvature, rowStride: rowStride)
         for j in 0..<p { h[j, j] += l2 }
         return h
     }

@@ -128,7 +128,6 @@ public struct LogisticRegression: Sendable {
         guard positives > 0, positives < Double(n) else {
             throw LogisticRegressionError.invalidData("both classes must be present (\(Int(positives)) positives in \(n) rows)")
         }
-        guard x.elements.allSatisfy(\.isFinite) else { throw LogisticRegressionError.invalidData("features must be finite (no NaN or infinity)") }
         var weights = sampleWeights ?? [Double](repeating: 1, count: n)
         guard weights.count == n, weights.allSatisfy({ $0 >= 0 && $0.isFinite }), weights.reduce(0, +) > 0 else {
             throw LogisticRegressionError.invalidData("sample weights must be n finite values ≥ 0 with a positive sum")
@@ -146,32 +145,41 @@ public struct LogisticRegression: Sendable {
         }
 
         // Column statistics (population standard deviation, as scikit-learn's StandardScaler).
+        let (columnMeans, deviations) = try x.columnMeansAndStandardDeviations()
+        if let bad = columnMeans.firstIndex(where: { !$0.isFinite }) ?? deviations.firstIndex(where: { !$0.isFinite }) {
+            let row = (0..<n).first { !x[$0, bad].isFinite }
+            throw LogisticRegressionError.invalidData(row.map { "feature \(names[bad]) is not finite in row \($0 + 1) (no NaN or infinity)" }
+                ?? "feature \(names[bad]) is too large in magnitude for its variance to be finite")
+        }
         var means = [Double](repeating: 0, count: p), scales = [Double](repeating: 1, count: p)
         var kept: [Int] = [], dropped: [String] = []
         for j in 0..<p {
-            var mean = 0.0
-            for i in 0..<n { mean += x.elements[i * p + j] }
-            mean /= Double(n)
-            var variance = 0.0
-            for i in 0..<n {
-                let d = x.elements[i * p + j] - mean
-                variance += d * d
-            }
-            let sd = (variance / Double(n)).squareRoot()
             // A constant column carries no information and would make the scale zero.
-            if sd <= 1e-12 * max(1, abs(mean)) {
+            if deviations[j] <= 1e-12 * max(1, abs(columnMeans[j])) {
                 dropped.append(names[j])
                 continue
             }
             kept.append(j)
             if standardize {
-                means[j] = mean
-                scales[j] = sd
+                means[j] = columnMeans[j]
+                scales[j] = deviations[j]
             }
         }
-        var z = Matrix(rows: n, columns: kept.count)
-        for i in 0..<n {
-            for (k, j) in kept.enumerated() { z.elements[i * kept.count + k] = (x.elements[i * p + j] - means[j]) / scales[j] }
+        // The solver's design matrix; the caller's own when nothing needs changing (no copy).
+        let z: Matrix
+        if !standardize && kept.count == p {
+            z = x
+        } else {
+            var design = Matrix(rows: n, columns: kept.count)
+            let inverseScales = scales.map { 1 / $0 }
+            x.elements.withUnsafeBufferPointer { a in
+                design.elements.withUnsafeMutableBufferPointer { d in
+                    for i in 0..<n {
+                        for (k, j) in kept.enumerated() { d[i * kept.count + k] = (a[i * p + j] - means[j]) * inverseScales[j] }
+                    }
+                }
+            }
+            z = design
         }
 
         let strength = 1 / (c * weights.reduce(0, +))

@@ -85,8 +85,11 @@ import VitalsTestSupport
         #expect(throws: LogisticRegressionError.invalidData("labels must be 0 or 1")) {
             try LogisticRegression().fit(x: x, y: [0, 2, 1])
         }
-        #expect(throws: LogisticRegressionError.invalidData("features must be finite (no NaN or infinity)")) {
-            try LogisticRegression().fit(x: Matrix([[1], [.nan], [3]]), y: [0, 1, 0])
+        #expect(throws: LogisticRegressionError.invalidData("feature x1 is not finite in row 2 (no NaN or infinity)")) {
+            try LogisticRegression().fit(x: Matrix([[0, 1], [1, .nan], [2, 3]]), y: [0, 1, 0])
+        }
+        #expect(throws: LogisticRegressionError.invalidData("feature big is too large in magnitude for its variance to be finite")) {
+            try LogisticRegression().fit(x: Matrix([[1e200], [-1e200], [0]]), y: [0, 1, 0], featureNames: ["big"])
         }
     }
 }

@@ -47,3 +47,53 @@ import VitalsTestSupport
         #expect(result.gradientNorm > 0)
     }
 }
+
+@Suite struct SubsampledNewtonTests {
+    /// A 6,000-row problem where a 1,750-row Hessian sample applies (stride 3): the sub-sampled
+    /// Hessian changes the path, not the solution, which equals full Newton's.
+    @Test func subsampledHessianReachesTheFullNewtonSolution() throws {
+        var rng = SeededGenerator(seed: 21)
+        let n = 6_000, p = 6
+        var x = Matrix(rows: n, columns: p)
+        var y = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var eta = -0.5
+            for j in 0..<p {
+                x[i, j] = Double.random(in: -2...2, using: &rng)
+                eta += Double(j - 2) * 0.4 * x[i, j]
+            }
+            y[i] = Double.random(in: 0..<1, using: &rng) < LogisticLoss.sigmoid(eta) ? 1 : 0
+        }
+        let loss = LogisticLoss(x: x, y: y, l2: 1e-4)
+        let sampled = NewtonSolver(tolerance: 1e-12, hessianSampleRows: 1_000)
+        #expect(sampled.hessianRowStride(rows: n, parameters: p + 1) == 3)  // max(1,000, 250 · 7) = 1,750 rows
+        #expect(NewtonSolver().hessianRowStride(rows: n, parameters: p + 1) == 1)
+        #expect(NewtonSolver(hessianSampleRows: nil).hessianRowStride(rows: 10_000_000, parameters: 10) == 1)
+        let full = try NewtonSolver(tolerance: 1e-12, hessianSampleRows: nil).minimize(loss)
+        let approximate = try sampled.minimize(loss)
+        #expect(full.converged && approximate.converged)
+        #expect(approximate.iterations >= full.iterations)
+        assertClose(approximate.beta, full.beta, rtol: 1e-9, atol: 1e-11)
+    }
+
+    /// The loss evaluated in parallel chunks equals a plain serial sum over the rows.
+    @Test func chunkedLossEqualsTheSerialSum() throws {
+        var rng = SeededGenerator(seed: 22)
+        let n = 100_003
+        let x = Matrix(rows: n, columns: 2, elements: (0..<2 * n).map { _ in Double.random(in: -3...3, using: &rng) })
+        let y = (0..<n).map { _ in Double(Int.random(in: 0...1, using: &rng)) }
+        let s = (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) }
+        let beta = [0.7, -1.3, 0.2]
+        let (value, gradient) = try LogisticLoss(x: x, y: y, sampleWeights: s, l2: 0).valueAndGradient(beta)
+        var expectedValue = 0.0, expectedGradient = [0.0, 0.0, 0.0]
+        for i in 0..<n {
+            let eta = beta[0] * x[i, 0] + beta[1] * x[i, 1] + beta[2]
+            expectedValue += s[i] * (log(1 + exp(eta)) - y[i] * eta)
+            let r = s[i] * (1 / (1 + exp(-eta)) - y[i])
+            expectedGradient[0] += r * x[i, 0]; expectedGradient[1] += r * x[i, 1]; expectedGradient[2] += r
+        }
+        let total = s.reduce(0, +)
+        assertClose(value, expectedValue / total, rtol: 1e-12)
+        assertClose(gradient, expectedGradient.map { $0 / total }, rtol: 1e-10, atol: 1e-14)
+    }
+}
