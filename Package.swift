@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "VitalsLinearAlgebra", targets: ["VitalsLinearAlgebra"]),
         .library(name: "VitalsLogistic", targets: ["VitalsLogistic"]),
         .library(name: "VitalsEvaluation", targets: ["VitalsEvaluation"]),
+        .library(name: "VitalsMarkov", targets: ["VitalsMarkov"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "VitalsLinearAlgebra", dependencies: ["COpenBLAS"]),
         .target(name: "VitalsLogistic", dependencies: ["VitalsLinearAlgebra"]),
         .target(name: "VitalsEvaluation"),
+        .target(name: "VitalsMarkov", dependencies: ["VitalsLinearAlgebra"]),
         .target(name: "VitalsSignals"),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
         .executableTarget(
@@ -45,6 +47,10 @@ let package = Package(
         .testTarget(
             name: "VitalsLogisticTests",
             dependencies: ["VitalsLogistic", "VitalsLinearAlgebra", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsMarkovTests",
+            dependencies: ["VitalsMarkov", "VitalsLinearAlgebra", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsEvaluationTests",
