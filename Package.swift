@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "VitalsLogistic", targets: ["VitalsLogistic"]),
         .library(name: "VitalsEvaluation", targets: ["VitalsEvaluation"]),
         .library(name: "VitalsMarkov", targets: ["VitalsMarkov"]),
+        .library(name: "VitalsModel", targets: ["VitalsModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +27,7 @@ let package = Package(
         .target(name: "VitalsLogistic", dependencies: ["VitalsLinearAlgebra"]),
         .target(name: "VitalsEvaluation"),
         .target(name: "VitalsMarkov", dependencies: ["VitalsLinearAlgebra"]),
+        .target(name: "VitalsModel", dependencies: ["VitalsSignals", "VitalsLinearAlgebra", "VitalsLogistic"]),
         .target(name: "VitalsSignals"),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
         .executableTarget(
@@ -51,6 +53,10 @@ let package = Package(
         .testTarget(
             name: "VitalsMarkovTests",
             dependencies: ["VitalsMarkov", "VitalsLinearAlgebra", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsModelTests",
+            dependencies: ["VitalsModel", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsEvaluationTests",
