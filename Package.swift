@@ -15,6 +15,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-256 for model ids and data fingerprints.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // OpenBLAS/LAPACK from Debian's libopenblas-dev. Only VitalsLinearAlgebra imports it.
@@ -27,7 +29,13 @@ let package = Package(
         .target(name: "VitalsLogistic", dependencies: ["VitalsLinearAlgebra"]),
         .target(name: "VitalsEvaluation"),
         .target(name: "VitalsMarkov", dependencies: ["VitalsLinearAlgebra"]),
-        .target(name: "VitalsModel", dependencies: ["VitalsSignals", "VitalsLinearAlgebra", "VitalsLogistic"]),
+        .target(
+            name: "VitalsModel",
+            dependencies: [
+                "VitalsSignals", "VitalsLinearAlgebra", "VitalsLogistic",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "VitalsSignals"),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
         .executableTarget(

@@ -6,7 +6,7 @@
 /// scores are merged first (weighted mean label), and knots interior to a flat
 /// stretch are dropped since interpolation does not need them. Needs more data
 /// than Platt scaling to be stable; the caller decides when there is enough.
-public struct IsotonicCalibration: Sendable, Equatable {
+public struct IsotonicCalibration: Sendable, Equatable, Codable {
     /// Knot scores, increasing.
     public let knots: [Double]
     /// Calibrated probability at each knot, non-decreasing.
@@ -70,3 +70,19 @@ public struct IsotonicCalibration: Sendable, Equatable {
         return values[lo] + t * (values[hi] - values[lo])
     }
 }
+
+extension IsotonicCalibration {
+    enum CodingKeys: String, CodingKey { case knots, values }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let knots = try container.decode([Double].self, forKey: .knots)
+        let values = try container.decode([Double].self, forKey: .values)
+        guard !knots.isEmpty, knots.count == values.count, zip(knots, knots.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .knots, in: container,
+                                                   debugDescription: "isotonic knots must be non-empty, increasing, one value each")
+        }
+        self.init(knots: knots, values: values)
+    }
+}
+

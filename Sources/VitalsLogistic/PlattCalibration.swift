@@ -7,7 +7,7 @@ import VitalsLinearAlgebra
 /// sums), which keeps a perfectly separated calibration set from giving
 /// infinite slopes. This is `CalibratedClassifierCV(method: "sigmoid")`'s fit,
 /// solved here by Newton's method on the same logistic loss as the model.
-public struct PlattCalibration: Sendable, Equatable {
+public struct PlattCalibration: Sendable, Equatable, Codable {
     /// The slope; negative when higher scores mean higher risk.
     public let a: Double
     public let b: Double

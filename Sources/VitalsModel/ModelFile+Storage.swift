@@ -1,0 +1,129 @@
+import Crypto
+import Foundation
+
+/// A model file that cannot be used, and why.
+public enum ModelFileError: Error, Equatable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case malformed(path: String, reason: String)
+    case newerFormat(path: String, version: Int, supported: Int)
+    case tampered(path: String, stored: String, computed: String)
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): return "\(path): cannot read the model file: \(reason)"
+        case let .malformed(path, reason): return "\(path): not a valid model file: \(reason)"
+        case let .newerFormat(path, version, supported):
+            return "\(path): format_version \(version) is newer than this vitals supports (\(supported)); upgrade vitals to read it"
+        case let .tampered(path, stored, computed):
+            return "\(path): the content does not match model_id \(stored) (it hashes to \(computed)); the file was edited after training — retrain instead of editing"
+        case let .cannotWrite(path, reason): return "\(path): cannot write the model file: \(reason)"
+        }
+    }
+}
+
+extension ModelFile {
+    /// Canonical bytes: sorted keys, no extra whitespace, Doubles in their shortest
+    /// round-tripping form, so equal models give equal bytes.
+    static func canonicalJSON(_ file: ModelFile) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try encoder.encode(file)
+    }
+
+    /// `<task>-` and the first 16 hex digits of SHA-256 of the canonical JSON with an empty id.
+    public func computedID() throws -> String {
+        var copy = self
+        copy.modelID = ""
+        let digest = SHA256.hash(data: try Self.canonicalJSON(copy))
+        return "\(task.rawValue)-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// This file with its id set from its content.
+    public func sealed() throws -> ModelFile {
+        var copy = self
+        copy.modelID = try computedID()
+        return copy
+    }
+
+    /// The file's bytes (sealed), as `write` stores them.
+    public func serialized() throws -> Data {
+        var data = try Self.canonicalJSON(sealed())
+        data.append(0x0A)
+        return data
+    }
+
+    /// Writes the sealed file atomically: a temporary file in the same directory, then a rename.
+    public func write(to path: String) throws(ModelFileError) {
+        let bytes: Data
+        do { bytes = try serialized() } catch { throw .cannotWrite(path: path, reason: "\(error)") }
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw .cannotWrite(path: path, reason: error.reason)
+        }
+    }
+
+    /// Reads and checks a model file: JSON shape, format version, and the content hash.
+    public static func load(path: String) throws(ModelFileError) -> ModelFile {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        // The version first, so a newer file is refused for the right reason, not as malformed.
+        struct Version: Decodable { let format_version: Int }
+        guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
+            throw .malformed(path: path, reason: "no integer format_version at the top level")
+        }
+        guard version.format_version <= currentFormatVersion else {
+            throw .newerFormat(path: path, version: version.format_version, supported: currentFormatVersion)
+        }
+        let file: ModelFile
+        do { file = try JSONDecoder().decode(ModelFile.self, from: data) } catch {
+            throw .malformed(path: path, reason: Self.describe(error))
+        }
+        let computed: String
+        do { computed = try file.computedID() } catch { throw .malformed(path: path, reason: "\(error)") }
+        guard computed == file.modelID else { throw .tampered(path: path, stored: file.modelID, computed: computed) }
+        return file
+    }
+
+    /// A decoding error as "key.path: what is wrong".
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(key, context): return "\(path(context)).\(key.stringValue): missing"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+extension DataFingerprint {
+    /// SHA-256 of each file and of the set, for files given by name and path.
+    public static func of(files: [(name: String, path: String)], range: String, rows: Int, positives: Int) throws -> DataFingerprint {
+        var entries: [File] = []
+        for (name, path) in files.sorted(by: { $0.name < $1.name }) {
+            var hasher = SHA256()
+            var bytes = 0
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw ModelFileError.unreadable(path: path, reason: "cannot open for fingerprinting")
+            }
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                hasher.update(data: chunk)
+                bytes += chunk.count
+            }
+            entries.append(File(name: name, bytes: bytes, sha256: hex(hasher.finalize())))
+        }
+        var all = SHA256()
+        for entry in entries { all.update(data: Data("\(entry.name) \(entry.sha256)\n".utf8)) }
+        return DataFingerprint(files: entries, sha256: hex(all.finalize()), range: range, rows: rows, positives: positives)
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import VitalsLogistic
+
+/// What a model is for.
+public enum ModelTask: String, Sendable, Codable, CaseIterable {
+    case churn, overrun
+    /// A model trained with `--table` on a data team's own feature table.
+    case table
+}
+
+/// A model file: JSON, self-describing, and checked when loaded.
+///
+/// It carries everything scoring needs (the feature encoding, the fitted model with its
+/// standardization and calibration) and everything an auditor needs (the training
+/// config, a fingerprint of the input data, the snapshot range, backtest metrics).
+/// `modelID` is a hash of the rest of the content, so an edit that does not update it
+/// is detected on load.
+public struct ModelFile: Sendable, Equatable, Codable {
+    /// Files of a newer format are refused: their meaning may have changed.
+    public static let currentFormatVersion = 1
+
+    public var formatVersion: Int
+    /// `<task>-<16 hex digits>`: the first 64 bits of the SHA-256 of the file's canonical
+    /// JSON with this field empty.
+    public var modelID: String
+    public var task: ModelTask
+    /// The program that wrote the file, e.g. `vitals 0.1.0`.
+    public var createdBy: String
+    /// How source columns become features (`--table` models).
+    public var encoding: TableEncoder?
+    /// The label column and id column of a `--table` model.
+    public var labelColumn: String?
+    public var idColumn: String?
+    public var model: FittedLogisticRegression
+    /// The training configuration, key by key, as read.
+    public var config: [String: String]
+    public var data: DataFingerprint
+    /// Named figures from the training run and backtest (AUC, log loss, …).
+    public var metrics: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version", modelID = "model_id", task, createdBy = "created_by"
+        case encoding, labelColumn = "label_column", idColumn = "id_column", model, config, data, metrics
+    }
+
+    public init(task: ModelTask, createdBy: String, encoding: TableEncoder?, labelColumn: String?, idColumn: String?,
+                model: FittedLogisticRegression, config: [String: String], data: DataFingerprint, metrics: [String: Double]) {
+        self.formatVersion = Self.currentFormatVersion
+        self.modelID = ""
+        self.task = task
+        self.createdBy = createdBy
+        self.encoding = encoding
+        self.labelColumn = labelColumn
+        self.idColumn = idColumn
+        self.model = model
+        self.config = config
+        self.data = data
+        self.metrics = metrics
+    }
+}
+
+/// Where the training data came from: one SHA-256 per input file and one over all of them.
+public struct DataFingerprint: Sendable, Equatable, Codable {
+    public struct File: Sendable, Equatable, Codable {
+        public let name: String
+        public let bytes: Int
+        public let sha256: String
+
+        public init(name: String, bytes: Int, sha256: String) {
+            self.name = name
+            self.bytes = bytes
+            self.sha256 = sha256
+        }
+    }
+
+    public let files: [File]
+    /// SHA-256 over the files' names and hashes, in name order.
+    public let sha256: String
+    /// The snapshot dates (or rows) trained on, e.g. "2024-04-30 … 2025-06-30".
+    public let range: String
+    public let rows: Int
+    public let positives: Int
+
+    public init(files: [File], sha256: String, range: String, rows: Int, positives: Int) {
+        self.files = files
+        self.sha256 = sha256
+        self.range = range
+        self.rows = rows
+        self.positives = positives
+    }
+}
