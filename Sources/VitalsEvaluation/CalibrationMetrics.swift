@@ -20,7 +20,7 @@ public enum CalibrationMetrics {
     }
 
     /// One non-empty reliability bin.
-    public struct Bin: Sendable, Equatable {
+    public struct Bin: Sendable, Equatable, Codable {
         /// 0-based bin index; bin b covers (b/B, (b+1)/B], bin 0 also takes 0.
         public let index: Int
         public let count: Int
