@@ -12,11 +12,14 @@ let package = Package(
         .library(name: "VitalsEvaluation", targets: ["VitalsEvaluation"]),
         .library(name: "VitalsMarkov", targets: ["VitalsMarkov"]),
         .library(name: "VitalsModel", targets: ["VitalsModel"]),
+        .library(name: "VitalsTraining", targets: ["VitalsTraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-256 for model ids and data fingerprints.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Training configs (Training/*.yaml).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // OpenBLAS/LAPACK from Debian's libopenblas-dev. Only VitalsLinearAlgebra imports it.
@@ -34,6 +37,13 @@ let package = Package(
             dependencies: [
                 "VitalsSignals", "VitalsLinearAlgebra", "VitalsLogistic",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "VitalsTraining",
+            dependencies: [
+                "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation", "VitalsLinearAlgebra", "VitalsSignals",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(name: "VitalsSignals"),
@@ -65,6 +75,10 @@ let package = Package(
         .testTarget(
             name: "VitalsModelTests",
             dependencies: ["VitalsModel", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsTrainingTests",
+            dependencies: ["VitalsTraining", "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsEvaluationTests",

@@ -1,0 +1,123 @@
+import Yams
+
+/// Walks a YAML mapping key by key: every key must be read by the config or it is an
+/// error ("unknown key"), and every value is checked where it is read, so an error names
+/// the key, its line, and the rule it breaks.
+struct ConfigReader {
+    let path: String
+    let prefix: String
+    private let pairs: [(key: String, value: Node, line: Int)]
+    private var used: Set<String> = []
+
+    init(path: String, node: Node, prefix: String = "") throws(ConfigError) {
+        self.path = path
+        self.prefix = prefix
+        guard let mapping = node.mapping else {
+            throw ConfigError(path: path, line: (node.mark?.line ?? 0), key: prefix, message: "must be a mapping of keys to values")
+        }
+        var pairs: [(String, Node, Int)] = []
+        for (key, value) in mapping {
+            guard let name = key.string else {
+                throw ConfigError(path: path, line: key.mark?.line ?? 0, key: prefix, message: "keys must be text")
+            }
+            pairs.append((name, value, key.mark?.line ?? 0))
+        }
+        self.pairs = pairs
+    }
+
+    func fullKey(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+
+    private mutating func value(_ key: String) -> (node: Node, line: Int)? {
+        used.insert(key)
+        return pairs.first { $0.key == key }.map { ($0.value, $0.line) }
+    }
+
+    func error(_ key: String, _ line: Int, _ message: String) -> ConfigError {
+        ConfigError(path: path, line: line, key: fullKey(key), message: message)
+    }
+
+    mutating func double(_ key: String, default fallback: Double, _ rule: String, _ valid: (Double) -> Bool) throws(ConfigError) -> Double {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let x = node.float ?? node.int.map(Double.init), x.isFinite, valid(x) else {
+            throw error(key, line, "\(rule) (got \(Self.show(node)))")
+        }
+        return x
+    }
+
+    mutating func int(_ key: String, default fallback: Int, _ rule: String, _ valid: (Int) -> Bool) throws(ConfigError) -> Int {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let x = node.int, valid(x) else { throw error(key, line, "\(rule) (got \(Self.show(node)))") }
+        return x
+    }
+
+    mutating func bool(_ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let x = node.bool else { throw error(key, line, "must be true or false (got \(Self.show(node)))") }
+        return x
+    }
+
+    mutating func choice(_ key: String, default fallback: String, from choices: [String]) throws(ConfigError) -> String {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let x = node.string, choices.contains(x) else {
+            throw error(key, line, "must be one of \(choices.joined(separator: ", ")) (got \(Self.show(node)))")
+        }
+        return x
+    }
+
+    mutating func strings(_ key: String, default fallback: [String]) throws(ConfigError) -> [String] {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let items = node.sequence, items.allSatisfy({ $0.string != nil && !$0.string!.isEmpty }) else {
+            throw error(key, line, "must be a list of names (got \(Self.show(node)))")
+        }
+        return items.map { $0.string! }
+    }
+
+    mutating func doubles(_ key: String, default fallback: [Double], _ rule: String, _ valid: ([Double]) -> Bool) throws(ConfigError) -> [Double] {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let items = node.sequence else { throw error(key, line, "must be a list of numbers (got \(Self.show(node)))") }
+        let values = items.compactMap { $0.float ?? $0.int.map(Double.init) }
+        guard values.count == items.count, values.allSatisfy(\.isFinite), valid(values) else {
+            throw error(key, line, "\(rule) (got \(Self.show(node)))")
+        }
+        return values
+    }
+
+    /// An ordered mapping of names to numbers, e.g. engagement weights.
+    mutating func weights(_ key: String, default fallback: [(String, Double)]) throws(ConfigError) -> [(String, Double)] {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let mapping = node.mapping, !mapping.isEmpty else {
+            throw error(key, line, "must be a mapping of feature names to weights (got \(Self.show(node)))")
+        }
+        var result: [(String, Double)] = []
+        for (k, v) in mapping {
+            guard let name = k.string, let weight = v.float ?? v.int.map(Double.init), weight.isFinite, weight != 0 else {
+                throw error(key, k.mark?.line ?? line, "each entry must be feature_name: nonzero number")
+            }
+            result.append((name, weight))
+        }
+        return result
+    }
+
+    /// A nested section as its own reader (an absent section reads as empty).
+    mutating func section(_ key: String) throws(ConfigError) -> ConfigReader {
+        guard let (node, _) = value(key) else {
+            return try ConfigReader(path: path, node: Node([(Node, Node)]()), prefix: fullKey(key))
+        }
+        return try ConfigReader(path: path, node: node, prefix: fullKey(key))
+    }
+
+    /// Fails on the first key nobody asked for: a typo must not silently fall back to a default.
+    func finish() throws(ConfigError) {
+        if let unknown = pairs.first(where: { !used.contains($0.key) }) {
+            let known = used.sorted().joined(separator: ", ")
+            throw ConfigError(path: path, line: unknown.line, key: fullKey(unknown.key), message: "unknown key (known here: \(known))")
+        }
+    }
+
+    static func show(_ node: Node) -> String {
+        if let s = node.scalar?.string { return "'\(s)'" }
+        if node.sequence != nil { return "a list" }
+        if node.mapping != nil { return "a mapping" }
+        return "an alias"
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import VitalsLogistic
+import VitalsTestSupport
+import VitalsTraining
+
+@Suite struct TrainingConfigTests {
+    @Test func committedConfigsParse() throws {
+        let churn = try TrainingConfig.load(path: Fixtures.packageRoot.appendingPathComponent("Training/churn.yaml").path)
+        #expect(churn.task == .churn && churn.horizonDays == 90 && churn.cadence == .monthly)
+        #expect(churn.selectC && churn.cGrid == [0.01, 0.1, 1, 10] && churn.capacity == 50)
+        #expect(churn.healthStates.components.map(\.feature).first == "active_user_ratio_30d")
+        #expect(churn.healthStates.components.last?.weight == -0.5)
+        let overrun = try TrainingConfig.load(path: Fixtures.packageRoot.appendingPathComponent("Training/overrun.yaml").path)
+        #expect(overrun.task == .overrun && overrun.cadence == .weekly && overrun.tolerance == 0.1 && overrun.graceDays == 14)
+        #expect(overrun.families == ["delivery", "support", "nps", "markov"] && overrun.capacity == 20)
+    }
+
+    @Test func absentKeysTakeTheirDefaults() throws {
+        let config = try TrainingConfig.parse("task: churn\n", path: "c.yaml")
+        #expect(config == TrainingConfig(task: .churn))
+        #expect(config.estimator.c == 1 && config.estimator.classWeight == .none)
+    }
+
+    @Test(arguments: [
+        ("task: churn\nmodel:\n  cc: 2\n", "c.yaml:3: model.cc: unknown key"),
+        ("task: churn\nmodel:\n  c: -1\n", "c.yaml:3: model.c: must be a number > 0 (got '-1')"),
+        ("task: churn\nmodel:\n  class_weight: heavy\n", "c.yaml:3: model.class_weight: must be one of none, balanced (got 'heavy')"),
+        ("task: churn\nlabels:\n  horizon_days: ninety\n", "c.yaml:3: labels.horizon_days: must be an integer in 1…730 (got 'ninety')"),
+        ("task: churn\nstates:\n  band_quantiles: [0.7, 0.2]\n", "c.yaml:3: states.band_quantiles: must be increasing numbers in (0, 1), one fewer than the bands (got a list)"),
+        ("task: churn\nfeatures:\n  families: [usage, telemetry]\n", "c.yaml: features.families: unknown family 'telemetry'"),
+        ("task: forecast\n", "c.yaml:1: task: must be one of churn, overrun (got 'forecast')"),
+        ("seed: 3\n", "c.yaml: task: is required: churn or overrun"),
+        ("", "c.yaml: the file is empty"),
+        ("task: churn\n  bad indentation: [\n", "c.yaml: not valid YAML"),
+    ])
+    func badConfigsNameTheKeyAndLine(text: String, expected: String) {
+        #expect {
+            try TrainingConfig.parse(text, path: "c.yaml")
+        } throws: { error in
+            "\(error)".hasPrefix(expected)
+        }
+    }
+
+    @Test func flattenedConfigNamesEveryKey() throws {
+        let config = try TrainingConfig.parse("task: overrun\nmodel:\n  l1_ratio: 0.5\n", path: "o.yaml")
+        let flat = config.flattened
+        #expect(flat["model.l1_ratio"] == "0.5")
+        #expect(flat["labels.cadence"] == "weekly")
+        #expect(flat["states.engagement.active_user_ratio_30d"] == "1.0")
+    }
+}
