@@ -53,6 +53,10 @@ let package = Package(
             dependencies: [
                 "VitalsSignals",
                 "VitalsSimulation",
+                "VitalsModel",
+                "VitalsTraining",
+                "VitalsLogistic",
+                "VitalsEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

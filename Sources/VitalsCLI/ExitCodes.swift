@@ -11,7 +11,12 @@ enum VitalsExitCode {
     static let software = ExitCode(70)
     /// An output cannot be created (EX_CANTCREAT).
     static let cannotCreate = ExitCode(73)
+    /// A training config breaks its rules (EX_CONFIG).
+    static let configError = ExitCode(78)
 }
+
+/// The program's name and version, recorded in every model file.
+let vitalsProgram = "vitals 0.1.0"
 
 /// Prints a line to standard error.
 func printError(_ message: String) {

@@ -7,9 +7,9 @@ struct VitalsCommand: ParsableCommand {
         abstract: "Predictive customer health: churn and project-overrun risk from product, support, NPS and delivery signals.",
         discussion: """
             Exit codes: 0 success; 64 bad command-line usage; 65 the input data breaks the signals \
-            contract; 66 an input file or directory cannot be read; 73 an output cannot be created; \
-            70 an internal error.
+            contract (or a model file is invalid); 66 an input file or directory cannot be read; 73 an \
+            output cannot be created; 78 a training config is invalid; 70 an internal error.
             """,
-        subcommands: [SimulateCommand.self, ValidateCommand.self]
+        subcommands: [SimulateCommand.self, ValidateCommand.self, TrainCommand.self, EvaluateCommand.self, ScoreCommand.self]
     )
 }

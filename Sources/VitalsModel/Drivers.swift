@@ -1,0 +1,60 @@
+import VitalsLinearAlgebra
+import VitalsLogistic
+
+/// Why a row scores as it does: the exact decomposition of its log-odds.
+///
+///     η = b + Σⱼ wⱼ (xⱼ − meanⱼ) / scaleⱼ
+///
+/// Each term wⱼ (xⱼ − meanⱼ) / scaleⱼ is feature j's contribution: how far it moves this
+/// row's log-odds from those of a row at the training mean. The contributions of the
+/// features made from one source (a one-hot column's levels, a number and its missing
+/// indicator) are added into one, so a driver names something the user recognizes.
+public struct Drivers: Sendable, Equatable {
+    /// For each model feature, the driver group it belongs to.
+    public let groupOfFeature: [Int]
+    public let groupNames: [String]
+
+    /// Groups features by the source a `TableEncoder` made them from (`plan=pro` → `plan`,
+    /// `seats__missing` → `seats`); features of other models group by their own name.
+    public init(featureNames: [String], encoder: TableEncoder?) {
+        var source: [String: String] = [:]
+        for column in encoder?.columns ?? [] {
+            for name in column.featureNames { source[name] = column.source }
+        }
+        var names: [String] = [], index: [String: Int] = [:], groups: [Int] = []
+        for feature in featureNames {
+            let group = source[feature] ?? feature
+            if index[group] == nil {
+                index[group] = names.count
+                names.append(group)
+            }
+            groups.append(index[group]!)
+        }
+        self.groupOfFeature = groups
+        self.groupNames = names
+    }
+
+    /// Per-group contributions to each row's log-odds (rows × groups).
+    public func contributions(of model: FittedLogisticRegression, x: Matrix) -> [[Double]] {
+        precondition(x.columns == model.coefficients.count, "x has \(x.columns) columns, the model \(model.coefficients.count)")
+        var out = [[Double]](repeating: [Double](repeating: 0, count: groupNames.count), count: x.rows)
+        for i in 0..<x.rows {
+            for j in 0..<x.columns where model.coefficients[j] != 0 {
+                out[i][groupOfFeature[j]] += model.coefficients[j] * (x[i, j] - model.means[j]) / model.scales[j]
+            }
+        }
+        return out
+    }
+
+    /// The `count` groups that raise the risk most, largest first, as the score files write
+    /// them: `name:+0.61; name:+0.44`. Only positive contributions are drivers of risk;
+    /// ties go to the earlier group. Empty when nothing raises the risk.
+    public func topDrivers(_ contributions: [Double], count: Int = 3) -> String {
+        contributions.indices
+            .filter { contributions[$0] > 0 }
+            .sorted { contributions[$0] > contributions[$1] || (contributions[$0] == contributions[$1] && $0 < $1) }
+            .prefix(count)
+            .map { "\(groupNames[$0]):+\(String(format: "%.2f", contributions[$0]))" }
+            .joined(separator: "; ")
+    }
+}
