@@ -82,7 +82,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsTrainingTests",
-            dependencies: ["VitalsTraining", "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsTestSupport"]
+            dependencies: [
+                "VitalsTraining", "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation", "VitalsLinearAlgebra",
+                "VitalsTestSupport",
+            ]
         ),
         .testTarget(
             name: "VitalsEvaluationTests",

@@ -17,6 +17,11 @@ public struct EncodedColumn: Sendable, Equatable, Codable {
     public let source: String
     public let encoding: ColumnEncoding
 
+    public init(source: String, encoding: ColumnEncoding) {
+        self.source = source
+        self.encoding = encoding
+    }
+
     /// The model features this column produces, in order.
     public var featureNames: [String] {
         switch encoding {
