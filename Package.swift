@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "VitalsMarkov", targets: ["VitalsMarkov"]),
         .library(name: "VitalsModel", targets: ["VitalsModel"]),
         .library(name: "VitalsTraining", targets: ["VitalsTraining"]),
+        .library(name: "VitalsReport", targets: ["VitalsReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,6 +47,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "VitalsReport", dependencies: ["VitalsEvaluation"]),
         .target(name: "VitalsSignals"),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
         .executableTarget(
@@ -55,6 +57,7 @@ let package = Package(
                 "VitalsSimulation",
                 "VitalsModel",
                 "VitalsTraining",
+                "VitalsReport",
                 "VitalsLogistic",
                 "VitalsEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -86,6 +89,10 @@ let package = Package(
                 "VitalsTraining", "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation", "VitalsLinearAlgebra",
                 "VitalsTestSupport",
             ]
+        ),
+        .testTarget(
+            name: "VitalsReportTests",
+            dependencies: ["VitalsReport", "VitalsEvaluation", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsEvaluationTests",

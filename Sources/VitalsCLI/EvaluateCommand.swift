@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VitalsModel
+import VitalsReport
 import VitalsTraining
 
 struct EvaluateCommand: ParsableCommand {
@@ -26,18 +27,34 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
+    @Option(help: "Also write a self-contained HTML report with charts to this file.")
+    var report: String?
+
     func validate() throws {
         guard capacity >= 1 else { throw ValidationError("--capacity must be ≥ 1, got \(capacity)") }
     }
 
     func run() throws {
-        let report = try runReporting {
-            try TableEvaluation(model: try ModelFile.load(path: model), tablePath: table, capacity: capacity).run()
+        let (result, file) = try runReporting {
+            let file = try ModelFile.load(path: model)
+            return (try TableEvaluation(model: file, tablePath: table, capacity: capacity).run(), file)
         }
         if json {
-            print(String(decoding: try report.json(), as: UTF8.self))
+            print(String(decoding: try result.report.json(), as: UTF8.self))
         } else {
-            print(report.text(), terminator: "")
+            print(result.report.text(), terminator: "")
+        }
+        if let report {
+            try runReporting {
+                let page = HTMLReport(
+                    title: "Evaluation of \(file.modelID)",
+                    facts: ["\(file.task.rawValue) model trained on \(file.data.range) of \(file.data.files.map(\.name).joined(separator: ", ")) (\(file.data.rows) rows, \(file.data.positives) positive)",
+                            "evaluated on \(table)", "written by \(vitalsProgram)"],
+                    report: result.report, labels: result.labels, probabilities: result.probabilities,
+                    coefficients: zip(file.model.featureNames, file.model.coefficients).map { ($0, $1) })
+                try AtomicFile.write(Data(try page.render().utf8), to: report)
+            }
+            print("wrote \(report)")
         }
     }
 }

@@ -142,14 +142,21 @@ public struct TableEvaluation: Sendable {
         self.capacity = capacity
     }
 
-    public func run() throws -> EvaluationReport {
+    public struct Result: Sendable {
+        public let report: EvaluationReport
+        public let labels: [Double]
+        public let probabilities: [Double]
+    }
+
+    public func run() throws -> Result {
         guard let encoder = model.encoding, let labelColumn = model.labelColumn else {
             throw TableError(path: tablePath, message: "model \(model.modelID) was trained on a signals directory, not a table")
         }
         let table = try FeatureTable.read(path: tablePath)
         let labels = try table.labels(labelColumn)
         let probabilities = try model.model.probabilities(encoder.transform(table))
-        return try EvaluationReport.evaluate(
+        let report = try EvaluationReport.evaluate(
             labels: labels, probabilities: probabilities, arr: [Double](repeating: 1, count: labels.count), k: capacity)
+        return Result(report: report, labels: labels, probabilities: probabilities)
     }
 }

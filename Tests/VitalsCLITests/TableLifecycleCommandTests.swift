@@ -39,6 +39,15 @@ import VitalsTestSupport
         let auc = try #require(figures["auc"] as? Double)
         #expect(auc > 0.8, "held-out AUC \(auc)")
 
+        let reportPath = directory.path("report.html")
+        let withReport = try VitalsProcess.run(["evaluate", "--model", model, "--table", test, "--report", reportPath])
+        #expect(withReport.status == 0 && withReport.stdout.hasSuffix("wrote \(reportPath)\n"))
+        let html = try String(contentsOfFile: reportPath, encoding: .utf8)
+        for id in ["metrics", "roc", "pr", "reliability", "gains", "lift", "distribution", "coefficients"] {
+            #expect(html.contains(#"<figure id="\#(id)""#) || html.contains(#"<table id="\#(id)""#), "report lacks \(id)")
+        }
+        #expect(html.contains(String(format: "%.4f", auc)))
+
         let out = directory.path("scores")
         let scored = try VitalsProcess.run(["score", "--model", model, "--table", test, "--out", out])
         #expect(scored.status == 0, "\(scored.stderr)")
