@@ -12,12 +12,13 @@ RELEASE_BIN = .build/release/vitals
 
 all: build
 
-# Installs libopenblas-dev (and pkg-config, which SwiftPM uses to find it) when absent.
+# Installs what the build needs from Debian when it is absent: libopenblas-dev (BLAS/LAPACK),
+# libsqlite3-dev (the score history, through GRDB) and pkg-config, which SwiftPM uses to find them.
 deps:
-	@if ! pkg-config --exists openblas 2>/dev/null; then \
-		echo "==> installing libopenblas-dev (OpenBLAS/LAPACK) with apt-get"; \
+	@if ! pkg-config --exists openblas sqlite3 2>/dev/null; then \
+		echo "==> installing libopenblas-dev and libsqlite3-dev with apt-get"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev pkg-config; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev libsqlite3-dev pkg-config; \
 	fi
 
 build: deps

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VitalsModel", targets: ["VitalsModel"]),
         .library(name: "VitalsTraining", targets: ["VitalsTraining"]),
         .library(name: "VitalsReport", targets: ["VitalsReport"]),
+        .library(name: "VitalsHistory", targets: ["VitalsHistory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Training configs (Training/*.yaml).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The score history (SQLite, with migrations).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // OpenBLAS/LAPACK from Debian's libopenblas-dev. Only VitalsLinearAlgebra imports it.
@@ -48,6 +51,7 @@ let package = Package(
             ]
         ),
         .target(name: "VitalsReport", dependencies: ["VitalsEvaluation"]),
+        .target(name: "VitalsHistory", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VitalsSignals"),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
         .executableTarget(
@@ -93,6 +97,10 @@ let package = Package(
         .testTarget(
             name: "VitalsReportTests",
             dependencies: ["VitalsReport", "VitalsEvaluation", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsHistoryTests",
+            dependencies: ["VitalsHistory", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsEvaluationTests",
