@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VitalsTraining", targets: ["VitalsTraining"]),
         .library(name: "VitalsReport", targets: ["VitalsReport"]),
         .library(name: "VitalsHistory", targets: ["VitalsHistory"]),
+        .library(name: "VitalsFeatures", targets: ["VitalsFeatures"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,6 +53,7 @@ let package = Package(
         ),
         .target(name: "VitalsReport", dependencies: ["VitalsEvaluation"]),
         .target(name: "VitalsHistory", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "VitalsFeatures", dependencies: ["VitalsSignals"]),
         .target(name: "VitalsSignals"),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
         .executableTarget(
@@ -62,6 +64,7 @@ let package = Package(
                 "VitalsModel",
                 "VitalsTraining",
                 "VitalsReport",
+                "VitalsFeatures",
                 "VitalsLogistic",
                 "VitalsEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -101,6 +104,10 @@ let package = Package(
         .testTarget(
             name: "VitalsHistoryTests",
             dependencies: ["VitalsHistory", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsFeaturesTests",
+            dependencies: ["VitalsFeatures", "VitalsSignals", "VitalsSimulation", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsEvaluationTests",

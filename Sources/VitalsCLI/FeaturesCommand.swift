@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import VitalsFeatures
+import VitalsModel
+import VitalsSignals
+
+struct FeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features",
+        abstract: "Write point-in-time feature tables (or list the feature catalog).",
+        discussion: """
+            With --as-of, one row per eligible entity as of that date; with --from/--to, one row per \
+            entity per snapshot date in the range (month-ends for churn, Sundays for overrun, or --cadence). \
+            Every feature uses only rows dated on or before its date. The label column is filled where the \
+            data already knows it; with --labelled-only, rows whose label window runs past the end of the \
+            data (censored) are left out and counted. Exit codes: 0 done; 64 usage; 65 bad data; 66 input \
+            unreadable; 73 output cannot be written.
+            """
+    )
+
+    @Argument(help: "The signals directory.")
+    var directory: String?
+
+    @Flag(help: "Print the feature catalog: name, family, window and meaning.")
+    var list = false
+
+    @Option(help: "churn or overrun.")
+    var task: String = "churn"
+
+    @Option(help: "One snapshot date (YYYY-MM-DD).")
+    var asOf: String?
+
+    @Option(help: "First date of a snapshot range (YYYY-MM-DD).")
+    var from: String?
+
+    @Option(help: "Last date of a snapshot range (YYYY-MM-DD).")
+    var to: String?
+
+    @Option(help: "monthly or weekly (default: monthly for churn, weekly for overrun).")
+    var cadence: String?
+
+    @Option(help: "Churn horizon in days.")
+    var horizon = 90
+
+    @Flag(help: "Leave out rows whose label is not known yet (censored), and say how many.")
+    var labelledOnly = false
+
+    @Option(help: "The CSV file to write.")
+    var out: String?
+
+    @Flag(help: "Replace --out if it exists.")
+    var force = false
+
+    func validate() throws {
+        if list { return }
+        guard directory != nil else { throw ValidationError("give a signals directory, or --list") }
+        guard out != nil else { throw ValidationError("--out is required") }
+        guard FeatureLayout.Task(rawValue: task) != nil else { throw ValidationError("--task must be churn or overrun, got \(task)") }
+        guard asOf == nil || (from == nil && to == nil) else { throw ValidationError("give either --as-of or --from/--to, not both") }
+        for (name, value) in [("--as-of", asOf), ("--from", from), ("--to", to)] {
+            if let value, Day(value) == nil { throw ValidationError("\(name) must be a date YYYY-MM-DD, got \(value)") }
+        }
+        if let cadence, SnapshotCadence(rawValue: cadence) == nil { throw ValidationError("--cadence must be monthly or weekly") }
+        guard horizon >= 1 else { throw ValidationError("--horizon must be ≥ 1") }
+    }
+
+    func run() throws {
+        if list {
+            let width = FeatureCatalog.all.map(\.name.count).max()! + 2
+            for spec in FeatureCatalog.all {
+                let window = spec.windowDays > 0 ? "\(spec.windowDays)d" : "—"
+                print(spec.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                      + spec.family.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                      + window.padding(toLength: 6, withPad: " ", startingAt: 0) + spec.meaning)
+            }
+            return
+        }
+        guard let directory, let out else { return }
+        try checkOutput(out, force: force)
+        let dataset = try readSignals(directory)
+        let started = Date()
+        let index = SignalsIndex(dataset)
+        let kind = FeatureLayout.Task(rawValue: task)!
+        let builder = SnapshotBuilder(index: index, horizonDays: horizon)
+        let dates: [Day]
+        if let asOf {
+            dates = [Day(asOf)!]
+        } else {
+            let chosen = cadence.flatMap(SnapshotCadence.init) ?? (kind == .churn ? .monthly : .weekly)
+            dates = chosen.dates(from: from.flatMap(Day.init) ?? index.dataStart + 90, through: to.flatMap(Day.init) ?? index.dataEnd)
+        }
+        let table = builder.table(layout: builder.layout(task: kind), dates: dates, requireLabels: labelledOnly)
+        let seconds = Date().timeIntervalSince(started)
+        try runReporting { try AtomicFile.write(table.csv(dataset: dataset), to: out) }
+        let known = table.labels.filter { !$0.isNaN }
+        print("wrote \(out): \(table.rowCount) rows × \(table.columnCount) features over \(dates.count) snapshot date\(dates.count == 1 ? "" : "s") (\(dates.first.map { "\($0)" } ?? "—") … \(dates.last.map { "\($0)" } ?? "—")), data end \(index.dataEnd)")
+        print("labels: \(Int(known.reduce(0, +))) positive, \(known.count - Int(known.reduce(0, +))) negative, \(table.rowCount - known.count) not known yet"
+              + (labelledOnly ? "; left out: \(table.censored) censored (label window past \(index.dataEnd)), \(table.excluded) cancelled" : ""))
+        print(String(format: "built in %.2f s", seconds))
+    }
+}
+
+/// Reads and validates a signals directory, with the reader's exit codes.
+func readSignals(_ directory: String) throws -> SignalsDataset {
+    do {
+        return try SignalsReader().read(directory: directory).dataset
+    } catch let error as SignalsValidationError {
+        printError("error: \(directory) breaks the signals contract:\n\(error)")
+        throw VitalsExitCode.dataError
+    } catch let error as SignalsIOError {
+        printError("error: \(error)")
+        throw VitalsExitCode.noInput
+    }
+}

@@ -1,0 +1,116 @@
+import Dispatch
+import Foundation
+import VitalsSignals
+
+/// Builds snapshot tables: for a task and a list of snapshot dates, one row per eligible
+/// entity per date with its point-in-time features and its label.
+///
+/// Labels (docs/SIGNALS.md):
+/// - churn, horizon H: an account that is a customer on D (started on or before D, not
+///   churned by D) is 1 when `churn_date` ∈ (D, D + H], 0 when it is not and D + H is
+///   within the data, and censored otherwise.
+/// - overrun, tolerance T, grace G: a project in flight on D (started on or before D, not
+///   ended by D) is 1 when it completed with total hours above budget × (1 + T) or ended
+///   after planned end + G, else 0. Cancelled projects and projects not finished by the end
+///   of the data have no label.
+///
+/// Features are computed in parallel over fixed chunks of rows; the table is the same
+/// whatever the core count.
+public struct SnapshotBuilder: Sendable {
+    public let index: SignalsIndex
+    public var horizonDays: Int
+    public var tolerance: Double
+    public var graceDays: Int
+
+    public init(index: SignalsIndex, horizonDays: Int = 90, tolerance: Double = 0.10, graceDays: Int = 14) {
+        self.index = index
+        self.horizonDays = horizonDays
+        self.tolerance = tolerance
+        self.graceDays = graceDays
+    }
+
+    /// A layout whose one-hot levels are those in the data (sorted), for training.
+    public func layout(task: FeatureLayout.Task, families: [FeatureFamily]? = nil) -> FeatureLayout {
+        let data = index.dataset
+        func levels(_ column: TextColumn?) -> [String] {
+            guard let column else { return [] }
+            return Set(column.codes.filter { $0 >= 0 }.map { column.levels[Int($0)] }).sorted()
+        }
+        let segments = levels(data.accounts.segment)
+        let types = levels(data.projects?.type)
+        return FeatureLayout(task: task, families: families ?? FeatureLayout.defaultFamilies(task), segmentLevels: segments, projectTypeLevels: types)
+    }
+
+    /// The label of an account on D: 1, 0, or NaN (censored); nil when not a customer on D.
+    public func churnLabel(account a: Int, asOf day: Day) -> Double? {
+        let accounts = index.dataset.accounts
+        guard accounts.contractStart[a] <= day else { return nil }
+        let churn = accounts.churnDate.flatMap { $0[a] }
+        if let churn, churn <= day { return nil }
+        if let churn, churn - day <= horizonDays { return 1 }
+        return day + horizonDays <= index.dataEnd ? 0 : .nan
+    }
+
+    /// The label of a project on D: 1, 0 or NaN (no label: cancelled or unfinished); nil when not in flight on D.
+    public func overrunLabel(project p: Int, asOf day: Day) -> Double? {
+        guard let projects = index.dataset.projects, projects.startDate[p] <= day else { return nil }
+        let end = index.endDate(project: p)
+        if let end, end <= day.ordinal { return nil }
+        guard let end, projects.status[p] == .completed else { return .nan }
+        let total = index.hoursLogged(project: p, through: Int32.max)
+        let over = total > projects.budgetHours[p] * (1 + tolerance)
+        let late = end > projects.plannedEndDate[p].ordinal + Int32(graceDays)
+        return over || late ? 1 : 0
+    }
+
+    /// The table over `dates`. With `requireLabels`, rows without a label are left out and
+    /// counted (`censored` for the label window past the data, `excluded` for cancelled
+    /// projects); without, every eligible row is kept and unknown labels are NaN.
+    public func table(layout: FeatureLayout, dates: [Day], requireLabels: Bool) -> SnapshotTable {
+        var entities: [Int32] = [], rowDates: [Day] = [], labels: [Double] = []
+        var censored = 0, excluded = 0
+        let count = layout.task == .churn ? index.dataset.accounts.count : (index.dataset.projects?.count ?? 0)
+        for day in dates {
+            for e in 0..<count {
+                let label = layout.task == .churn ? churnLabel(account: e, asOf: day) : overrunLabel(project: e, asOf: day)
+                guard let label else { continue }
+                if requireLabels && label.isNaN {
+                    if layout.task == .overrun, index.dataset.projects!.status[e] == .cancelled { excluded += 1 } else { censored += 1 }
+                    continue
+                }
+                entities.append(Int32(e))
+                rowDates.append(day)
+                labels.append(label)
+            }
+        }
+        let names = layout.featureNames
+        let width = names.count
+        var features = [Double](repeating: .nan, count: entities.count * width)
+        let accountFeatures = AccountFeatures(index: index, layout: layout, tolerance: tolerance, graceDays: graceDays)
+        let projectFeatures = ProjectFeatures(index: index, layout: layout)
+        let rows = entities.count
+        let (rowEntities, days) = (entities, rowDates)
+        let chunks = max(1, min(64, rows / 256))
+        features.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for r in (chunk * rows / chunks)..<((chunk + 1) * rows / chunks) {
+                    let slot = UnsafeMutableBufferPointer(rebasing: out[(r * width)..<((r + 1) * width)])
+                    if layout.task == .churn {
+                        accountFeatures.write(account: Int(rowEntities[r]), asOf: days[r], into: slot)
+                    } else {
+                        projectFeatures.write(project: Int(rowEntities[r]), asOf: days[r], into: slot)
+                    }
+                }
+            }
+        }
+        return SnapshotTable(layout: layout, featureNames: names, entities: entities, dates: rowDates, features: features,
+                             labels: labels, censored: censored, excluded: excluded)
+    }
+
+    /// The default snapshot dates for training: from the first date with 90 days of data
+    /// behind it to the end of the data.
+    public func defaultDates(cadence: SnapshotCadence) -> [Day] {
+        cadence.dates(from: index.dataStart + 90, through: index.dataEnd)
+    }
+}
