@@ -25,7 +25,9 @@ public struct SignalsIndex: Sendable {
     /// The last day any file records an event on (usage, tickets opened or closed, responses,
     /// hours, completions, change orders, project ends, contract starts, churn): the end of the data.
     public let dataEnd: Day
-    /// The first such day.
+    /// The first day of signal data: the earliest usage, ticket, response, project start,
+    /// hours or change order (contract starts reach back years before any signal, so they
+    /// do not count unless there is nothing else).
     public let dataStart: Day
 
     public init(_ dataset: SignalsDataset) {
@@ -93,8 +95,6 @@ public struct SignalsIndex: Sendable {
             lo = min(lo, d)
             hi = max(hi, d)
         }
-        data.accounts.contractStart.forEach { see($0.ordinal) }
-        data.accounts.churnDate?.raw.forEach(see)
         data.usage?.date.forEach { see($0.ordinal) }
         data.tickets?.openedAt.forEach { see($0.ordinal) }
         data.tickets?.closedAt?.raw.forEach(see)
@@ -104,7 +104,10 @@ public struct SignalsIndex: Sendable {
         data.timesheets?.date.forEach { see($0.ordinal) }
         data.milestones?.completedDate?.raw.forEach(see)
         data.changeOrders?.date.forEach { see($0.ordinal) }
-        return (Day(ordinal: lo), Day(ordinal: hi))
+        let signalStart = lo
+        data.accounts.contractStart.forEach { see($0.ordinal) }
+        data.accounts.churnDate?.raw.forEach(see)
+        return (Day(ordinal: signalStart == Int32.max ? lo : signalStart), Day(ordinal: hi))
     }
 
     // MARK: point-in-time helpers

@@ -86,8 +86,7 @@ public struct SnapshotBuilder: Sendable {
         let names = layout.featureNames
         let width = names.count
         var features = [Double](repeating: .nan, count: entities.count * width)
-        let accountFeatures = AccountFeatures(index: index, layout: layout, tolerance: tolerance, graceDays: graceDays)
-        let projectFeatures = ProjectFeatures(index: index, layout: layout)
+        let extractors = FeatureRegistry.extractors(for: layout, index: index, tolerance: tolerance, graceDays: graceDays)
         let rows = entities.count
         let (rowEntities, days) = (entities, rowDates)
         let chunks = max(1, min(64, rows / 256))
@@ -95,12 +94,9 @@ public struct SnapshotBuilder: Sendable {
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 for r in (chunk * rows / chunks)..<((chunk + 1) * rows / chunks) {
-                    let slot = UnsafeMutableBufferPointer(rebasing: out[(r * width)..<((r + 1) * width)])
-                    if layout.task == .churn {
-                        accountFeatures.write(account: Int(rowEntities[r]), asOf: days[r], into: slot)
-                    } else {
-                        projectFeatures.write(project: Int(rowEntities[r]), asOf: days[r], into: slot)
-                    }
+                    var writer = FeatureWriter(UnsafeMutableBufferPointer(rebasing: out[(r * width)..<((r + 1) * width)]))
+                    for extractor in extractors { extractor.write(entity: Int(rowEntities[r]), asOf: days[r], into: &writer) }
+                    precondition(writer.position == width, "extractors wrote \(writer.position) of \(width) features")
                 }
             }
         }

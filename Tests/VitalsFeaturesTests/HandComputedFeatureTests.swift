@@ -123,10 +123,12 @@ import VitalsTestSupport
             "workflow_completion_rate_90d": 8.0 / 14, "workflow_abandonment_rate_90d": 6.0 / 14,
             "workflow_completion_change_90d": 0.75 - 0.5,
             // Support: T1 and T4 in 30 days, T2 too in 90; open: T2 and T4 (closed after D), oldest T2 at 60 days;
-            // urgent/high 2 of 3; CSAT of tickets closed by D within 180 days: T1 4, T3 2; resolved within 90 days: T1 2 days, T3 101.
+            // urgent/high 2 of 3; SLA breaches and escalations count tickets closed by D only (T1 breached; T2's
+            // escalation is not known to have happened by D); CSAT of tickets closed by D within 180 days: T1 4, T3 2;
+            // resolved within 90 days: T1 2 days, T3 101.
             "support_missing": 0, "tickets_30d": 2, "tickets_90d": 3, "tickets_per_seat_30d": 0.2, "tickets_per_seat_90d": 0.3,
             "open_tickets": 2, "oldest_open_ticket_days": 60, "urgent_high_share_90d": 2.0 / 3, "sla_breaches_90d": 1,
-            "escalations_90d": 1, "csat_mean_180d": 3, "days_to_resolve_mean_90d": 51.5,
+            "escalations_90d": 0, "csat_mean_180d": 3, "days_to_resolve_mean_90d": 51.5,
             // NPS: 9, 6, 3 (the 07-01 response is after D).
             "nps_missing": 0, "nps_last_score": 3, "nps_days_since_last": 1, "nps_mean_180d": 6,
             "nps_detractor_share_180d": 2.0 / 3, "nps_promoter_share_180d": 1.0 / 3, "nps_responses_365d": 3, "nps_change_last_two": -3,
@@ -160,10 +162,11 @@ import VitalsTestSupport
         #expect(table.entities == [1, 2])  // P1 ended 05-20; P2 and P3 are in flight
         let rows = Self.values(table)
         Self.expect(rows[0], [
-            // 29 of 60 planned days; 70 of 200 hours; 2 of 4 milestones done (earned 100 hours).
+            // 29 of 60 planned days; 70 of 200 hours; both milestones due by D are done (design a week late),
+            // so SPI 1 and EV = 200 × 29/60 × 1; the two milestones due later are not known yet.
             "timesheets_missing": 0, "elapsed_share": 29.0 / 60, "budget_burned_share": 0.35, "burn_rate": 0.35 / (29.0 / 60),
-            "cost_performance_index": 100.0 / 70, "schedule_performance_index": 0.5 / (29.0 / 60),
-            "milestones_completed_vs_due": 1, "late_milestones": 1,  // design was done a week late
+            "cost_performance_index": 200 * (29.0 / 60) / 70, "schedule_performance_index": 1,
+            "milestones_completed": 2, "milestones_due": 2, "late_milestones": 1,
             "change_orders": 1, "change_order_hours_ratio": 0.1, "days_since_last_change_order": 15,
             // 30 hours in the last 14 days against 70 over 30 days.
             "hours_14d_vs_average": (30.0 / 14) / (70.0 / 30),

@@ -1,46 +1,93 @@
 import Foundation
 import VitalsSignals
 
-/// Computes account features as of a date from a `SignalsIndex`. Every value uses rows
-/// dated on or before the as-of date only; end dates count only when on or before it.
-/// A value that cannot be computed (a ratio over nothing) is NaN, for the imputer; a
-/// whole family absent for the account sets its `<family>_missing` indicator.
-struct AccountFeatures {
-    let index: SignalsIndex
-    let layout: FeatureLayout
-    let tolerance: Double
-    let graceDays: Int
+/// One signal family's features for one kind of entity (accounts or projects).
+///
+/// An extractor writes `names(layout).count` values per (entity, as-of date), computed
+/// from rows dated on or before the date only. A value that cannot be computed (a ratio
+/// over nothing) is NaN, for the imputer; a family absent for the entity sets its
+/// `<family>_missing` indicator. `FeatureCatalog` documents every name.
+public protocol FeatureExtractor: Sendable {
+    var family: FeatureFamily { get }
+    /// The columns this extractor writes, in order, for a layout's one-hot levels.
+    func names(_ layout: FeatureLayout) -> [String]
+    /// Writes the entity's features as of `day`.
+    func write(entity: Int, asOf day: Day, into out: inout FeatureWriter)
+}
 
-    /// Writes the account's features as of `day` into `out` (layout.featureNames order).
-    func write(account a: Int, asOf day: Day, into out: UnsafeMutableBufferPointer<Double>) {
-        var k = 0
-        func put(_ value: Double) {
-            out[k] = value
-            k += 1
-        }
-        let d = day.ordinal
-        let accounts = index.dataset.accounts
-        let seats = accounts.seats.flatMap { $0[a] }.map(Double.init)
-        for family in layout.families {
-            switch family {
-            case .account:
-                put(Double(d - accounts.contractStart[a].ordinal))
-                put(Double(index.nextRenewal(account: a, after: day) - day))
-                put(accounts.arr.flatMap { $0[a] }.map { log1p($0) } ?? .nan)
-                put(seats ?? .nan)
-                let segment = accounts.segment.flatMap { $0[a] }
-                for level in layout.segmentLevels { put(segment == level ? 1 : 0) }
-            case .usage: writeUsage(a, d, seats, put)
-            case .support: writeSupport(a, d, seats, put)
-            case .nps: writeNPS(a, d, put)
-            case .delivery: writeDelivery(a, day, put)
-            case .project, .markov: break
-            }
-        }
-        precondition(k == out.count, "wrote \(k) account features into \(out.count) columns")
+/// A cursor over one row's feature slots.
+public struct FeatureWriter {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    public private(set) var position: Int
+
+    init(_ buffer: UnsafeMutableBufferPointer<Double>, at position: Int = 0) {
+        self.buffer = buffer
+        self.position = position
     }
 
-    func writeUsage(_ a: Int, _ d: Int32, _ seats: Double?, _ put: (Double) -> Void) {
+    @inline(__always)
+    public mutating func put(_ value: Double) {
+        buffer[position] = value
+        position += 1
+    }
+
+    /// NaN for the remaining `count` slots of a family whose data is absent.
+    mutating func skip(_ count: Int) {
+        for _ in 0..<count { put(.nan) }
+    }
+}
+
+/// The extractors for a layout, in column order.
+public enum FeatureRegistry {
+    public static func extractors(for layout: FeatureLayout, index: SignalsIndex, tolerance: Double, graceDays: Int) -> [any FeatureExtractor] {
+        layout.families.compactMap { family -> (any FeatureExtractor)? in
+            switch family {
+            case .account: return AccountExtractor(index: index, levels: layout.segmentLevels)
+            case .usage: return UsageExtractor(index: index)
+            case .support: return SupportExtractor(index: index)
+            case .nps: return NPSExtractor(index: index)
+            case .delivery: return DeliveryExtractor(index: index, tolerance: tolerance, graceDays: graceDays)
+            case .project: return ProjectExtractor(index: index, levels: layout.projectTypeLevels)
+            case .markov: return nil
+            }
+        }
+    }
+}
+
+extension SignalsIndex {
+    /// Licensed seats, when known and positive.
+    func seats(_ account: Int) -> Double? {
+        dataset.accounts.seats.flatMap { $0[account] }.flatMap { $0 > 0 ? Double($0) : nil }
+    }
+}
+
+/// Tenure, renewal, ARR, seats and segment.
+struct AccountExtractor: FeatureExtractor {
+    let index: SignalsIndex
+    /// The layout's segment levels, one indicator each.
+    let levels: [String]
+    var family: FeatureFamily { .account }
+    func names(_ layout: FeatureLayout) -> [String] { layout.expand(FeatureCatalog.account) }
+
+    func write(entity a: Int, asOf day: Day, into out: inout FeatureWriter) {
+        let accounts = index.dataset.accounts
+        out.put(Double(day.ordinal - accounts.contractStart[a].ordinal))
+        out.put(Double(index.nextRenewal(account: a, after: day) - day))
+        out.put(accounts.arr.flatMap { $0[a] }.map { log1p($0) } ?? .nan)
+        out.put(accounts.seats.flatMap { $0[a] }.map(Double.init) ?? .nan)
+        let segment = accounts.segment.flatMap { $0[a] }
+        for level in levels { out.put(segment == level ? 1 : 0) }
+    }
+}
+
+struct UsageExtractor: FeatureExtractor {
+    let index: SignalsIndex
+    var family: FeatureFamily { .usage }
+    func names(_ layout: FeatureLayout) -> [String] { FeatureCatalog.usage.map(\.name) }
+
+    func write(entity a: Int, asOf day: Day, into out: inout FeatureWriter) {
+        func put(_ value: Double) { out.put(value) }
+        let d = day.ordinal, seats = index.seats(a)
         guard let usage = index.usage, usage.upperThrough(a, d) > usage.offset[a] else {
             put(1)
             for _ in 1..<FeatureCatalog.usage.count { put(.nan) }
@@ -96,8 +143,16 @@ struct AccountFeatures {
         let recent = completion(from: d - 29, through: d), before = completion(from: d - 89, through: d - 30)
         put(recent.isNaN || before.isNaN ? .nan : recent - before)
     }
+}
 
-    func writeSupport(_ a: Int, _ d: Int32, _ seats: Double?, _ put: (Double) -> Void) {
+struct SupportExtractor: FeatureExtractor {
+    let index: SignalsIndex
+    var family: FeatureFamily { .support }
+    func names(_ layout: FeatureLayout) -> [String] { FeatureCatalog.support.map(\.name) }
+
+    func write(entity a: Int, asOf day: Day, into out: inout FeatureWriter) {
+        func put(_ value: Double) { out.put(value) }
+        let d = day.ordinal, seats = index.seats(a)
         guard let tickets = index.dataset.tickets, let grouped = index.tickets else {
             put(1)
             for _ in 1..<FeatureCatalog.support.count { put(.nan) }
@@ -117,8 +172,10 @@ struct AccountFeatures {
             if age < 90 {
                 opened90 += 1
                 if tickets.priority[r] == .high || tickets.priority[r] == .urgent { urgent90 += 1 }
-                if tickets.slaBreached.flatMap({ $0[r] }) == 1 { sla90 += 1 }
-                if tickets.escalated.flatMap({ $0[r] }) == 1 { escalated90 += 1 }
+                // The export sets these flags whenever they happened; only a ticket closed by D is known
+                // to have breached or escalated by D.
+                if closedByThen, tickets.slaBreached.flatMap({ $0[r] }) == 1 { sla90 += 1 }
+                if closedByThen, tickets.escalated.flatMap({ $0[r] }) == 1 { escalated90 += 1 }
             }
             if !closedByThen {
                 open += 1
@@ -146,8 +203,16 @@ struct AccountFeatures {
         put(csatCount > 0 ? csatSum / csatCount : .nan)
         put(resolveCount > 0 ? resolveSum / resolveCount : .nan)
     }
+}
 
-    func writeNPS(_ a: Int, _ d: Int32, _ put: (Double) -> Void) {
+struct NPSExtractor: FeatureExtractor {
+    let index: SignalsIndex
+    var family: FeatureFamily { .nps }
+    func names(_ layout: FeatureLayout) -> [String] { FeatureCatalog.nps.map(\.name) }
+
+    func write(entity a: Int, asOf day: Day, into out: inout FeatureWriter) {
+        func put(_ value: Double) { out.put(value) }
+        let d = day.ordinal
         guard let nps = index.dataset.nps, let grouped = index.nps,
               grouped.countThrough(a, d, dates: index.npsDate) > 0 else {
             put(1)
@@ -178,8 +243,17 @@ struct AccountFeatures {
         put(through - grouped.start[a] >= 2
             ? Double(nps.score[last]) - Double(nps.score[Int(grouped.rows[through - 2])]) : .nan)
     }
+}
 
-    func writeDelivery(_ a: Int, _ day: Day, _ put: (Double) -> Void) {
+struct DeliveryExtractor: FeatureExtractor {
+    let index: SignalsIndex
+    let tolerance: Double
+    let graceDays: Int
+    var family: FeatureFamily { .delivery }
+    func names(_ layout: FeatureLayout) -> [String] { FeatureCatalog.delivery.map(\.name) }
+
+    func write(entity a: Int, asOf day: Day, into out: inout FeatureWriter) {
+        func put(_ value: Double) { out.put(value) }
         let d = day.ordinal
         guard let projects = index.dataset.projects, let byAccount = index.projectsByAccount,
               byAccount.countThrough(a, d, dates: index.projectStart) > 0 else {
