@@ -48,6 +48,7 @@ let package = Package(
             name: "VitalsTraining",
             dependencies: [
                 "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation", "VitalsLinearAlgebra", "VitalsSignals",
+                "VitalsFeatures",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -94,7 +95,7 @@ let package = Package(
             name: "VitalsTrainingTests",
             dependencies: [
                 "VitalsTraining", "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation", "VitalsLinearAlgebra",
-                "VitalsTestSupport",
+                "VitalsFeatures", "VitalsSignals", "VitalsSimulation", "VitalsTestSupport",
             ]
         ),
         .testTarget(

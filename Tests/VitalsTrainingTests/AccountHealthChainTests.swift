@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import VitalsFeatures
+import VitalsMarkov
+import VitalsSignals
+import VitalsSimulation
+import VitalsTestSupport
+import VitalsTraining
+
+/// The health chain on a simulated book, against what the simulator knows.
+@Suite struct AccountHealthChainTests {
+    final class Book: @unchecked Sendable {
+        static let config = SimulationConfig(accounts: 1_200, months: 24, seed: 31)
+        let directory: TemporaryDirectory
+        let index: SignalsIndex
+        let truthChurn: [String: Day]
+
+        private init() throws {
+            directory = try TemporaryDirectory("chain-book")
+            _ = try Simulator(config: Self.config).write(signalsDirectory: directory.path("signals"), truthDirectory: directory.path("truth"), overwrite: false)
+            index = SignalsIndex(try SignalsReader().read(directory: directory.path("signals")).dataset)
+            // The truth knows churns decided before the export but dated after it.
+            let lines = try String(contentsOfFile: directory.path("truth/accounts.csv"), encoding: .utf8).split(separator: "\n")
+            let header = lines[0].split(separator: ",").map(String.init)
+            let id = header.firstIndex(of: "account_id")!, churn = header.firstIndex(of: "churn_date")!
+            var dates: [String: Day] = [:]
+            for line in lines.dropFirst() {
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                if let day = Day(fields[churn]) { dates[fields[id]] = day }
+            }
+            truthChurn = dates
+        }
+
+        nonisolated(unsafe) static var cached: Book?
+        static let lock = NSLock()
+        static func shared() throws -> Book {
+            lock.lock()
+            defer { lock.unlock() }
+            if let cached { return cached }
+            let book = try Book()
+            cached = book
+            return book
+        }
+    }
+
+    @Test func bandsRankAsTheRulePromisesAndMatchTheTruth() throws {
+        let book = try Book.shared()
+        let months = SnapshotCadence.monthly.dates(from: book.index.dataStart, through: book.index.dataEnd)
+        let fitted = try AccountHealthChain.fit(index: book.index, rule: HealthStateRule(), estimator: MarkovChainEstimator(), months: months)
+        #expect(fitted.space.names == ["onboarding", "healthy", "neutral", "at_risk", "churned"])
+        let analysis = try AbsorbingChainAnalysis(fitted.chain)
+        let churned = 4
+        let within6 = try analysis.probabilityOfAbsorption(into: churned, within: 6)
+        let within12 = try analysis.probabilityOfAbsorption(into: churned, within: 12)
+        let time = analysis.expectedPeriodsToAbsorption
+        print("P(churn within 6 months): healthy \(within6[1]), neutral \(within6[2]), at_risk \(within6[3])")
+        print("expected months to churn: healthy \(time[1]), neutral \(time[2]), at_risk \(time[3])")
+        // Lower engagement bands: more churn, sooner.
+        #expect(within6[1] < within6[2] && within6[2] < within6[3])
+        #expect(within12[1] < within12[2] && within12[2] < within12[3])
+        #expect(time[1] > time[2] && time[2] > time[3])
+
+        // Each band's monthly churn rate against the simulator's truth: of the account-months in the
+        // band, the share whose account churned within the next month by the truth's churn dates
+        // (which include churns decided before the export and dated after it). The chain estimates the
+        // same rate from the signals alone, as P(band → churned).
+        let states = AccountHealthChain.states(index: book.index, rule: fitted.rule, months: months)
+        let ids = book.index.dataset.accounts.accountID
+        for band in 1...3 {
+            var n = 0.0, churnedCount = 0.0
+            for (m, month) in months.enumerated() where month.adding(months: 1) <= book.index.dataEnd {
+                for a in ids.indices where states[m][a] == band {
+                    n += 1
+                    if let churn = book.truthChurn[ids[a]], churn > month, churn <= months[m + 1] { churnedCount += 1 }
+                }
+            }
+            let empirical = churnedCount / n
+            let standardError = (empirical * (1 - empirical) / n).squareRoot()
+            let chainRate = fitted.chain.probability(from: band, to: churned)
+            print("band \(fitted.space.names[band]): monthly churn, chain \(chainRate), truth \(empirical) ± \(standardError) over \(Int(n)) account-months; within 6 months, chain \(within6[band])")
+            #expect(abs(chainRate - empirical) <= 3 * standardError,
+                    "\(fitted.space.names[band]): chain \(chainRate) vs truth \(empirical) ± \(standardError)")
+        }
+    }
+}
