@@ -66,6 +66,7 @@ let package = Package(
                 "VitalsTraining",
                 "VitalsReport",
                 "VitalsFeatures",
+                "VitalsMarkov",
                 "VitalsLogistic",
                 "VitalsEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

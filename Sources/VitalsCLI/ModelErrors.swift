@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VitalsEvaluation
 import VitalsLogistic
+import VitalsMarkov
 import VitalsModel
 import VitalsTraining
 
@@ -28,6 +29,10 @@ func runReporting<T>(_ body: () throws -> T) throws -> T {
     } catch let error as LogisticRegressionError {
         printError("error: \(error)")
         throw VitalsExitCode.dataError
+    } catch let error as MarkovError {
+        // A state rule or option the data cannot support (an unknown segment, too few months).
+        printError("error: \(error)")
+        throw ExitCode.validationFailure
     } catch let error as EvaluationReport.Failure {
         printError("error: \(error)")
         throw VitalsExitCode.dataError

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import VitalsFeatures
+import VitalsMarkov
+import VitalsSignals
+import VitalsTraining
+
+struct MarkovCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "markov",
+        abstract: "The account health chain: transitions with intervals, time to churn, and a forecast of the book.",
+        discussion: """
+            Fits the chain on the month-ends up to --as-of (default: the end of the data), with the state rule of \
+            --config (default: Training/churn.yaml's defaults). Exit codes: 0 done; 64 usage; 65 bad data; \
+            66 input unreadable; 78 bad config.
+            """
+    )
+
+    @Argument(help: "The signals directory.")
+    var directory: String
+
+    @Option(help: "The as-of date (YYYY-MM-DD).")
+    var asOf: String?
+
+    @Option(help: "Analyse one segment's chain (shrunk toward the whole book's).")
+    var segment: String?
+
+    @Option(help: "A training config (YAML) whose states.* keys define the states.")
+    var config: String?
+
+    @Flag(help: "Print JSON for dashboards.")
+    var json = false
+
+    func validate() throws {
+        if let asOf, Day(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \(asOf)") }
+    }
+
+    func run() throws {
+        let dataset = try readSignals(directory)
+        let report = try runReporting {
+            let settings = try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: .churn)
+            let index = SignalsIndex(dataset)
+            return try MarkovReport.build(index: index, config: settings, asOf: asOf.flatMap(Day.init) ?? index.dataEnd, segment: segment)
+        }
+        if json {
+            print(String(decoding: try report.json(), as: UTF8.self))
+        } else {
+            print(report.text(), terminator: "")
+        }
+    }
+}
