@@ -51,3 +51,30 @@ public enum SnapshotCadence: String, Sendable, CaseIterable {
         return out
     }
 }
+
+extension SnapshotTable {
+    /// This table with more columns after the existing ones (the Markov layer's features),
+    /// `values(r)` giving row r's new values in `names` order.
+    public func appendingColumns(_ names: [String], _ values: (Int) -> [Double]) -> SnapshotTable {
+        let old = columnCount, width = old + names.count
+        var combined = [Double](repeating: .nan, count: rowCount * width)
+        for r in 0..<rowCount {
+            let extra = values(r)
+            precondition(extra.count == names.count, "\(extra.count) values for \(names.count) columns")
+            for k in 0..<old { combined[r * width + k] = features[r * old + k] }
+            for k in 0..<names.count { combined[r * width + old + k] = extra[k] }
+        }
+        return SnapshotTable(layout: layout, featureNames: featureNames + names, entities: entities, dates: dates,
+                             features: combined, labels: labels, censored: censored, excluded: excluded)
+    }
+
+    /// The rows whose date satisfies `keep`, in order.
+    public func filteringRows(_ keep: (Int) -> Bool) -> SnapshotTable {
+        let rows = (0..<rowCount).filter(keep)
+        var kept = [Double]()
+        kept.reserveCapacity(rows.count * columnCount)
+        for r in rows { kept.append(contentsOf: row(r)) }
+        return SnapshotTable(layout: layout, featureNames: featureNames, entities: rows.map { entities[$0] }, dates: rows.map { dates[$0] },
+                             features: kept, labels: rows.map { labels[$0] }, censored: censored, excluded: excluded)
+    }
+}

@@ -83,3 +83,49 @@ import VitalsTraining
         }
     }
 }
+
+/// The Markov-only churn score on a time-based split: the chain is fitted on the months up
+/// to a cutoff, and later snapshots are ranked by P(churn within the horizon | state).
+@Suite struct MarkovOnlyScoreTests {
+    @Test func markovScoreRanksLaterMonthsAboveChance() throws {
+        let book = try AccountHealthChainTests.Book.shared()
+        let index = book.index
+        let cutoff = index.dataEnd.adding(months: -9)
+        let trainMonths = SnapshotCadence.monthly.dates(from: index.dataStart, through: cutoff)
+        let chain = try AccountHealthChain.fit(index: index, rule: HealthStateRule(), estimator: MarkovChainEstimator(), months: trainMonths)
+        let markov = try AccountMarkovFeatures(chain: chain, horizonDays: 90)
+        #expect(markov.names == ["markov_state=onboarding", "markov_state=healthy", "markov_state=neutral", "markov_state=at_risk",
+                                 "markov_churn_probability_3m", "markov_expected_months_to_churn"])
+        let builder = SnapshotBuilder(index: index)
+        let testDates = SnapshotCadence.monthly.dates(from: cutoff + 1, through: index.dataEnd)
+        let table = markov.appending(to: builder.table(layout: builder.layout(task: .churn), dates: testDates, requireLabels: true))
+        let score = table.featureNames.firstIndex(of: "markov_churn_probability_3m")!
+        let scores = (0..<table.rowCount).map { table.features[$0 * table.columnCount + score] }
+        let auc = SeparationAUC.auc(scores, table.labels)
+        print("Markov-only churn AUC on \(table.rowCount) snapshots after \(cutoff): \(auc)")
+        #expect(table.rowCount > 2_000 && table.labels.contains(1))
+        #expect(auc > 0.6)
+        // One-hot state columns: exactly one 1 per row.
+        for r in 0..<table.rowCount {
+            let onehot = table.row(r).suffix(6).prefix(4)
+            #expect(onehot.reduce(0, +) == 1)
+        }
+    }
+}
+
+/// Mann–Whitney AUC with ties counting half (NaN scores left out).
+enum SeparationAUC {
+    static func auc(_ scores: [Double], _ labels: [Double]) -> Double {
+        let rows = zip(scores, labels).filter { !$0.0.isNaN && !$0.1.isNaN }
+        let negatives = rows.filter { $0.1 == 0 }.map(\.0).sorted(), positives = rows.filter { $0.1 == 1 }.map(\.0)
+        var wins = 0.0
+        for p in positives {
+            var lo = 0, hi = negatives.count
+            while lo < hi { let mid = (lo + hi) / 2; if negatives[mid] < p { lo = mid + 1 } else { hi = mid } }
+            var equal = lo
+            while equal < negatives.count && negatives[equal] == p { equal += 1 }
+            wins += Double(lo) + 0.5 * Double(equal - lo)
+        }
+        return wins / Double(positives.count * negatives.count)
+    }
+}
