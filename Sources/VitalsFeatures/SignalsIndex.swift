@@ -123,13 +123,13 @@ public struct SignalsIndex: Sendable {
     }
 
     /// The project's actual end date, if it has one.
-    func endDate(project p: Int) -> Int32? {
+    public func endDate(project p: Int) -> Int32? {
         guard let raw = dataset.projects?.actualEndDate?.raw[p], raw != DayColumn.missing else { return nil }
         return raw
     }
 
     /// Hours logged on the project on or before `day`.
-    func hoursLogged(project p: Int, through day: Int32) -> Double {
+    public func hoursLogged(project p: Int, through day: Int32) -> Double {
         guard let timesheets else { return 0 }
         let n = timesheets.countThrough(p, day, dates: timesheetDate)
         return timesheetHours[timesheets.start[p] + p + n]

@@ -129,3 +129,27 @@ enum SeparationAUC {
         return wins / Double(positives.count * negatives.count)
     }
 }
+
+@Suite struct ProjectPhaseChainTests {
+    /// Off-track projects end over budget more often than on-track ones, and the chain's
+    /// overrun probability ranks later project-weeks above chance.
+    @Test func phasesRankOverrunRisk() throws {
+        let book = try AccountHealthChainTests.Book.shared()
+        let index = book.index
+        let cutoff = index.dataEnd.adding(months: -9)
+        let weeks = SnapshotCadence.weekly.dates(from: index.dataStart, through: cutoff)
+        let phases = try ProjectPhaseChain.fit(index: index, rule: ProjectPhaseRule(), estimator: MarkovChainEstimator(), weeks: weeks,
+                                               tolerance: 0.1, graceDays: 14)
+        print("P(delivered over | phase): \(phases.overrunProbability); expected weeks to delivery: \(phases.expectedWeeks)")
+        #expect(phases.chain.space.names == ["on_track", "watch", "off_track", "delivered_within_budget", "delivered_over"])
+        #expect(phases.overrunProbability[0] < phases.overrunProbability[2])
+        #expect(phases.chain.counts.counts[0][3] + phases.chain.counts.counts[0][4] > 0)  // outcomes were observed
+        let builder = SnapshotBuilder(index: index)
+        let later = SnapshotCadence.weekly.dates(from: cutoff + 1, through: index.dataEnd)
+        let table = phases.appending(to: builder.table(layout: builder.layout(task: .overrun), dates: later, requireLabels: true))
+        let k = table.featureNames.firstIndex(of: "markov_overrun_probability")!
+        let auc = SeparationAUC.auc((0..<table.rowCount).map { table.features[$0 * table.columnCount + k] }, table.labels)
+        print("phase-chain overrun AUC on \(table.rowCount) later project-weeks: \(auc)")
+        #expect(auc > 0.55)
+    }
+}
