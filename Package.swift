@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "VitalsModel",
             dependencies: [
-                "VitalsSignals", "VitalsLinearAlgebra", "VitalsLogistic",
+                "VitalsSignals", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsFeatures", "VitalsMarkov",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

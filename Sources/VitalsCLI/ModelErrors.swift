@@ -13,6 +13,9 @@ func runReporting<T>(_ body: () throws -> T) throws -> T {
         return try body()
     } catch let error as ExitCode {
         throw error
+    } catch let error as ValidationError {
+        printError("error: \(error)")
+        throw ExitCode.validationFailure
     } catch let error as ConfigError {
         printError("error: \(error)")
         throw VitalsExitCode.configError

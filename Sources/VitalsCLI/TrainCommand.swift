@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VitalsSignals
 import VitalsTraining
 
 struct TrainCommand: ParsableCommand {
@@ -7,24 +8,35 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model and write it as a self-describing JSON model file.",
         discussion: """
-            With --table, trains on your own feature table: one row per example in time order, a label \
-            column (1/0, true/false, yes/no), optional id column; numeric columns are used as they are, \
-            text columns are one-hot encoded, missing values get indicators and imputation. The latest \
-            model.calibration_fraction of the rows are held out to fit the probability calibration.
+            From a signals directory: vitals train DIR --task churn|overrun [--config FILE] [--until D] --out MODEL.json. \
+            Trains on every snapshot whose label is known by --until (default: the end of the data); the latest \
+            model.calibration_fraction of the snapshot dates are held out to fit the probability calibration.
+            From your own feature table: vitals train --table FILE.csv --label COL [--id COL] --out MODEL.json. \
+            Numeric columns are used as they are, text columns are one-hot encoded, missing values get indicators \
+            and imputation; rows are taken to be in time order.
             Exit codes: 0 trained; 64 usage; 65 bad data; 66 input unreadable; 73 output exists or cannot be written; 78 bad config.
             """
     )
 
+    @Argument(help: "The signals directory to train on (or use --table).")
+    var directory: String?
+
+    @Option(help: "churn or overrun (with a signals directory).")
+    var task: String?
+
+    @Option(help: "Train only on labels known by this date (YYYY-MM-DD).")
+    var until: String?
+
     @Option(help: "A CSV feature table to train on.")
-    var table: String
+    var table: String?
 
     @Option(help: "The label column of --table.")
-    var label: String
+    var label: String?
 
     @Option(help: "An id column of --table, carried into score files and never used as a feature.")
     var id: String?
 
-    @Option(help: "A training config (YAML); see Training/README.md. Only model.* and seed apply to --table.")
+    @Option(help: "A training config (YAML); see Training/README.md.")
     var config: String?
 
     @Option(help: "Where to write the model file.")
@@ -33,14 +45,35 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Replace --out if it exists.")
     var force = false
 
+    func validate() throws {
+        guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
+        if table != nil, label == nil { throw ValidationError("--table needs --label") }
+        if directory != nil, config == nil, task == nil { throw ValidationError("give --task churn|overrun (or a --config that sets it)") }
+        if let task, TrainingConfig.Task(rawValue: task) == nil { throw ValidationError("--task must be churn or overrun, got \(task)") }
+        if let until, Day(until) == nil { throw ValidationError("--until must be a date YYYY-MM-DD, got \(until)") }
+    }
+
     func run() throws {
         try checkOutput(out, force: force)
-        let result = try runReporting {
-            let settings = try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: .churn)
-            let training = TableTraining(tablePath: table, labelColumn: label, idColumn: id, config: settings, program: vitalsProgram)
+        let dataset = try directory.map(readSignals)
+        let result: (summary: String, warnings: [String]) = try runReporting {
+            var settings = try config.map { try TrainingConfig.load(path: $0) }
+                ?? TrainingConfig(task: task.flatMap(TrainingConfig.Task.init) ?? .churn)
+            if let directory, let dataset {
+                if let task, let chosen = TrainingConfig.Task(rawValue: task), chosen != settings.task {
+                    if config != nil { throw ValidationError("--task \(task) contradicts the config's task: \(settings.task.rawValue)") }
+                    settings = TrainingConfig(task: chosen)
+                }
+                let training = SignalsTraining(directory: directory, dataset: dataset, config: settings,
+                                               until: until.flatMap(Day.init), program: vitalsProgram)
+                let result = try training.run { printError("… \($0)") }
+                try result.model.write(to: out)
+                return (result.summary, result.warnings)
+            }
+            let training = TableTraining(tablePath: table!, labelColumn: label!, idColumn: id, config: settings, program: vitalsProgram)
             let result = try training.run { printError("… \($0)") }
             try result.model.write(to: out)
-            return result
+            return (result.summary, result.warnings)
         }
         for warning in result.warnings { printError("warning: \(warning)") }
         print(result.summary)

@@ -21,12 +21,16 @@ public struct SnapshotBuilder: Sendable {
     public var horizonDays: Int
     public var tolerance: Double
     public var graceDays: Int
+    /// Labels are what is known on this day (default: the end of the data). Training with
+    /// `--until D` sets it, so no label uses an outcome after D.
+    public var labelCutoff: Day
 
-    public init(index: SignalsIndex, horizonDays: Int = 90, tolerance: Double = 0.10, graceDays: Int = 14) {
+    public init(index: SignalsIndex, horizonDays: Int = 90, tolerance: Double = 0.10, graceDays: Int = 14, labelCutoff: Day? = nil) {
         self.index = index
         self.horizonDays = horizonDays
         self.tolerance = tolerance
         self.graceDays = graceDays
+        self.labelCutoff = min(labelCutoff ?? index.dataEnd, index.dataEnd)
     }
 
     /// A layout whose one-hot levels are those in the data (sorted), for training.
@@ -47,8 +51,8 @@ public struct SnapshotBuilder: Sendable {
         guard accounts.contractStart[a] <= day else { return nil }
         let churn = accounts.churnDate.flatMap { $0[a] }
         if let churn, churn <= day { return nil }
-        if let churn, churn - day <= horizonDays { return 1 }
-        return day + horizonDays <= index.dataEnd ? 0 : .nan
+        if let churn, churn - day <= horizonDays { return churn <= labelCutoff ? 1 : .nan }
+        return day + horizonDays <= labelCutoff ? 0 : .nan
     }
 
     /// The label of a project on D: 1, 0 or NaN (no label: cancelled or unfinished); nil when not in flight on D.
@@ -56,8 +60,8 @@ public struct SnapshotBuilder: Sendable {
         guard let projects = index.dataset.projects, projects.startDate[p] <= day else { return nil }
         let end = index.endDate(project: p)
         if let end, end <= day.ordinal { return nil }
-        guard let end, projects.status[p] == .completed else { return .nan }
-        let total = index.hoursLogged(project: p, through: Int32.max)
+        guard let end, end <= labelCutoff.ordinal, projects.status[p] == .completed else { return .nan }
+        let total = index.hoursLogged(project: p, through: labelCutoff.ordinal)
         let over = total > projects.budgetHours[p] * (1 + tolerance)
         let late = end > projects.plannedEndDate[p].ordinal + Int32(graceDays)
         return over || late ? 1 : 0

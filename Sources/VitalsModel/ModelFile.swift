@@ -28,6 +28,8 @@ public struct ModelFile: Sendable, Equatable, Codable {
     public var createdBy: String
     /// How source columns become features (`--table` models).
     public var encoding: TableEncoder?
+    /// How a signals directory becomes features (models trained on signals).
+    public var signals: SignalsModelSpec?
     /// The label column and id column of a `--table` model.
     public var labelColumn: String?
     public var idColumn: String?
@@ -40,7 +42,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", modelID = "model_id", task, createdBy = "created_by"
-        case encoding, labelColumn = "label_column", idColumn = "id_column", model, config, data, metrics
+        case encoding, signals, labelColumn = "label_column", idColumn = "id_column", model, config, data, metrics
     }
 
     public init(task: ModelTask, createdBy: String, encoding: TableEncoder?, labelColumn: String?, idColumn: String?,
@@ -50,6 +52,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
         self.task = task
         self.createdBy = createdBy
         self.encoding = encoding
+        self.signals = nil
         self.labelColumn = labelColumn
         self.idColumn = idColumn
         self.model = model

@@ -57,6 +57,8 @@ public struct TrainingConfig: Sendable, Equatable {
 
     /// `evaluation.capacity`: k of precision@k, how many accounts (projects) the team can act on. Default 50.
     public var capacity: Int
+    /// `evaluation.risk_bands`: probability cut points between the low, medium and high risk bands. Default 0.1, 0.3.
+    public var riskBands: [Double]
 
     public static let allFamilies = ["account", "usage", "support", "nps", "delivery", "markov"]
 
@@ -83,6 +85,7 @@ public struct TrainingConfig: Sendable, Equatable {
         self.maxIterations = 100
         self.solverTolerance = 1e-8
         self.capacity = 50
+        self.riskBands = [0.1, 0.3]
     }
 
     /// The logistic-regression parameters this config sets.
@@ -185,6 +188,9 @@ extension TrainingConfig {
 
         var evaluation = try top.section("evaluation")
         config.capacity = try evaluation.int("capacity", default: 50, "must be an integer ≥ 1") { $0 >= 1 }
+        config.riskBands = try evaluation.doubles("risk_bands", default: [0.1, 0.3], "must be two increasing probabilities in (0, 1)") { b in
+            b.count == 2 && b[0] > 0 && b[0] < b[1] && b[1] < 1
+        }
         try evaluation.finish()
         try top.finish()
         return config
@@ -209,7 +215,7 @@ extension TrainingConfig {
             "model.l1_ratio": "\(l1Ratio)", "model.class_weight": classWeight == .balanced ? "balanced" : "none",
             "model.calibration": calibration.rawValue, "model.calibration_fraction": "\(calibrationFraction)",
             "model.max_iterations": "\(maxIterations)", "model.tolerance": "\(solverTolerance)",
-            "evaluation.capacity": "\(capacity)",
+            "evaluation.capacity": "\(capacity)", "evaluation.risk_bands": list(riskBands),
         ]
         for component in healthStates.components { out["states.engagement.\(component.feature)"] = "\(component.weight)" }
         return out
