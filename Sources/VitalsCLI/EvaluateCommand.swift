@@ -1,28 +1,45 @@
+import VitalsEvaluation
+typealias VitalsEvaluationReport = VitalsEvaluation.EvaluationReport
 import ArgumentParser
 import Foundation
 import VitalsModel
 import VitalsReport
+import VitalsSignals
 import VitalsTraining
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Evaluate a model on labelled data it was not trained on.",
+        abstract: "Evaluate a model on labelled data it was not trained on, beside baselines.",
         discussion: """
-            With --table, scores the rows of a labelled feature table (the model's label column) and prints \
-            AUC, PR AUC, log loss, Brier, ECE, precision/recall@k and the decile lift; --json writes the same \
-            with stable keys. Exit codes: 0 done; 64 usage; 65 bad data or model file; 66 input unreadable.
+            From a signals directory: vitals evaluate DIR --model MODEL --from D1 --to D2 scores the snapshots in \
+            [D1, D2], which must come after the model's training snapshots (--allow-overlap to override), and prints \
+            AUC, PR AUC, log loss, Brier, ECE, precision/recall@k, ARR-weighted recall@k and decile lift, for the model \
+            and two baselines: the Markov-only score and a naive rule ("usage dropped" for churn, "burn rate > 1" for \
+            overrun). From a feature table: vitals evaluate --model MODEL --table FILE. --json writes the figures with \
+            stable keys; --report writes a self-contained HTML report with charts.
+            Exit codes: 0 done; 64 usage; 65 bad data or model file, or an overlapping window; 66 input unreadable; \
+            73 the report cannot be written.
             """
     )
+
+    @Argument(help: "The signals directory (or use --table).")
+    var directory: String?
 
     @Option(help: "The model file.")
     var model: String
 
-    @Option(help: "A labelled CSV feature table.")
-    var table: String
+    @Option(help: "First snapshot date to evaluate (YYYY-MM-DD).")
+    var from: String?
 
-    @Option(help: "k of precision@k and recall@k.")
-    var capacity = 50
+    @Option(help: "Last snapshot date to evaluate (YYYY-MM-DD; default: the end of the data).")
+    var to: String?
+
+    @Option(help: "A labelled CSV feature table.")
+    var table: String?
+
+    @Option(help: "k of precision@k and recall@k (default: the model's evaluation.capacity, or 50).")
+    var capacity: Int?
 
     @Flag(help: "Print the figures as JSON.")
     var json = false
@@ -30,31 +47,67 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Also write a self-contained HTML report with charts to this file.")
     var report: String?
 
+    @Flag(help: "Evaluate even on dates the model was trained on.")
+    var allowOverlap = false
+
     func validate() throws {
-        guard capacity >= 1 else { throw ValidationError("--capacity must be ≥ 1, got \(capacity)") }
+        guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
+        if directory != nil, from == nil { throw ValidationError("--from is required with a signals directory") }
+        for (name, value) in [("--from", from), ("--to", to)] {
+            if let value, Day(value) == nil { throw ValidationError("\(name) must be a date YYYY-MM-DD, got \(value)") }
+        }
+        if let capacity, capacity < 1 { throw ValidationError("--capacity must be ≥ 1, got \(capacity)") }
     }
 
     func run() throws {
-        let (result, file) = try runReporting {
+        let dataset = try directory.map(readSignals)
+        let (file, evaluation, window): (ModelFile, (report: EvaluationReportLike, baselines: [HTMLReport.Baseline]), String) = try runReporting {
             let file = try ModelFile.load(path: model)
-            return (try TableEvaluation(model: file, tablePath: table, capacity: capacity).run(), file)
+            let k = capacity ?? file.config["evaluation.capacity"].flatMap(Int.init) ?? 50
+            if let dataset {
+                let result = try SignalsEvaluation(model: file, dataset: dataset, from: Day(from!)!, to: to.flatMap(Day.init) ?? Day(ordinal: Int32.max - 1),
+                                                   capacity: k, allowOverlap: allowOverlap).run()
+                let window = "snapshots \(result.dates.first.map { "\($0)" } ?? "—") … \(result.dates.last.map { "\($0)" } ?? "—") of \(directory!)"
+                return (file, (EvaluationReportLike(result.report, result.labels, result.probabilities),
+                               result.baselines.map { HTMLReport.Baseline(name: $0.name, scores: $0.scores) }), window)
+            }
+            let result = try TableEvaluation(model: file, tablePath: table!, capacity: k).run()
+            return (file, (EvaluationReportLike(result.report, result.labels, result.probabilities), []), "rows of \(table!)")
         }
         if json {
-            print(String(decoding: try result.report.json(), as: UTF8.self))
+            print(String(decoding: try evaluation.report.report.json(), as: UTF8.self))
         } else {
-            print(result.report.text(), terminator: "")
+            print("\(file.modelID) on \(window)")
+            print(evaluation.report.report.text(), terminator: "")
         }
         if let report {
             try runReporting {
+                var chain: (states: [String], transitions: [[Double]])?
+                if let account = file.signals?.accountChain { chain = (account.states, account.transitions) }
+                if let project = file.signals?.projectChain { chain = (project.states, project.transitions) }
                 let page = HTMLReport(
                     title: "Evaluation of \(file.modelID)",
-                    facts: ["\(file.task.rawValue) model trained on \(file.data.range) of \(file.data.files.map(\.name).joined(separator: ", ")) (\(file.data.rows) rows, \(file.data.positives) positive)",
-                            "evaluated on \(table)", "written by \(vitalsProgram)"],
-                    report: result.report, labels: result.labels, probabilities: result.probabilities,
-                    coefficients: zip(file.model.featureNames, file.model.coefficients).map { ($0, $1) })
+                    facts: ["\(file.task.rawValue) model trained on \(file.data.range) (\(file.data.rows) snapshots, \(file.data.positives) positive)",
+                            "evaluated on \(window)", "written by \(vitalsProgram)"],
+                    report: evaluation.report.report, labels: evaluation.report.labels, probabilities: evaluation.report.probabilities,
+                    baselines: evaluation.baselines,
+                    coefficients: zip(file.model.featureNames, file.model.coefficients).map { ($0, $1) }, chain: chain)
                 try AtomicFile.write(Data(try page.render().utf8), to: report)
             }
             print("wrote \(report)")
         }
+    }
+}
+
+/// The figures and the rows behind them, for the report.
+struct EvaluationReportLike {
+    let report: VitalsEvaluationReport
+    let labels: [Double]
+    let probabilities: [Double]
+
+    init(_ report: VitalsEvaluationReport, _ labels: [Double], _ probabilities: [Double]) {
+        self.report = report
+        self.labels = labels
+        self.probabilities = probabilities
     }
 }

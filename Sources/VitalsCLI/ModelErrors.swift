@@ -36,6 +36,9 @@ func runReporting<T>(_ body: () throws -> T) throws -> T {
         // A state rule or option the data cannot support (an unknown segment, too few months).
         printError("error: \(error)")
         throw ExitCode.validationFailure
+    } catch let error as SignalsModelError {
+        printError("error: \(error)")
+        throw VitalsExitCode.dataError
     } catch let error as EvaluationReport.Failure {
         printError("error: \(error)")
         throw VitalsExitCode.dataError

@@ -1,39 +1,66 @@
 import ArgumentParser
 import Foundation
 import VitalsModel
+import VitalsSignals
 import VitalsTraining
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
-        abstract: "Write score files: a probability and its top drivers for every row.",
+        abstract: "Write score files: a probability and its top drivers for every account or project.",
         discussion: """
-            With --table, scores every row of a feature table and writes <task>-scores.csv and \
-            <task>-scores.jsonl into --out, each written whole or not at all. Exit codes: 0 done; 64 usage; \
-            65 bad data or model file; 66 input unreadable; 73 output cannot be written.
+            From a signals directory: vitals score DIR --model MODEL [--as-of D] --out OUTDIR writes \
+            <task>-scores-<as-of>.csv and .jsonl (the contract's columns), each written whole or not at all; \
+            previous_probability and change come from the newest earlier score file in OUTDIR.
+            From a feature table: vitals score --model MODEL --table FILE --out OUTDIR writes table-scores.csv and .jsonl.
+            Exit codes: 0 done; 64 usage; 65 bad data or model file, or a signal file the model needs is missing; \
+            66 input unreadable; 73 output cannot be written.
             """
     )
+
+    @Argument(help: "The signals directory to score (or use --table).")
+    var directory: String?
 
     @Option(help: "The model file.")
     var model: String
 
+    @Option(help: "Score as of this date (YYYY-MM-DD; default: the end of the data).")
+    var asOf: String?
+
     @Option(help: "A CSV feature table to score.")
-    var table: String
+    var table: String?
 
     @Option(help: "The directory for the score files (created if missing).")
     var out: String
 
+    @Flag(help: "Score even when a signal file the model was trained on is missing (with a warning).")
+    var allowMissingSignals = false
+
+    func validate() throws {
+        guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
+        if let asOf, Day(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \(asOf)") }
+    }
+
     func run() throws {
-        let paths = try runReporting {
+        let dataset = try directory.map(readSignals)
+        let (paths, warnings): ([String], [String]) = try runReporting {
             let file = try ModelFile.load(path: model)
-            let scores = try TableScoring(model: file, tablePath: table).run()
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             } catch {
                 throw AtomicFile.WriteError(path: out, reason: "cannot create the directory")
             }
-            return try scores.write(directory: out, stem: "\(file.task.rawValue)-scores")
+            if let directory, let dataset {
+                let result = try SignalsScoring(model: file, dataset: dataset, directory: directory, asOf: asOf.flatMap(Day.init),
+                                                outDirectory: out, allowMissingSignals: allowMissingSignals).run()
+                var notes = result.warnings
+                notes.append(result.previousFile.map { "changes since \($0)" } ?? "no earlier score file in \(out): no changes to show")
+                return (try result.scores.write(directory: out, stem: result.stem), notes)
+            }
+            let scores = try TableScoring(model: file, tablePath: table!).run()
+            return (try scores.write(directory: out, stem: "\(file.task.rawValue)-scores"), [])
         }
+        for warning in warnings { printError(warning.hasPrefix("changes") || warning.hasPrefix("no earlier") ? warning : "warning: \(warning)") }
         for path in paths { print("wrote \(path)") }
     }
 }

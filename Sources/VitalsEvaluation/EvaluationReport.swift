@@ -74,7 +74,8 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
             return ScoreFigures(
                 auc: RankingMetrics.rocAUC(labels: labels, scores: scores)!,
                 prAUC: RankingMetrics.averagePrecision(labels: labels, scores: scores)!,
-                logLoss: probability ? CalibrationMetrics.logLoss(labels: labels, probabilities: scores) : nil,
+                // Clipped to [1e-15, 1 − 1e-15] as scikit-learn's log_loss did, so one certain miss stays finite.
+                logLoss: probability ? CalibrationMetrics.logLoss(labels: labels, probabilities: scores.map { min(max($0, 1e-15), 1 - 1e-15) }) : nil,
                 brier: probability ? CalibrationMetrics.brierScore(labels: labels, probabilities: scores) : nil,
                 ece: probability ? CalibrationMetrics.expectedCalibrationError(labels: labels, probabilities: scores) : nil,
                 precisionAtK: atK.precision, recallAtK: atK.recall, arrRecallAtK: atK.arrRecall,

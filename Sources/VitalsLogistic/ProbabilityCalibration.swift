@@ -25,6 +25,9 @@ public enum ProbabilityCalibration: Sendable, Equatable {
     /// …or below this many rows of either class: the step function has too few steps there.
     public static let isotonicMinimumPerClass = 50
 
+    /// How close to 0 or 1 an isotonic probability may come.
+    public static let isotonicFloor = 0.001
+
     /// The method this calibration was fitted with (`.none` for none).
     public var method: CalibrationMethod {
         switch self {
@@ -39,7 +42,9 @@ public enum ProbabilityCalibration: Sendable, Equatable {
         switch self {
         case .none: return LogisticLoss.sigmoid(eta)
         case let .platt(platt): return platt.probability(eta)
-        case let .isotonic(isotonic): return isotonic.probability(eta)
+        // A finite held-out set never proves certainty: isotonic ends of 0 or 1 are kept inside
+        // [0.001, 0.999], so a score file never says "cannot happen" and log loss stays finite.
+        case let .isotonic(isotonic): return min(max(isotonic.probability(eta), Self.isotonicFloor), 1 - Self.isotonicFloor)
         }
     }
 

@@ -15,7 +15,9 @@ public struct Drivers: Sendable, Equatable {
     public let groupNames: [String]
 
     /// Groups features by the source a `TableEncoder` made them from (`plan=pro` → `plan`,
-    /// `seats__missing` → `seats`); features of other models group by their own name.
+    /// `seats__missing` → `seats`); without an encoder, one-hot features group by the name
+    /// before `=` (`segment=SMB` → `segment`, `markov_state=at_risk` → `markov_state`) and the
+    /// others stand alone.
     public init(featureNames: [String], encoder: TableEncoder?) {
         var source: [String: String] = [:]
         for column in encoder?.columns ?? [] {
@@ -23,7 +25,7 @@ public struct Drivers: Sendable, Equatable {
         }
         var names: [String] = [], index: [String: Int] = [:], groups: [Int] = []
         for feature in featureNames {
-            let group = source[feature] ?? feature
+            let group = source[feature] ?? (encoder == nil ? feature.split(separator: "=", maxSplits: 1).first.map(String.init) ?? feature : feature)
             if index[group] == nil {
                 index[group] = names.count
                 names.append(group)

@@ -1,0 +1,211 @@
+import Foundation
+import VitalsFeatures
+import VitalsLinearAlgebra
+import VitalsMarkov
+import VitalsModel
+import VitalsSignals
+
+/// A model trained on signals, applied to a signals directory.
+public enum SignalsModelError: Error, Equatable, CustomStringConvertible {
+    case notASignalsModel(String)
+    case missingSignalFile(directory: String, file: String, model: String)
+    case featureMismatch(String)
+    case overlap(from: String, lastTrained: String)
+
+    public var description: String {
+        switch self {
+        case let .notASignalsModel(id): return "model \(id) was trained on a feature table; use --table"
+        case let .missingSignalFile(directory, file, model):
+            return "\(directory) has no \(file), which model \(model) was trained on; add it, or pass --allow-missing-signals to score without it"
+        case let .featureMismatch(message): return message
+        case let .overlap(from, last):
+            return "the evaluation window starts \(from), inside the model's training snapshots (up to \(last)); evaluate on later dates or pass --allow-overlap"
+        }
+    }
+}
+
+/// The model's feature table for some dates: point-in-time features, the stored Markov
+/// figures per state, and the training imputation.
+struct SignalsFeaturizer {
+    let model: ModelFile
+    let spec: SignalsModelSpec
+    let index: SignalsIndex
+
+    init(model: ModelFile, index: SignalsIndex) throws {
+        guard let spec = model.signals else { throw SignalsModelError.notASignalsModel(model.modelID) }
+        self.model = model
+        self.spec = spec
+        self.index = index
+    }
+
+    var builder: SnapshotBuilder {
+        SnapshotBuilder(index: index, horizonDays: spec.horizonDays, tolerance: spec.tolerance, graceDays: spec.graceDays)
+    }
+
+    /// The table (features not yet imputed) and each row's Markov state index (−1 without a chain).
+    func table(dates: [Day], requireLabels: Bool) throws -> (table: SnapshotTable, states: [Int]) {
+        var table = builder.table(layout: spec.layout, dates: dates, requireLabels: requireLabels)
+        var states = [Int](repeating: -1, count: table.rowCount)
+        if let chain = spec.accountChain {
+            let position = Dictionary(uniqueKeysWithValues: table.featureNames.enumerated().map { ($1, $0) })
+            let base = table
+            for r in 0..<base.rowCount {
+                let row = base.row(r)
+                states[r] = chain.rule.state(churned: false, tenureDays: Int(row[row.startIndex + position["tenure_days"]!])) { name in
+                    position[name].flatMap { row[row.startIndex + $0].isNaN ? nil : row[row.startIndex + $0] }
+                }
+            }
+            let transient = chain.states.count - 1
+            table = base.appendingColumns(Array(spec.featureNames.suffix(transient + 2))) { r in
+                (0..<transient).map { $0 == states[r] ? 1.0 : 0.0 } + [chain.churnProbability[states[r]], chain.expectedMonths[states[r]]]
+            }
+        } else if let chain = spec.projectChain {
+            let base = table
+            for r in 0..<base.rowCount { states[r] = ProjectPhaseChain.state(chain.rule, base, row: r) }
+            table = base.appendingColumns(Array(spec.featureNames.suffix(5))) { r in
+                (0..<3).map { $0 == states[r] ? 1.0 : 0.0 } + [chain.overrunProbability[states[r]], chain.expectedWeeks[states[r]]]
+            }
+        }
+        guard table.featureNames == spec.featureNames else {
+            throw SignalsModelError.featureMismatch("the data gives features \(table.featureNames.count) features where model \(model.modelID) has \(spec.featureNames.count); it cannot be produced from these signals")
+        }
+        return (table, states)
+    }
+
+    func matrix(_ table: SnapshotTable) -> Matrix {
+        var features = table.features
+        spec.imputer.apply(to: &features)
+        return Matrix(rows: table.rowCount, columns: table.columnCount, elements: features)
+    }
+
+    /// Files the model was trained on that the directory lacks.
+    static func missingFiles(_ spec: SignalsModelSpec, directory: String) -> [String] {
+        spec.requiredFiles.filter { !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent($0)) }
+    }
+}
+
+/// `vitals score DIR --model MODEL [--as-of D] --out OUTDIR`: the score file of a task as
+/// of a date (docs/SIGNALS.md, "What the engine writes").
+public struct SignalsScoring: Sendable {
+    public var model: ModelFile
+    public var dataset: SignalsDataset
+    public var directory: String
+    public var asOf: Day?
+    public var outDirectory: String
+    public var allowMissingSignals: Bool
+
+    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, outDirectory: String, allowMissingSignals: Bool) {
+        self.model = model
+        self.dataset = dataset
+        self.directory = directory
+        self.asOf = asOf
+        self.outDirectory = outDirectory
+        self.allowMissingSignals = allowMissingSignals
+    }
+
+    public struct Result: Sendable {
+        public let scores: ScoreTable
+        public let stem: String
+        public let asOf: Day
+        public let warnings: [String]
+        public let previousFile: String?
+    }
+
+    public func run() throws -> Result {
+        guard let spec = model.signals else { throw SignalsModelError.notASignalsModel(model.modelID) }
+        var warnings: [String] = []
+        for file in SignalsFeaturizer.missingFiles(spec, directory: directory) {
+            guard allowMissingSignals else { throw SignalsModelError.missingSignalFile(directory: directory, file: file, model: model.modelID) }
+            warnings.append("\(directory) has no \(file), which the model was trained on; its features are scored as missing")
+        }
+        let index = SignalsIndex(dataset)
+        let day = asOf ?? index.dataEnd
+        let featurizer = try SignalsFeaturizer(model: model, index: index)
+        let (table, states) = try featurizer.table(dates: [day], requireLabels: false)
+        let x = featurizer.matrix(table)
+        let probabilities = try model.model.probabilities(x)
+        let drivers = Drivers(featureNames: model.model.featureNames, encoder: nil)
+        let contributions = drivers.contributions(of: model.model, x: x)
+        let stem = "\(model.task.rawValue)-scores-\(day)"
+        let (previousFile, previous) = try Self.previousScores(in: outDirectory, task: model.task.rawValue, before: day)
+        let position = Dictionary(uniqueKeysWithValues: table.featureNames.enumerated().map { ($1, $0) })
+        func feature(_ r: Int, _ name: String) -> Double {
+            guard let k = position[name] else { return .nan }
+            return table.features[r * table.columnCount + k]
+        }
+        var scores: ScoreTable
+        if model.task == .churn {
+            scores = ScoreTable(columns: ["account_id", "as_of", "churn_probability", "risk_band", "health_state", "expected_days_to_churn",
+                                         "arr", "arr_at_risk", "top_drivers", "previous_probability", "change", "model_id"])
+            let accounts = dataset.accounts
+            for r in 0..<table.rowCount {
+                let a = Int(table.entities[r]), p = probabilities[r]
+                let id = accounts.accountID[a]
+                let arr = accounts.arr.flatMap { $0[a] }
+                let state = states[r] >= 0 ? spec.accountChain.map { $0.states[states[r]] } : nil
+                let days = states[r] >= 0 ? spec.accountChain.map { ($0.expectedMonths[states[r]] * 30.44).rounded() } : nil
+                let before = previous[id]
+                scores.rows.append([
+                    .text(id), .text("\(day)"), .number(p), .text(Self.band(p, spec.riskBands)), state.map { .text($0) } ?? .missing,
+                    days.map { .integer(Int($0)) } ?? .missing, arr.map { .number($0) } ?? .missing,
+                    arr.map { .number(($0 * p * 100).rounded() / 100) } ?? .missing, .text(drivers.topDrivers(contributions[r])),
+                    before.map { .number($0) } ?? .missing, before.map { .number(p - $0) } ?? .missing, .text(model.modelID),
+                ])
+            }
+        } else {
+            scores = ScoreTable(columns: ["project_id", "account_id", "as_of", "overrun_probability", "budget_hours", "hours_logged",
+                                         "change_order_hours", "forecast_hours_at_completion", "forecast_overrun_pct", "forecast_end_date",
+                                         "top_drivers", "model_id"])
+            let projects = dataset.projects!
+            for r in 0..<table.rowCount {
+                let p = Int(table.entities[r])
+                let budget = projects.budgetHours[p]
+                let hours = index.hoursLogged(project: p, through: day.ordinal)
+                let changeHours = feature(r, "change_order_hours_ratio") * budget
+                // Earned value: EAC = BAC / CPI; without a CPI yet, the burn so far extrapolated over the plan.
+                let cpi = feature(r, "cost_performance_index"), elapsed = feature(r, "elapsed_share")
+                let eac = cpi.isFinite && cpi > 0 ? budget / cpi : (elapsed > 0 && hours > 0 ? hours / min(elapsed, 1) : budget)
+                let spi = feature(r, "schedule_performance_index")
+                let start = projects.startDate[p], plannedDays = projects.plannedEndDate[p] - start
+                let end = spi.isFinite && spi > 0.05 ? start + Int((Double(plannedDays) / spi).rounded()) : projects.plannedEndDate[p]
+                scores.rows.append([
+                    .text(projects.projectID[p]), .text(dataset.accounts.accountID[Int(projects.account[p])]), .text("\(day)"),
+                    .number(probabilities[r]), .number(budget), .number(hours), .number(changeHours.isFinite ? changeHours : 0),
+                    .number((eac * 10).rounded() / 10), .number(((eac / budget - 1) * 1000).rounded() / 10), .text("\(max(end, day))"),
+                    .text(drivers.topDrivers(contributions[r])), .text(model.modelID),
+                ])
+            }
+        }
+        return Result(scores: scores, stem: stem, asOf: day, warnings: warnings, previousFile: previousFile)
+    }
+
+    /// low / medium / high at the model's cut points.
+    static func band(_ p: Double, _ cuts: [Double]) -> String {
+        p >= cuts[1] ? "high" : p >= cuts[0] ? "medium" : "low"
+    }
+
+    /// The newest `<task>-scores-<date>.csv` in `directory` dated before `day`: id → probability.
+    static func previousScores(in directory: String, task: String, before day: Day) throws -> (String?, [String: Double]) {
+        let prefix = "\(task)-scores-"
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".csv") }
+            .compactMap { name -> (String, Day)? in
+                Day(String(name.dropFirst(prefix.count).dropLast(4))).flatMap { $0 < day ? (name, $0) : nil }
+            }
+        guard let newest = files.max(by: { $0.1 < $1.1 }) else { return (nil, [:]) }
+        let path = (directory as NSString).appendingPathComponent(newest.0)
+        let scanner = try CSVScanner(path: path)
+        guard try scanner.next() else { return (newest.0, [:]) }
+        let header = scanner.fields
+        guard let idColumn = header.firstIndex(where: { $0 == "account_id" || $0 == "project_id" }),
+              let probabilityColumn = header.firstIndex(where: { $0.hasSuffix("_probability") && $0 != "previous_probability" }) else {
+            return (newest.0, [:])
+        }
+        var out: [String: Double] = [:]
+        while try scanner.next() {
+            guard scanner.fieldCount > max(idColumn, probabilityColumn) else { continue }
+            if let p = Double(scanner.string(probabilityColumn)) { out[scanner.string(idColumn)] = p }
+        }
+        return (newest.0, out)
+    }
+}
