@@ -7,8 +7,11 @@ PYTHON     ?= python3
 # apt-get needs root: use sudo only when we are not root already.
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN = .build/release/vitals
+# Train on the simulated book up to this date; evaluate on the months after it.
+CUTOFF     ?= 2025-06-30
+EVAL_FROM  ?= 2025-07-01
 
-.PHONY: all deps build release demo test bench-ingest bench-train clean
+.PHONY: all deps build release demo models test bench-ingest bench-train clean
 
 all: build
 
@@ -27,11 +30,34 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product vitals
 
-# The main job on the built-in simulated book of business.
+# The main job on the built-in simulated book of business: simulate, train both models up to
+# CUTOFF, evaluate them on the months after it, score as of the last day, show the riskiest rows.
 demo: release
 	@rm -rf $(DEMO_DIR)
 	$(RELEASE_BIN) simulate --out $(DEMO_DIR)/signals --truth $(DEMO_DIR)/truth --seed 42
 	$(RELEASE_BIN) validate $(DEMO_DIR)/signals
+	$(RELEASE_BIN) train $(DEMO_DIR)/signals --config Training/churn.yaml --until $(CUTOFF) --out $(DEMO_DIR)/models/churn.json
+	$(RELEASE_BIN) train $(DEMO_DIR)/signals --config Training/overrun.yaml --until $(CUTOFF) --out $(DEMO_DIR)/models/overrun.json
+	$(RELEASE_BIN) evaluate $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --from $(EVAL_FROM) --report $(DEMO_DIR)/reports/churn-evaluation.html
+	$(RELEASE_BIN) evaluate $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --from $(EVAL_FROM) --report $(DEMO_DIR)/reports/overrun-evaluation.html
+	$(RELEASE_BIN) markov $(DEMO_DIR)/signals
+	$(RELEASE_BIN) score $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --out $(DEMO_DIR)/scores
+	$(RELEASE_BIN) score $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --out $(DEMO_DIR)/scores
+	@echo; echo "==> the 10 accounts most likely to churn ($(DEMO_DIR)/scores/churn-scores-*.csv, sorted by churn_probability)"
+	@f=$$(ls $(DEMO_DIR)/scores/churn-scores-*.csv | tail -1); head -1 $$f; tail -n +2 $$f | sort -t, -k3,3gr -k1,1 | head -10
+	@echo; echo "==> the 10 projects most likely to overrun ($(DEMO_DIR)/scores/overrun-scores-*.csv, sorted by overrun_probability)"
+	@f=$$(ls $(DEMO_DIR)/scores/overrun-scores-*.csv | tail -1); head -1 $$f; tail -n +2 $$f | sort -t, -k4,4gr -k1,1 | head -10
+	@echo; echo "==> written:"; find $(DEMO_DIR) -type f -not -path "*/signals/*" -not -path "*/truth/*" | sort; echo "$(DEMO_DIR)/signals/ and $(DEMO_DIR)/truth/"
+
+# The shipped models in Models/, from the default simulated book: run twice, same bytes.
+models: release
+	@rm -rf .build/models-book
+	$(RELEASE_BIN) simulate --out .build/models-book/signals --seed 42
+	$(RELEASE_BIN) train .build/models-book/signals --config Training/churn.yaml --until $(CUTOFF) --out Models/churn.json --force
+	$(RELEASE_BIN) train .build/models-book/signals --config Training/overrun.yaml --until $(CUTOFF) --out Models/overrun.json --force
+	$(RELEASE_BIN) evaluate .build/models-book/signals --model Models/churn.json --from $(EVAL_FROM) --json > Models/churn-evaluation.json
+	$(RELEASE_BIN) evaluate .build/models-book/signals --model Models/overrun.json --from $(EVAL_FROM) --json > Models/overrun-evaluation.json
+	$(PYTHON) Models/make_model_cards.py
 
 # The whole test suite (unit, fixture, property and end-to-end tests).
 test: deps

@@ -81,6 +81,7 @@ struct EvaluateCommand: ParsableCommand {
             print(evaluation.report.report.text(), terminator: "")
         }
         if let report {
+            try ensureParentDirectory(report)
             try runReporting {
                 var chain: (states: [String], transitions: [[Double]])?
                 if let account = file.signals?.accountChain { chain = (account.states, account.transitions) }

@@ -58,3 +58,15 @@ func checkOutput(_ path: String, force: Bool) throws {
         throw VitalsExitCode.cannotCreate
     }
 }
+
+/// Creates the folder an output file goes into, as `--out DIR` does for score files (exit 73 if it cannot).
+func ensureParentDirectory(_ path: String) throws {
+    let parent = (path as NSString).deletingLastPathComponent
+    guard !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) else { return }
+    do {
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+    } catch {
+        printError("error: cannot create \(parent): \(error.localizedDescription)")
+        throw VitalsExitCode.cannotCreate
+    }
+}

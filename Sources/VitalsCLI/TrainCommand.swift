@@ -55,6 +55,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try checkOutput(out, force: force)
+        try ensureParentDirectory(out)
         let dataset = try directory.map(readSignals)
         let result: (summary: String, warnings: [String]) = try runReporting {
             var settings = try config.map { try TrainingConfig.load(path: $0) }

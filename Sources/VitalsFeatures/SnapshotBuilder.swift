@@ -7,8 +7,8 @@ import VitalsSignals
 ///
 /// Labels (docs/SIGNALS.md):
 /// - churn, horizon H: an account that is a customer on D (started on or before D, not
-///   churned by D) is 1 when `churn_date` ∈ (D, D + H], 0 when it is not and D + H is
-///   within the data, and censored otherwise.
+///   churned by D) is 1 when `churn_date` ∈ (D, D + H] and 0 when not, provided the whole
+///   window ends within the data (or `labelCutoff`); otherwise censored, whatever happened.
 /// - overrun, tolerance T, grace G: a project in flight on D (started on or before D, not
 ///   ended by D) is 1 when it completed with total hours above budget × (1 + T) or ended
 ///   after planned end + G, else 0. Cancelled projects and projects not finished by the end
@@ -51,8 +51,11 @@ public struct SnapshotBuilder: Sendable {
         guard accounts.contractStart[a] <= day else { return nil }
         let churn = accounts.churnDate.flatMap { $0[a] }
         if let churn, churn <= day { return nil }
-        if let churn, churn - day <= horizonDays { return churn <= labelCutoff ? 1 : .nan }
-        return day + horizonDays <= labelCutoff ? 0 : .nan
+        // The whole window (D, D + H] must be observed, whatever happened in it: keeping the
+        // snapshots whose early churn is already known would over-represent churners at the end.
+        guard day + horizonDays <= labelCutoff else { return .nan }
+        if let churn, churn - day <= horizonDays { return 1 }
+        return 0
     }
 
     /// The label of a project on D: 1, 0 or NaN (no label: cancelled or unfinished); nil when not in flight on D.

@@ -149,9 +149,15 @@ import VitalsTestSupport
             "usage_missing": 1, "tickets_per_seat_90d": nan, "tickets_90d": 0, "nps_missing": 1, "delivery_missing": 1,
             "projects_in_flight": nan,
         ], "A3")
-        // Labels: A2 churns 2024-09-10, within 90 days; the data ends 2024-09-10, so A1's and A3's windows are censored.
+        // Labels: the data ends 2024-09-10, before D + 90 = 2024-09-28, so every window is censored, even A2's,
+        // whose churn on 2024-09-10 is known: keeping only known churners would bias the labels.
         #expect(builder.index.dataEnd == Day("2024-09-10")!)
-        #expect(table.labels[1] == 1 && table.labels[0].isNaN && table.labels[2].isNaN)
+        #expect(table.labels.allSatisfy { $0.isNaN })
+        // A 60-day horizon ends 2024-08-29, inside the data: A2 churns after it (0), the others stay (0).
+        let shorter = SnapshotBuilder(index: builder.index, horizonDays: 60)
+        #expect(shorter.table(layout: layout, dates: [Self.asOf], requireLabels: true).labels == [0, 0, 0])
+        let longer = SnapshotBuilder(index: builder.index, horizonDays: 72)  // 2024-09-10 is day 72
+        #expect(longer.table(layout: layout, dates: [Self.asOf], requireLabels: true).labels == [0, 1, 0])
     }
 
     @Test func projectFeaturesAsOfTheDate() throws {

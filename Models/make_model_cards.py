@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Writes Models/README.md, the model cards, from the model files and their evaluations.
+
+Run by `make models` after training (standard library only).
+"""
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load(name):
+    with open(os.path.join(HERE, name)) as f:
+        return json.load(f)
+
+
+c, o = load("churn.json"), load("overrun.json")
+ce, oe = load("churn-evaluation.json"), load("overrun-evaluation.json")
+
+
+def row(name, d):
+    calibration = (f"{d['log_loss']:.4f} | {d['brier']:.4f} | {d['ece']:.4f}" if d.get("log_loss") is not None else "— | — | —")
+    return (f"| {name} | {d['auc']:.4f} | {d['pr_auc']:.4f} | {calibration} | {d['precision_at_k']:.3f} | "
+            f"{d['recall_at_k']:.3f} | {d['lift_top_decile']:.2f} |")
+
+
+def table(e):
+    lines = ["| score | AUC | PR AUC | log loss | Brier | ECE | precision@k | recall@k | lift, top decile |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|", row("model", e)]
+    lines += [row(k, e["baselines"][k]) for k in sorted(e["baselines"])]
+    return "\n".join(lines)
+
+
+def top(m, n=8):
+    coefs, names = m["model"]["coefficients"], m["model"]["feature_names"]
+    idx = sorted(range(len(coefs)), key=lambda j: (-abs(coefs[j]), j))[:n]
+    return ", ".join(f"`{names[j]}` {coefs[j]:+.2f}" for j in idx)
+
+
+doc = f"""# Shipped models
+
+Two models trained on the built-in simulated book of business, so that `vitals
+score` works out of the box and data teams have a reference to compare their own
+retrained models with. `make models` rebuilds every file here byte for byte: it
+simulates the default book (seed 42) into `.build/models-book`, trains with the
+configs in `../Training` up to 2025-06-30, evaluates on the snapshots after it,
+and writes this page with `make_model_cards.py`. Each model file is
+self-describing JSON: its features, imputation, coefficients, calibration,
+Markov chain, training config and a SHA-256 fingerprint of the data.
+
+## `churn.json`: will an account churn within 90 days?
+
+- **Model id** `{c['model_id']}`. A logistic regression with an L2 penalty, C = {c['config']['model.c']}, chosen by
+  3-fold time-ordered cross-validation. The {c['model']['calibration']['method']} calibration is fitted on the
+  latest 20 % of the training snapshot dates.
+- **Training data**: the simulated book (2,000 accounts, 2024-01 to 2025-12). It uses the
+  month-end snapshots {c['data']['range']} whose whole 90-day window ended by 2025-06-30:
+  {c['data']['rows']} snapshots, {c['data']['positives']} churned.
+- **Features** ({len(c['model']['feature_names'])}):
+  - the account, usage, support, NPS and delivery families of [docs/FEATURES.md](../docs/FEATURES.md);
+  - the Markov health state (one-hot), the chain's churn probability within the horizon, and the
+    expected months to churn.
+
+  The largest standardized coefficients: {top(c)}.
+- **Later window** (`churn-evaluation.json`): month-ends after 2025-07-01 whose window ended within
+  the data, {ce['n']} account-snapshots, {ce['positives']} churned; k = {ce['k']}.
+
+{table(ce)}
+
+## `overrun.json`: will a project in flight end over budget or late?
+
+- **Model id** `{o['model_id']}`. A logistic regression with an L2 penalty, C = {o['config']['model.c']}, chosen by
+  time-ordered cross-validation, with {o['model']['calibration']['method']} calibration.
+- **Training data**: weekly snapshots {o['data']['range']} of in-flight projects whose outcome was
+  known by 2025-06-30: {o['data']['rows']} project-weeks. Of these, {o['data']['positives']} ended over budget
+  (hours above budget × 1.10) or late (more than 14 days after the planned end).
+- **Features** ({len(o['model']['feature_names'])}):
+  - the project family: burn, earned value, milestones, change orders, recent hours, type, and the
+    account's tickets and NPS;
+  - the phase chain's state, overrun probability, and expected weeks to delivery.
+
+  The largest standardized coefficients: {top(o)}.
+- **Later window** (`overrun-evaluation.json`): Sundays after 2025-07-01, {oe['n']} project-weeks,
+  {oe['positives']} overruns; k = {oe['k']}.
+
+{table(oe)}
+
+## Intended use
+
+The models rank accounts daily for customer-success managers, and projects weekly for
+professional-services leads. Each row gets a calibrated probability and its drivers.
+The input must follow the signals contract. The shipped models show what the engine does
+on a realistic book. **Retrain on your own data** before acting on the scores:
+`vitals train DIR --config Training/churn.yaml`.
+
+## Limits
+
+- **Simulated training data.** The simulator's mechanisms shape the coefficients: churn is
+  decided at renewals from a latent health chain, and overruns come from project complexity
+  and change orders. `days_to_renewal` dominates the churn model because simulated churn
+  happens at renewals.
+- **Coarse extremes.** Probabilities near 0 and 1 come from isotonic calibration on a few
+  months of held-out snapshots. They are kept within [0.001, 0.999], but the extremes are coarse.
+- **A short later window.** It covers about six months, so its figures have sampling error of
+  a few points of AUC and precision.
+- **Two views of risk.** `expected_days_to_churn` in the score files comes from the Markov
+  chain's state alone, not from the logistic model, so it can disagree with a high churn
+  probability.
+"""
+with open(os.path.join(HERE, "README.md"), "w") as f:
+    f.write(doc)
