@@ -7,47 +7,37 @@ import VitalsModel
 import VitalsTraining
 
 /// Runs a core step and turns its typed errors into a message on stderr and the
-/// documented exit code; anything unexpected is an internal error (70).
+/// documented exit code (`exitCode(for:)`); anything unexpected is an internal error (70).
 func runReporting<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ExitCode {
         throw error
-    } catch let error as ValidationError {
-        printError("error: \(error)")
-        throw ExitCode.validationFailure
-    } catch let error as ConfigError {
-        printError("error: \(error)")
-        throw VitalsExitCode.configError
-    } catch let error as ModelFileError {
-        printError("error: \(error)")
-        switch error {
-        case .unreadable: throw VitalsExitCode.noInput
-        case .cannotWrite: throw VitalsExitCode.cannotCreate
-        case .malformed, .newerFormat, .tampered: throw VitalsExitCode.dataError
-        }
-    } catch let error as TableError {
-        printError("error: \(error)")
-        throw error.message.hasPrefix("cannot read") ? VitalsExitCode.noInput : VitalsExitCode.dataError
-    } catch let error as LogisticRegressionError {
-        printError("error: \(error)")
-        throw VitalsExitCode.dataError
-    } catch let error as MarkovError {
-        // A state rule or option the data cannot support (an unknown segment, too few months).
-        printError("error: \(error)")
-        throw ExitCode.validationFailure
-    } catch let error as SignalsModelError {
-        printError("error: \(error)")
-        throw VitalsExitCode.dataError
-    } catch let error as EvaluationReport.Failure {
-        printError("error: \(error)")
-        throw VitalsExitCode.dataError
     } catch let error as AtomicFile.WriteError {
         printError("error: cannot write \(error)")
         throw VitalsExitCode.cannotCreate
     } catch {
         printError("error: \(error)")
-        throw VitalsExitCode.software
+        throw exitCode(for: error)
+    }
+}
+
+/// The README's exit code for each kind of failure.
+func exitCode(for error: any Error) -> ExitCode {
+    switch error {
+    case is ValidationError, is MarkovError:
+        // Bad options, or a state rule or option the data cannot support (an unknown segment).
+        return .validationFailure
+    case is ConfigError: return VitalsExitCode.configError
+    case let error as ModelFileError:
+        switch error {
+        case .unreadable: return VitalsExitCode.noInput
+        case .cannotWrite: return VitalsExitCode.cannotCreate
+        case .malformed, .newerFormat, .tampered: return VitalsExitCode.dataError
+        }
+    case let error as TableError: return error.message.hasPrefix("cannot read") ? VitalsExitCode.noInput : VitalsExitCode.dataError
+    case is LogisticRegressionError, is SignalsModelError, is EvaluationReport.Failure: return VitalsExitCode.dataError
+    default: return VitalsExitCode.software
     }
 }
 

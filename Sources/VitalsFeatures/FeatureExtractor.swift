@@ -31,9 +31,11 @@ public struct FeatureWriter {
         position += 1
     }
 
-    /// NaN for the remaining `count` slots of a family whose data is absent.
-    mutating func skip(_ count: Int) {
-        for _ in 0..<count { put(.nan) }
+    /// A family absent for the entity: its `<family>_missing` indicator (the first of its
+    /// `count` columns) is 1 and the rest are missing values.
+    mutating func familyMissing(_ count: Int) {
+        put(1)
+        for _ in 1..<count { put(.nan) }
     }
 }
 
@@ -89,8 +91,7 @@ struct UsageExtractor: FeatureExtractor {
         func put(_ value: Double) { out.put(value) }
         let d = day.ordinal, seats = index.seats(a)
         guard let usage = index.usage, usage.upperThrough(a, d) > usage.offset[a] else {
-            put(1)
-            for _ in 1..<FeatureCatalog.usage.count { put(.nan) }
+            out.familyMissing(FeatureCatalog.usage.count)
             return
         }
         put(0)
@@ -154,8 +155,7 @@ struct SupportExtractor: FeatureExtractor {
         func put(_ value: Double) { out.put(value) }
         let d = day.ordinal, seats = index.seats(a)
         guard let tickets = index.dataset.tickets, let grouped = index.tickets else {
-            put(1)
-            for _ in 1..<FeatureCatalog.support.count { put(.nan) }
+            out.familyMissing(FeatureCatalog.support.count)
             return
         }
         put(0)
@@ -215,8 +215,7 @@ struct NPSExtractor: FeatureExtractor {
         let d = day.ordinal
         guard let nps = index.dataset.nps, let grouped = index.nps,
               grouped.countThrough(a, d, dates: index.npsDate) > 0 else {
-            put(1)
-            for _ in 1..<FeatureCatalog.nps.count { put(.nan) }
+            out.familyMissing(FeatureCatalog.nps.count)
             return
         }
         put(0)
@@ -257,8 +256,7 @@ struct DeliveryExtractor: FeatureExtractor {
         let d = day.ordinal
         guard let projects = index.dataset.projects, let byAccount = index.projectsByAccount,
               byAccount.countThrough(a, d, dates: index.projectStart) > 0 else {
-            put(1)
-            for _ in 1..<FeatureCatalog.delivery.count { put(.nan) }
+            out.familyMissing(FeatureCatalog.delivery.count)
             return
         }
         put(0)

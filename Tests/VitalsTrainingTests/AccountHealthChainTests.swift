@@ -101,7 +101,7 @@ import VitalsTraining
         let table = markov.appending(to: builder.table(layout: builder.layout(task: .churn), dates: testDates, requireLabels: true))
         let score = table.featureNames.firstIndex(of: "markov_churn_probability_3m")!
         let scores = (0..<table.rowCount).map { table.features[$0 * table.columnCount + score] }
-        let auc = SeparationAUC.auc(scores, table.labels)
+        let auc = rankAUC(scores, table.labels)
         print("Markov-only churn AUC on \(table.rowCount) snapshots after \(cutoff): \(auc)")
         #expect(table.rowCount > 2_000 && table.labels.contains(1))
         #expect(auc > 0.6)
@@ -110,23 +110,6 @@ import VitalsTraining
             let onehot = table.row(r).suffix(6).prefix(4)
             #expect(onehot.reduce(0, +) == 1)
         }
-    }
-}
-
-/// Mann–Whitney AUC with ties counting half (NaN scores left out).
-enum SeparationAUC {
-    static func auc(_ scores: [Double], _ labels: [Double]) -> Double {
-        let rows = zip(scores, labels).filter { !$0.0.isNaN && !$0.1.isNaN }
-        let negatives = rows.filter { $0.1 == 0 }.map(\.0).sorted(), positives = rows.filter { $0.1 == 1 }.map(\.0)
-        var wins = 0.0
-        for p in positives {
-            var lo = 0, hi = negatives.count
-            while lo < hi { let mid = (lo + hi) / 2; if negatives[mid] < p { lo = mid + 1 } else { hi = mid } }
-            var equal = lo
-            while equal < negatives.count && negatives[equal] == p { equal += 1 }
-            wins += Double(lo) + 0.5 * Double(equal - lo)
-        }
-        return wins / Double(positives.count * negatives.count)
     }
 }
 
@@ -148,7 +131,7 @@ enum SeparationAUC {
         let later = SnapshotCadence.weekly.dates(from: cutoff + 1, through: index.dataEnd)
         let table = phases.appending(to: builder.table(layout: builder.layout(task: .overrun), dates: later, requireLabels: true))
         let k = table.featureNames.firstIndex(of: "markov_overrun_probability")!
-        let auc = SeparationAUC.auc((0..<table.rowCount).map { table.features[$0 * table.columnCount + k] }, table.labels)
+        let auc = rankAUC((0..<table.rowCount).map { table.features[$0 * table.columnCount + k] }, table.labels)
         print("phase-chain overrun AUC on \(table.rowCount) later project-weeks: \(auc)")
         #expect(auc > 0.55)
     }
