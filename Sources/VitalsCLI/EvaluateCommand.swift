@@ -53,9 +53,7 @@ struct EvaluateCommand: ParsableCommand {
     func validate() throws {
         guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
         if directory != nil, from == nil { throw ValidationError("--from is required with a signals directory") }
-        for (name, value) in [("--from", from), ("--to", to)] {
-            if let value, Day(value) == nil { throw ValidationError("\(name) must be a date YYYY-MM-DD, got \(value)") }
-        }
+        try checkDates([("--from", from), ("--to", to)])
         if let capacity, capacity < 1 { throw ValidationError("--capacity must be ≥ 1, got \(capacity)") }
     }
 

@@ -57,9 +57,7 @@ struct FeaturesCommand: ParsableCommand {
         guard out != nil else { throw ValidationError("--out is required") }
         guard FeatureLayout.Task(rawValue: task) != nil else { throw ValidationError("--task must be churn or overrun, got \(task)") }
         guard asOf == nil || (from == nil && to == nil) else { throw ValidationError("give either --as-of or --from/--to, not both") }
-        for (name, value) in [("--as-of", asOf), ("--from", from), ("--to", to)] {
-            if let value, Day(value) == nil { throw ValidationError("\(name) must be a date YYYY-MM-DD, got \(value)") }
-        }
+        try checkDates([("--as-of", asOf), ("--from", from), ("--to", to)])
         if let cadence, SnapshotCadence(rawValue: cadence) == nil { throw ValidationError("--cadence must be monthly or weekly") }
         guard horizon >= 1 else { throw ValidationError("--horizon must be ≥ 1") }
     }

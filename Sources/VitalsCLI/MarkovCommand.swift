@@ -32,7 +32,7 @@ struct MarkovCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let asOf, Day(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \(asOf)") }
+        try checkDates([("--as-of", asOf)])
     }
 
     func run() throws {

@@ -4,6 +4,7 @@ import VitalsEvaluation
 import VitalsLogistic
 import VitalsMarkov
 import VitalsModel
+import VitalsSignals
 import VitalsTraining
 
 /// Runs a core step and turns its typed errors into a message on stderr and the
@@ -58,5 +59,12 @@ func ensureParentDirectory(_ path: String) throws {
     } catch {
         printError("error: cannot create \(parent): \(error.localizedDescription)")
         throw VitalsExitCode.cannotCreate
+    }
+}
+
+/// Checks date options (`("--as-of", asOf)`, …) in `validate()`: each absent or a valid YYYY-MM-DD.
+func checkDates(_ options: [(name: String, value: String?)]) throws {
+    for (name, value) in options {
+        if let value, Day(value) == nil { throw ValidationError("\(name) must be a date YYYY-MM-DD, got \(value)") }
     }
 }

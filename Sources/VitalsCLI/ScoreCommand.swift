@@ -38,7 +38,7 @@ struct ScoreCommand: ParsableCommand {
 
     func validate() throws {
         guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
-        if let asOf, Day(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \(asOf)") }
+        try checkDates([("--as-of", asOf)])
     }
 
     func run() throws {

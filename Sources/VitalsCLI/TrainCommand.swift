@@ -50,7 +50,7 @@ struct TrainCommand: ParsableCommand {
         if table != nil, label == nil { throw ValidationError("--table needs --label") }
         if directory != nil, config == nil, task == nil { throw ValidationError("give --task churn|overrun (or a --config that sets it)") }
         if let task, TrainingConfig.Task(rawValue: task) == nil { throw ValidationError("--task must be churn or overrun, got \(task)") }
-        if let until, Day(until) == nil { throw ValidationError("--until must be a date YYYY-MM-DD, got \(until)") }
+        try checkDates([("--until", until)])
     }
 
     func run() throws {
