@@ -10,9 +10,11 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
+        .target(name: "BenchmarkSupport"),
         .executableTarget(
             name: "IngestBenchmark",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "VitalsSignals", package: "Vitals"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
@@ -20,6 +22,7 @@ let package = Package(
         .executableTarget(
             name: "TrainBenchmark",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "VitalsLogistic", package: "Vitals"),
                 .product(name: "VitalsLinearAlgebra", package: "Vitals"),
             ]

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import BenchmarkSupport
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -8,25 +9,6 @@ import VitalsSignals
 // Writes a synthetic signals directory byte by byte: accounts.csv and a daily
 // product-analytics usage.csv of about the requested size. Deterministic: the
 // same seed, account count and size give the same bytes.
-
-/// SplitMix64: tiny, fast and good enough for synthetic data.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-    /// Uniform in 0..<n.
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
 
 /// Buffered writes to a file, with allocation-free number formatting.
 final class ByteWriter {

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import CSV
 import Foundation
 import VitalsSignals
@@ -69,11 +70,6 @@ struct Timed<Value> {
     var median: Double { times.sorted()[times.count / 2] }
 }
 
-func monotonicSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
 
 /// Runs `body` `runs` times; every run must see the same value.
 func timed<Value: Equatable>(_ label: String, runs: Int, _ body: () throws -> Value) throws -> Timed<Value> {

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import VitalsLinearAlgebra
 import VitalsLogistic
@@ -44,29 +45,12 @@ struct Options {
     }
 }
 
-/// SplitMix64, so the problem is the same bytes on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    mutating func normal() -> Double {
-        let u = max(uniform(), 0x1p-60), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-    }
-}
-
 /// Features: the first half share a common factor (correlation 0.2), an eighth are 0/1
 /// indicators (like one-hot segments), the rest independent normals. A quarter of the true
 /// coefficients are zero; about a quarter of the labels are positive.
 func generate(rows n: Int, features p: Int, seed: UInt64) -> (x: [Double], y: [Double], truth: [Double]) {
-    var rng = SplitMix64(state: seed)
-    let truth = (0..<p).map { j -> Double in j % 4 == 3 ? 0 : (rng.uniform() - 0.5) * (j % 2 == 0 ? 1 : 0.6) }
+    var rng = SplitMix64(seed: seed)
+    let truth = (0..<p).map { j -> Double in j % 4 == 3 ? 0 : (rng.unit() - 0.5) * (j % 2 == 0 ? 1 : 0.6) }
     let intercept = -1.3
     let binaryFrom = p - p / 8
     var x = [Double](repeating: 0, count: n * p), y = [Double](repeating: 0, count: n)
@@ -76,7 +60,7 @@ func generate(rows n: Int, features p: Int, seed: UInt64) -> (x: [Double], y: [D
         for j in 0..<p {
             let value: Double
             if j >= binaryFrom {
-                value = rng.uniform() < 0.3 ? 1 : 0
+                value = rng.unit() < 0.3 ? 1 : 0
             } else if j < p / 2 {
                 value = (rng.normal() + 0.5 * factor) / 1.118033988749895
             } else {
@@ -85,7 +69,7 @@ func generate(rows n: Int, features p: Int, seed: UInt64) -> (x: [Double], y: [D
             x[i * p + j] = value
             eta += truth[j] * value
         }
-        y[i] = rng.uniform() < 1 / (1 + exp(-eta)) ? 1 : 0
+        y[i] = rng.unit() < 1 / (1 + exp(-eta)) ? 1 : 0
     }
     return (x, y, truth)
 }
@@ -101,19 +85,8 @@ func read(_ path: String, count: Int) -> [Double]? {
     return data.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
 }
 
-func monotonicSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
 func machine() -> String {
-    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-    let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }?
-        .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-    let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "")
-        .split(separator: " ").prefix(3).joined(separator: " ")
-    return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(load)"
+    "\(cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(loadAverage())"
 }
 
 struct PeerFit: Decodable {
