@@ -10,6 +10,8 @@ RELEASE_BIN = .build/release/vitals
 # Train on the simulated book up to this date; evaluate on the months after it.
 CUTOFF     ?= 2025-06-30
 EVAL_FROM  ?= 2025-07-01
+# The demo scores a month before the end of the data first, so the lists show changes and new flags.
+PREVIOUS_RUN ?= 2025-11-30
 
 .PHONY: all deps build release demo models test bench-ingest bench-train clean
 
@@ -41,13 +43,15 @@ demo: release
 	$(RELEASE_BIN) evaluate $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --from $(EVAL_FROM) --report $(DEMO_DIR)/reports/churn-evaluation.html
 	$(RELEASE_BIN) evaluate $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --from $(EVAL_FROM) --report $(DEMO_DIR)/reports/overrun-evaluation.html
 	$(RELEASE_BIN) markov $(DEMO_DIR)/signals
+	$(RELEASE_BIN) score $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --out $(DEMO_DIR)/scores --as-of $(PREVIOUS_RUN)
+	$(RELEASE_BIN) score $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --out $(DEMO_DIR)/scores --as-of $(PREVIOUS_RUN)
 	$(RELEASE_BIN) score $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --out $(DEMO_DIR)/scores
 	$(RELEASE_BIN) score $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --out $(DEMO_DIR)/scores
-	@echo; echo "==> the 10 accounts most likely to churn ($(DEMO_DIR)/scores/churn-scores-*.csv, sorted by churn_probability)"
-	@f=$$(ls $(DEMO_DIR)/scores/churn-scores-*.csv | tail -1); head -1 $$f; tail -n +2 $$f | sort -t, -k3,3gr -k1,1 | head -10
-	@echo; echo "==> the 10 projects most likely to overrun ($(DEMO_DIR)/scores/overrun-scores-*.csv, sorted by overrun_probability)"
-	@f=$$(ls $(DEMO_DIR)/scores/overrun-scores-*.csv | tail -1); head -1 $$f; tail -n +2 $$f | sort -t, -k4,4gr -k1,1 | head -10
 	@echo; echo "==> written:"; find $(DEMO_DIR) -type f -not -path "*/signals/*" -not -path "*/truth/*" | sort; echo "$(DEMO_DIR)/signals/ and $(DEMO_DIR)/truth/"
+	@echo; echo "==> vitals at-risk $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --top 10"
+	@$(RELEASE_BIN) at-risk $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
+	@echo; echo "==> vitals projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --top 10"
+	@$(RELEASE_BIN) projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --top 10
 
 # The shipped models in Models/, from the default simulated book: run twice, same bytes.
 models: release

@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "VitalsReport", targets: ["VitalsReport"]),
         .library(name: "VitalsHistory", targets: ["VitalsHistory"]),
         .library(name: "VitalsFeatures", targets: ["VitalsFeatures"]),
+        .library(name: "VitalsInsight", targets: ["VitalsInsight"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +55,11 @@ let package = Package(
         ),
         .target(name: "VitalsReport", dependencies: ["VitalsEvaluation"]),
         .target(name: "VitalsHistory", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The people's side: the at-risk and project lists, explanations, and scoring runs kept in the history.
+        .target(
+            name: "VitalsInsight",
+            dependencies: ["VitalsTraining", "VitalsModel", "VitalsHistory", "VitalsSignals", "VitalsFeatures", "VitalsMarkov"]
+        ),
         .target(name: "VitalsFeatures", dependencies: ["VitalsSignals"]),
         .target(name: "VitalsSignals"),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
@@ -69,6 +75,8 @@ let package = Package(
                 "VitalsMarkov",
                 "VitalsLogistic",
                 "VitalsEvaluation",
+                "VitalsInsight",
+                "VitalsHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -125,7 +133,12 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsCLITests",
-            dependencies: ["VitalsTestSupport"]
+            // The history is read back through its own module to check what the commands print.
+            dependencies: ["VitalsTestSupport", "VitalsHistory"]
+        ),
+        .testTarget(
+            name: "VitalsInsightTests",
+            dependencies: ["VitalsInsight", "VitalsTraining", "VitalsSignals", "VitalsTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

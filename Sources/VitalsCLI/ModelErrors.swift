@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import VitalsEvaluation
+import VitalsHistory
+import VitalsInsight
 import VitalsLogistic
 import VitalsMarkov
 import VitalsModel
@@ -37,7 +39,9 @@ func exitCode(for error: any Error) -> ExitCode {
         case .malformed, .newerFormat, .tampered: return VitalsExitCode.dataError
         }
     case let error as TableError: return error.message.hasPrefix("cannot read") ? VitalsExitCode.noInput : VitalsExitCode.dataError
-    case is LogisticRegressionError, is SignalsModelError, is EvaluationReport.Failure: return VitalsExitCode.dataError
+    case is LogisticRegressionError, is SignalsModelError, is EvaluationReport.Failure, is InsightError, is HistoryCommandError:
+        return VitalsExitCode.dataError
+    case is ScoreHistory.Missing: return VitalsExitCode.noInput
     default: return VitalsExitCode.software
     }
 }

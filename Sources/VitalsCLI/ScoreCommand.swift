@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VitalsInsight
 import VitalsModel
 import VitalsSignals
 import VitalsTraining
@@ -10,8 +11,10 @@ struct ScoreCommand: ParsableCommand {
         abstract: "Write score files: a probability and its top drivers for every account or project.",
         discussion: """
             From a signals directory: vitals score DIR --model MODEL [--as-of D] --out OUTDIR writes \
-            <task>-scores-<as-of>.csv and .jsonl (the contract's columns), each written whole or not at all; \
-            previous_probability and change come from the newest earlier score file in OUTDIR.
+            <task>-scores-<as-of>.csv and .jsonl (the contract's columns), each written whole or not at all, and \
+            records the run in the score history (--history, default OUTDIR/history.sqlite; one transaction). \
+            previous_probability and change come from the history's newest earlier run, else from the newest \
+            earlier score file in OUTDIR.
             From a feature table: vitals score --model MODEL --table FILE --out OUTDIR writes table-scores.csv and .jsonl.
             Exit codes: 0 done; 64 usage; 65 bad data or model file, or a signal file the model needs is missing; \
             66 input unreadable; 73 output cannot be written.
@@ -33,17 +36,24 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "The directory for the score files (created if missing).")
     var out: String
 
+    @Option(help: "The SQLite score history to append the run to (default: history.sqlite in the --out directory).")
+    var history: String?
+
+    @Flag(help: "Keep no score history.")
+    var noHistory = false
+
     @Flag(help: "Score even when a signal file the model was trained on is missing (with a warning).")
     var allowMissingSignals = false
 
     func validate() throws {
         guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
         try checkDates([("--as-of", asOf)])
+        if noHistory, history != nil { throw ValidationError("--history and --no-history contradict each other") }
     }
 
     func run() throws {
         let dataset = try directory.map(readSignals)
-        let (paths, warnings): ([String], [String]) = try runReporting {
+        let (paths, notes): ([String], [String]) = try runReporting {
             let file = try ModelFile.load(path: model)
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -51,16 +61,15 @@ struct ScoreCommand: ParsableCommand {
                 throw AtomicFile.WriteError(path: out, reason: "cannot create the directory")
             }
             if let directory, let dataset {
-                let result = try SignalsScoring(model: file, dataset: dataset, directory: directory, asOf: asOf.flatMap(Day.init),
-                                                outDirectory: out, allowMissingSignals: allowMissingSignals).run()
-                var notes = result.warnings
-                notes.append(result.previousFile.map { "changes since \($0)" } ?? "no earlier score file in \(out): no changes to show")
-                return (try result.scores.write(directory: out, stem: result.stem), notes)
+                let historyPath = noHistory ? nil : history ?? (out as NSString).appendingPathComponent("history.sqlite")
+                let outcome = try ScoringRun(model: file, dataset: dataset, directory: directory, asOf: asOf.flatMap(Day.init),
+                                             outDirectory: out, allowMissingSignals: allowMissingSignals, historyPath: historyPath).run()
+                return (outcome.written, outcome.warnings.map { "warning: \($0)" } + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))
             }
             let scores = try TableScoring(model: file, tablePath: table!).run()
             return (try scores.write(directory: out, stem: "\(file.task.rawValue)-scores"), [])
         }
-        for warning in warnings { printError(warning.hasPrefix("changes") || warning.hasPrefix("no earlier") ? warning : "warning: \(warning)") }
+        for note in notes { printError(note) }
         for path in paths { print("wrote \(path)") }
     }
 }

@@ -10,6 +10,7 @@ struct VitalsCommand: ParsableCommand {
             contract (or a model file is invalid); 66 an input file or directory cannot be read; 73 an \
             output cannot be created; 78 a training config is invalid; 70 an internal error.
             """,
-        subcommands: [SimulateCommand.self, ValidateCommand.self, FeaturesCommand.self, MarkovCommand.self, TrainCommand.self, EvaluateCommand.self, ScoreCommand.self]
+        subcommands: [SimulateCommand.self, ValidateCommand.self, FeaturesCommand.self, MarkovCommand.self, TrainCommand.self, EvaluateCommand.self, ScoreCommand.self,
+                      AtRiskCommand.self, ProjectsCommand.self, ExplainCommand.self, HistoryCommand.self]
     )
 }

@@ -88,6 +88,9 @@ public struct SignalsIndex: Sendable {
         return out
     }
 
+    /// The last day of the data (`dataEnd`) without building an index.
+    public static func dataEnd(of data: SignalsDataset) -> Day { span(data).1 }
+
     static func span(_ data: SignalsDataset) -> (Day, Day) {
         var lo = Int32.max, hi = Int32.min
         func see(_ d: Int32) {
@@ -115,7 +118,7 @@ public struct SignalsIndex: Sendable {
     /// The first contract anniversary strictly after `day`: counted back from `renewal_date`
     /// in whole years when it is known, else from `contract_start`. Never reads an empty
     /// renewal date as information.
-    func nextRenewal(account a: Int, after day: Day) -> Day {
+    public func nextRenewal(account a: Int, after day: Day) -> Day {
         var anchor = dataset.accounts.renewalDate.flatMap { $0[a] } ?? dataset.accounts.contractStart[a]
         while anchor.adding(months: -12) > day { anchor = anchor.adding(months: -12) }
         while anchor <= day { anchor = anchor.adding(months: 12) }

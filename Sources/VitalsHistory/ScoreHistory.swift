@@ -84,9 +84,17 @@ public final class ScoreHistory: Sendable {
     private let database: DatabaseQueue
     public let path: String
 
-    /// Opens (creating if needed) the history at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// The history file asked for does not exist (and was not to be created).
+    public struct Missing: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "no score history at \(path); `vitals score --history \(path)` creates it" }
+    }
+
+    /// Opens the history at `path` and brings its schema up to date; creates the file when
+    /// `create` (the default), else throws `Missing` when there is none.
+    public init(path: String, create: Bool = true) throws {
         self.path = path
+        guard create || FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         database = try DatabaseQueue(path: path, configuration: configuration)

@@ -52,11 +52,17 @@ public struct Drivers: Sendable, Equatable {
     /// them: `name:+0.61; name:+0.44`. Only positive contributions are drivers of risk;
     /// ties go to the earlier group. Empty when nothing raises the risk.
     public func topDrivers(_ contributions: [Double], count: Int = 3) -> String {
-        contributions.indices
-            .filter { contributions[$0] > 0 }
-            .sorted { contributions[$0] > contributions[$1] || (contributions[$0] == contributions[$1] && $0 < $1) }
-            .prefix(count)
+        topGroups(contributions, count: count)
             .map { "\(groupNames[$0]):+\(String(format: "%.2f", contributions[$0]))" }
             .joined(separator: "; ")
+    }
+
+    /// The indices of the `count` groups with the largest positive contributions, largest
+    /// first; ties go to the earlier group.
+    public func topGroups(_ contributions: [Double], count: Int = 3) -> [Int] {
+        Array(contributions.indices
+            .filter { contributions[$0] > 0 }
+            .sorted { contributions[$0] > contributions[$1] || (contributions[$0] == contributions[$1] && $0 < $1) }
+            .prefix(count))
     }
 }

@@ -93,61 +93,75 @@ public struct SignalsScoring: Sendable {
     public var asOf: Day?
     public var outDirectory: String
     public var allowMissingSignals: Bool
+    /// The previous run's probabilities by entity id and where they came from (the score
+    /// history); nil to look for the newest earlier score file in `outDirectory`.
+    public var previous: (source: String, probabilities: [String: Double])?
 
-    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, outDirectory: String, allowMissingSignals: Bool) {
+    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, outDirectory: String, allowMissingSignals: Bool,
+                previous: (source: String, probabilities: [String: Double])? = nil) {
         self.model = model
         self.dataset = dataset
         self.directory = directory
         self.asOf = asOf
         self.outDirectory = outDirectory
         self.allowMissingSignals = allowMissingSignals
+        self.previous = previous
     }
 
     public struct Result: Sendable {
         public let scores: ScoreTable
+        public let snapshot: ScoredSnapshot
         public let stem: String
         public let asOf: Day
         public let warnings: [String]
+        /// Where previous_probability came from: a score file name or the history.
         public let previousFile: String?
     }
 
-    public func run() throws -> Result {
+    /// The warnings for signal files the model needs and the directory lacks; throws
+    /// unless `allowMissing`.
+    public static func checkSignalFiles(model: ModelFile, directory: String, allowMissing: Bool) throws -> [String] {
         guard let spec = model.signals else { throw SignalsModelError.notASignalsModel(model.modelID) }
         var warnings: [String] = []
         for file in SignalsFeaturizer.missingFiles(spec, directory: directory) {
-            guard allowMissingSignals else { throw SignalsModelError.missingSignalFile(directory: directory, file: file, model: model.modelID) }
+            guard allowMissing else { throw SignalsModelError.missingSignalFile(directory: directory, file: file, model: model.modelID) }
             warnings.append("\(directory) has no \(file), which the model was trained on; its features are scored as missing")
         }
+        return warnings
+    }
+
+    public func run() throws -> Result {
+        let warnings = try Self.checkSignalFiles(model: model, directory: directory, allowMissing: allowMissingSignals)
         let index = SignalsIndex(dataset)
-        let day = asOf ?? index.dataEnd
-        let featurizer = try SignalsFeaturizer(model: model, index: index)
-        let (table, states) = try featurizer.table(dates: [day], requireLabels: false)
-        let x = featurizer.matrix(table)
-        let probabilities = try model.model.probabilities(x)
+        let snapshot = try ScoredSnapshot(model: model, index: index, asOf: asOf ?? index.dataEnd)
+        let day = snapshot.asOf
+        let (previousFile, previousScores) = try previous.map { ($0.source, $0.probabilities) }
+            ?? Self.previousScores(in: outDirectory, task: model.task.rawValue, before: day)
+        let scores = Self.scoreTable(snapshot, previous: previousScores)
+        return Result(scores: scores, snapshot: snapshot, stem: "\(model.task.rawValue)-scores-\(day)", asOf: day, warnings: warnings,
+                      previousFile: previousFile)
+    }
+
+    /// The contract's score-file rows for a snapshot.
+    public static func scoreTable(_ snapshot: ScoredSnapshot, previous: [String: Double]) -> ScoreTable {
+        let model = snapshot.model, spec = snapshot.spec, day = snapshot.asOf, table = snapshot.table
+        let probabilities = snapshot.probabilities
         let drivers = Drivers(featureNames: model.model.featureNames, encoder: nil)
-        let contributions = drivers.contributions(of: model.model, x: x)
-        let stem = "\(model.task.rawValue)-scores-\(day)"
-        let (previousFile, previous) = try Self.previousScores(in: outDirectory, task: model.task.rawValue, before: day)
-        let position = Dictionary(uniqueKeysWithValues: table.featureNames.enumerated().map { ($1, $0) })
-        func feature(_ r: Int, _ name: String) -> Double {
-            guard let k = position[name] else { return .nan }
-            return table.features[r * table.columnCount + k]
-        }
+        let contributions = drivers.contributions(of: model.model, x: snapshot.x)
         var scores: ScoreTable
         if model.task == .churn {
             scores = ScoreTable(columns: ["account_id", "as_of", "churn_probability", "risk_band", "health_state", "expected_days_to_churn",
                                          "arr", "arr_at_risk", "top_drivers", "previous_probability", "change", "model_id"])
-            let accounts = dataset.accounts
+            let accounts = snapshot.dataset.accounts
             for r in 0..<table.rowCount {
                 let a = Int(table.entities[r]), p = probabilities[r]
-                let id = accounts.accountID[a]
+                let id = snapshot.ids[r]
                 let arr = accounts.arr.flatMap { $0[a] }
-                let state = states[r] >= 0 ? spec.accountChain.map { $0.states[states[r]] } : nil
-                let days = states[r] >= 0 ? spec.accountChain.map { ($0.expectedMonths[states[r]] * 30.44).rounded() } : nil
+                let days = Self.expectedDaysToChurn(snapshot, row: r)
                 let before = previous[id]
                 scores.rows.append([
-                    .text(id), .text("\(day)"), .number(p), .text(Self.band(p, spec.riskBands)), state.map { .text($0) } ?? .missing,
-                    days.map { .integer(Int($0)) } ?? .missing, arr.map { .number($0) } ?? .missing,
+                    .text(id), .text("\(day)"), .number(p), .text(Self.band(p, spec.riskBands)), snapshot.stateName(r).map { .text($0) } ?? .missing,
+                    days.map { .integer($0) } ?? .missing, arr.map { .number($0) } ?? .missing,
                     arr.map { .number(($0 * p * 100).rounded() / 100) } ?? .missing, .text(drivers.topDrivers(contributions[r])),
                     before.map { .number($0) } ?? .missing, before.map { .number(p - $0) } ?? .missing, .text(model.modelID),
                 ])
@@ -156,31 +170,29 @@ public struct SignalsScoring: Sendable {
             scores = ScoreTable(columns: ["project_id", "account_id", "as_of", "overrun_probability", "budget_hours", "hours_logged",
                                          "change_order_hours", "forecast_hours_at_completion", "forecast_overrun_pct", "forecast_end_date",
                                          "top_drivers", "model_id"])
-            let projects = dataset.projects!
+            let projects = snapshot.dataset.projects!
             for r in 0..<table.rowCount {
                 let p = Int(table.entities[r])
-                let budget = projects.budgetHours[p]
-                let hours = index.hoursLogged(project: p, through: day.ordinal)
-                let changeHours = feature(r, "change_order_hours_ratio") * budget
-                // Earned value: EAC = BAC / CPI; without a CPI yet, the burn so far extrapolated over the plan.
-                let cpi = feature(r, "cost_performance_index"), elapsed = feature(r, "elapsed_share")
-                let eac = cpi.isFinite && cpi > 0 ? budget / cpi : (elapsed > 0 && hours > 0 ? hours / min(elapsed, 1) : budget)
-                let spi = feature(r, "schedule_performance_index")
-                let start = projects.startDate[p], plannedDays = projects.plannedEndDate[p] - start
-                let end = spi.isFinite && spi > 0.05 ? start + Int((Double(plannedDays) / spi).rounded()) : projects.plannedEndDate[p]
+                let f = ProjectForecast(snapshot, row: r)
                 scores.rows.append([
-                    .text(projects.projectID[p]), .text(dataset.accounts.accountID[Int(projects.account[p])]), .text("\(day)"),
-                    .number(probabilities[r]), .number(budget), .number(hours), .number(changeHours.isFinite ? changeHours : 0),
-                    .number((eac * 10).rounded() / 10), .number(((eac / budget - 1) * 1000).rounded() / 10), .text("\(max(end, day))"),
+                    .text(projects.projectID[p]), .text(snapshot.dataset.accounts.accountID[Int(projects.account[p])]), .text("\(day)"),
+                    .number(probabilities[r]), .number(f.budgetHours), .number(f.hoursLogged), .number(f.changeOrderHours),
+                    .number((f.hoursAtCompletion * 10).rounded() / 10), .number((f.overrunShare * 1000).rounded() / 10), .text("\(f.endDate)"),
                     .text(drivers.topDrivers(contributions[r])), .text(model.modelID),
                 ])
             }
         }
-        return Result(scores: scores, stem: stem, asOf: day, warnings: warnings, previousFile: previousFile)
+        return scores
+    }
+
+    /// The chain's expected time to churn from row `r`'s state, in days (30.44 a month).
+    public static func expectedDaysToChurn(_ snapshot: ScoredSnapshot, row r: Int) -> Int? {
+        guard snapshot.states[r] >= 0, let chain = snapshot.spec.accountChain else { return nil }
+        return Int((chain.expectedMonths[snapshot.states[r]] * 30.44).rounded())
     }
 
     /// low / medium / high at the model's cut points.
-    static func band(_ p: Double, _ cuts: [Double]) -> String {
+    public static func band(_ p: Double, _ cuts: [Double]) -> String {
         p >= cuts[1] ? "high" : p >= cuts[0] ? "medium" : "low"
     }
 

@@ -65,8 +65,13 @@ import VitalsTestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: first + "/churn-scores-2025-11-30.jsonl"))
             == Data(contentsOf: URL(fileURLWithPath: second + "/churn-scores-2025-11-30.jsonl")))
 
-        let later = try VitalsProcess.run(["score", book.signals, "--model", model, "--out", first])
-        #expect(later.status == 0 && later.stderr.contains("changes since churn-scores-2025-11-30.csv"))
+        // Without the history, the previous run is the newest earlier score file; with it, the history's run.
+        let later = try VitalsProcess.run(["score", book.signals, "--model", model, "--out", first, "--no-history"])
+        #expect(later.status == 0 && later.stderr.contains("changes since churn-scores-2025-11-30.csv"), "\(later.stderr)")
+        let laterWithHistory = try VitalsProcess.run(["score", book.signals, "--model", model, "--out", second])
+        #expect(laterWithHistory.status == 0 && laterWithHistory.stderr.contains("history.sqlite (run of 2025-11-30"), "\(laterWithHistory.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: first + "/churn-scores-2025-12-31.csv"))
+            == Data(contentsOf: URL(fileURLWithPath: second + "/churn-scores-2025-12-31.csv")))
         let rows = try String(contentsOfFile: first + "/churn-scores-2025-12-31.csv", encoding: .utf8).split(separator: "\n")
         #expect(rows[0] == "account_id,as_of,churn_probability,risk_band,health_state,expected_days_to_churn,arr,arr_at_risk,top_drivers,previous_probability,change,model_id")
         // Accounts scored both times have previous_probability and change = now − before.

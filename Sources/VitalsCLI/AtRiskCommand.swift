@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import VitalsInsight
+import VitalsModel
+import VitalsSignals
+
+extension AtRiskSort: ExpressibleByArgument {}
+
+struct AtRiskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "at-risk",
+        abstract: "The CSM's at-risk list: which accounts need a call, what changed, and why.",
+        discussion: """
+            Scores every active account with a churn model as of --as-of and lists the top N: rank, account, CSM, \
+            segment, ARR, churn probability and risk band (the model's evaluation.risk_bands), the change since the \
+            previous run in the score history (--history), the health state, the expected days to churn, and the top \
+            three drivers in words. N marks accounts new on the list since that run; R marks a renewal within the \
+            model's horizon. Colour only on a terminal; NO_COLOR turns it off.
+            Exit codes: 0 done; 64 usage; 65 bad data or model file, or not a churn model; 66 input or history unreadable.
+            """
+    )
+
+    @OptionGroup var input: SignalsInputOptions
+    @OptionGroup var output: ListOutputOptions
+
+    @Option(help: "How many accounts to list.")
+    var top = 20
+
+    @Option(help: "Only this CSM's accounts (as in accounts.csv, any case).")
+    var csm: String?
+
+    @Option(help: "Only this segment's accounts.")
+    var segment: String?
+
+    @Option(help: "probability, arr-at-risk (ARR × probability) or change (biggest rise first).")
+    var sort: AtRiskSort = .probability
+
+    @Option(help: "The score history that `vitals score` appends to; changes and new flags come from its previous run.")
+    var history: String?
+
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top must be ≥ 1, got \(top)") }
+    }
+
+    func run() throws {
+        let dataset = try readSignals(input.directory)
+        let (list, warnings) = try runReporting {
+            let model = try ModelFile.load(path: input.model)
+            return try AtRiskRequest(model: model, dataset: dataset, directory: input.directory, asOf: input.asOf.flatMap(Day.init),
+                                     historyPath: history, query: AtRiskQuery(top: top, csm: csm, segment: segment, sort: sort),
+                                     allowMissingSignals: input.allowMissingSignals).run()
+        }
+        for warning in warnings { printError("warning: \(warning)") }
+        switch output.format {
+        case .table: print(list.table(style: output.style), terminator: "")
+        case .csv: print(list.csv(), terminator: "")
+        case .json: print(try list.json(), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import VitalsInsight
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+/// `--format` and `--width` for the lists people read, and the terminal they print to.
+struct ListOutputOptions: ParsableArguments {
+    @Option(help: "table (for people), csv or json (for tools).")
+    var format: OutputFormat = .table
+
+    @Option(help: "The table layout's width: 80 or 120 columns (default: the terminal's, else 80).")
+    var width: Int?
+
+    func validate() throws {
+        if let width, width < 60 { throw ValidationError("--width must be at least 60, got \(width)") }
+    }
+
+    /// Colour only on a TTY and only when NO_COLOR is unset or empty.
+    var style: TerminalStyle {
+        let tty = isatty(STDOUT_FILENO) == 1
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return TerminalStyle(width: width ?? Self.terminalWidth(tty: tty), color: tty && !noColor)
+    }
+
+    static func terminalWidth(tty: Bool) -> Int {
+        if tty {
+            var size = winsize()
+            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns >= 60 { return columns }
+        return 80
+    }
+}
+
+/// Reads the model and the signals, as `score` does.
+struct SignalsInputOptions: ParsableArguments {
+    @Argument(help: "The signals directory.")
+    var directory: String
+
+    @Option(help: "The model file.")
+    var model: String
+
+    @Option(help: "As of this date (YYYY-MM-DD; default: the end of the data).")
+    var asOf: String?
+
+    @Flag(help: "Go on when a signal file the model was trained on is missing (with a warning).")
+    var allowMissingSignals = false
+
+    func validate() throws { try checkDates([("--as-of", asOf)]) }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import VitalsFeatures
+import VitalsHistory
+import VitalsModel
+import VitalsSignals
+import VitalsTraining
+
+/// `vitals score DIR --model MODEL --out OUTDIR [--history FILE]`: scores a signals
+/// directory, writes the score files, and records the run in the score history.
+///
+/// previous_probability and change come from the history's newest run of the task before
+/// the as-of date; with no such run (or no history), from the newest earlier score file in
+/// the output directory. The score files are written first, each atomically; the history
+/// append is one transaction after them, so a crash leaves the history as it was.
+public struct ScoringRun: Sendable {
+    public var model: ModelFile
+    public var dataset: SignalsDataset
+    public var directory: String
+    public var asOf: Day?
+    public var outDirectory: String
+    public var allowMissingSignals: Bool
+    /// The history file; nil to keep none.
+    public var historyPath: String?
+
+    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, outDirectory: String,
+                allowMissingSignals: Bool, historyPath: String?) {
+        self.model = model
+        self.dataset = dataset
+        self.directory = directory
+        self.asOf = asOf
+        self.outDirectory = outDirectory
+        self.allowMissingSignals = allowMissingSignals
+        self.historyPath = historyPath
+    }
+
+    public struct Outcome: Sendable {
+        public let written: [String]
+        public let warnings: [String]
+        /// Where the changes came from, or why there are none.
+        public let changesNote: String
+        public let historyNote: String?
+    }
+
+    public func run() throws -> Outcome {
+        let history = try historyPath.map { try ScoreHistory(path: $0) }
+        var scoring = SignalsScoring(model: model, dataset: dataset, directory: directory, asOf: asOf, outDirectory: outDirectory,
+                                     allowMissingSignals: allowMissingSignals)
+        let task = model.task.rawValue
+        if let history {
+            // The as-of date is needed before scoring to find the run before it.
+            let day = asOf ?? SignalsIndex.dataEnd(of: dataset)
+            if let run = try history.previousRun(task: task, before: "\(day)") {
+                scoring.previous = ("\(history.path) (run of \(run.asOf), model \(run.modelID))", try history.scores(of: run).mapValues(\.probability))
+            }
+        }
+        let result = try scoring.run()
+        let written = try result.scores.write(directory: outDirectory, stem: result.stem)
+        var historyNote: String?
+        if let history {
+            let snapshot = result.snapshot
+            let arr = dataset.accounts.arr
+            let scores = (0..<snapshot.rowCount).map { r -> ScoreHistory.Score in
+                let isChurn = model.task == .churn
+                return ScoreHistory.Score(
+                    entityID: snapshot.ids[r], probability: snapshot.probabilities[r],
+                    riskBand: isChurn ? SignalsScoring.band(snapshot.probabilities[r], snapshot.spec.riskBands) : nil,
+                    healthState: snapshot.stateName(r), arr: isChurn ? arr?[Int(snapshot.table.entities[r])] : nil)
+            }
+            let run = ScoreHistory.Run(task: task, asOf: "\(result.asOf)", modelID: model.modelID,
+                                       scoreFile: (written[0] as NSString).lastPathComponent, rows: scores.count)
+            try history.append(run, scores: scores)
+            historyNote = "recorded \(scores.count) scores as of \(result.asOf) in \(history.path)"
+        }
+        let changesNote = result.previousFile.map { "changes since \($0)" }
+            ?? "no earlier run in the history or score file in \(outDirectory): no changes to show"
+        return Outcome(written: written, warnings: result.warnings, changesNote: changesNote, historyNote: historyNote)
+    }
+}
+

@@ -1,0 +1,262 @@
+import Foundation
+import Testing
+import VitalsHistory
+import VitalsTestSupport
+
+/// The people's side end to end: two scoring runs into the history, then the at-risk list,
+/// the project list, explanations and the trend, checked against the history and the score files.
+@Suite(.serialized) struct PeopleSideCommandTests {
+    final class Book: @unchecked Sendable {
+        let directory: TemporaryDirectory
+        var signals: String { directory.path("signals") }
+        var churn: String { directory.path("churn.json") }
+        var overrun: String { directory.path("overrun.json") }
+        var scores: String { directory.path("scores") }
+        var history: String { directory.path("scores/history.sqlite") }
+
+        private init() throws {
+            directory = try TemporaryDirectory("people")
+            try Self.check(["simulate", "--out", directory.path("signals"), "--accounts", "700", "--seed", "7"])
+            for task in ["churn", "overrun"] {
+                try Self.check(["train", directory.path("signals"), "--config", Fixtures.packageRoot.appendingPathComponent("Training/\(task).yaml").path,
+                                "--until", "2025-06-30", "--out", directory.path("\(task).json")])
+            }
+            for asOf in ["2025-11-30", "2025-12-31"] {
+                for model in ["churn.json", "overrun.json"] {
+                    try Self.check(["score", directory.path("signals"), "--model", directory.path(model), "--as-of", asOf, "--out", directory.path("scores")])
+                }
+            }
+        }
+
+        static func check(_ arguments: [String]) throws {
+            let result = try VitalsProcess.run(arguments)
+            guard result.status == 0 else { throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "\(arguments): \(result.stderr)"]) }
+        }
+
+        nonisolated(unsafe) static var cached: Book?
+        static func shared() throws -> Book {
+            if let cached { return cached }
+            let book = try Book()
+            cached = book
+            return book
+        }
+    }
+
+    static func json(_ output: VitalsProcess.Output) throws -> [String: Any] {
+        #expect(output.status == 0, "\(output.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+    }
+
+    /// Equal up to JSON parsing: Foundation's JSONSerialization on Linux can read a number
+    /// one ulp off what was written (JSONDecoder reads it exactly), so "equal" allows 1e-14.
+    static func same(_ a: Double?, _ b: Double?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return abs(a - b) <= 1e-14
+    }
+
+    /// The score file's probabilities by account.
+    static func scoreFile(_ path: String) throws -> [String: Double] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
+        var out: [String: Double] = [:]
+        for line in lines {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            out[String(fields[0])] = Double(fields[2])
+        }
+        return out
+    }
+
+    @Test func scoreRecordsBothRunsInTheHistory() throws {
+        let book = try Book.shared()
+        let history = try ScoreHistory(path: book.history, create: false)
+        let runs = try history.runs()
+        #expect(runs.map(\.asOf) == ["2025-11-30", "2025-11-30", "2025-12-31", "2025-12-31"])
+        #expect(Set(runs.map(\.task)) == ["churn", "overrun"])
+        // The history holds exactly what the score file says.
+        let latest = try #require(runs.last { $0.task == "churn" })
+        let recorded = try history.scores(of: latest)
+        let file = try Self.scoreFile(book.scores + "/churn-scores-2025-12-31.csv")
+        #expect(recorded.count == file.count && recorded.count == latest.rows)
+        for (id, p) in file { #expect(recorded[id]?.probability == p) }
+    }
+
+    /// Changes and "new" flags agree with the history's previous run, for every sort order.
+    @Test(arguments: ["probability", "arr-at-risk", "change"])
+    func atRiskChangesAndNewFlagsAgreeWithTheHistory(sort: String) throws {
+        let book = try Book.shared()
+        let top = 15
+        let list = try Self.json(try VitalsProcess.run(["at-risk", book.signals, "--model", book.churn, "--history", book.history,
+                                                        "--top", "\(top)", "--sort", sort, "--format", "json"]))
+        #expect(list["as_of"] as? String == "2025-12-31")
+        let listedRun = try #require(list["previous_run"] as? [String: Any])
+        #expect(listedRun["as_of"] as? String == "2025-11-30")
+        let accounts = try #require(list["accounts"] as? [[String: Any]])
+        #expect(accounts.count == top)
+
+        let history = try ScoreHistory(path: book.history, create: false)
+        let previousRun = try #require(try history.previousRun(task: "churn", before: "2025-12-31"))
+        let previous = try history.scores(of: previousRun)
+        let now = try Self.scoreFile(book.scores + "/churn-scores-2025-12-31.csv")
+        let key: (ScoreHistory.Score) -> Double = sort == "arr-at-risk" ? { ($0.arr ?? 0) * $0.probability } : { $0.probability }
+        let ranked = previous.values.sorted { (a: ScoreHistory.Score, b: ScoreHistory.Score) -> Bool in
+            if key(a) != key(b) { return key(a) > key(b) }
+            if a.probability != b.probability { return a.probability > b.probability }
+            return a.entityID < b.entityID
+        }
+        let previousTop = Set(ranked.prefix(top).map(\.entityID))
+        var newCount = 0, sortKeys: [Double] = []
+        for entry in accounts {
+            let id = try #require(entry["account_id"] as? String)
+            let p = try #require(entry["churn_probability"] as? Double)
+            #expect(Self.same(p, now[id]), "\(id): the list and the score file agree")
+            if let before = previous[id]?.probability {
+                let change = try #require(entry["change"] as? Double)
+                #expect(abs(change - (p - before)) < 1e-12)
+                #expect(Self.same(entry["previous_probability"] as? Double, before))
+            } else {
+                #expect(entry["change"] == nil || entry["change"] is NSNull)
+            }
+            let isNew = try #require(entry["new_on_list"] as? Bool)
+            #expect(isNew == !previousTop.contains(id), "\(id) new flag")
+            if isNew { newCount += 1 }
+            let band = try #require(entry["risk_band"] as? String)
+            #expect(band == (p >= 0.3 ? "high" : p >= 0.1 ? "medium" : "low"))
+            let drivers = try #require(entry["drivers"] as? [[String: Any]])
+            #expect(!drivers.isEmpty && drivers.count <= 3)
+            for driver in drivers { #expect((driver["contribution"] as? Double ?? 0) > 0 && !(driver["phrase"] as? String ?? "").isEmpty) }
+            switch sort {
+            case "probability": sortKeys.append(p)
+            case "arr-at-risk": sortKeys.append(entry["arr_at_risk"] as? Double ?? 0)
+            default: sortKeys.append(entry["change"] as? Double ?? -.infinity)
+            }
+        }
+        #expect(zip(sortKeys, sortKeys.dropFirst()).allSatisfy { $0.0 >= $0.1 - 0.01 }, "\(sort) order: \(sortKeys)")
+        print("at-risk --sort \(sort): \(newCount) of \(top) new since 2025-11-30")
+
+        // The table marks the same accounts new, and fits 80 and 120 columns without colour off a TTY.
+        for width in [80, 120] {
+            let table = try VitalsProcess.run(["at-risk", book.signals, "--model", book.churn, "--history", book.history, "--top", "\(top)",
+                                               "--sort", sort, "--width", "\(width)"])
+            #expect(table.status == 0)
+            let lines = table.stdout.split(separator: "\n")
+            #expect(lines.allSatisfy { $0.count <= width }, "a line over \(width): \(lines.first { $0.count > width } ?? "")")
+            #expect(!table.stdout.contains("\u{1B}["))
+            let rows = lines.filter { $0.count > 6 && $0.prefix(3).trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber) && !$0.prefix(3).trimmingCharacters(in: .whitespaces).isEmpty }
+            #expect(rows.count == top)
+            #expect(rows.filter { $0.dropFirst(4).hasPrefix("N") }.count == newCount)
+        }
+    }
+
+    @Test func atRiskFiltersAndCSV() throws {
+        let book = try Book.shared()
+        let csv = try VitalsProcess.run(["at-risk", book.signals, "--model", book.churn, "--top", "500", "--format", "csv", "--csm", "casey diaz"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines[0].hasPrefix("rank,account_id,name,csm,segment,arr,churn_probability,risk_band,arr_at_risk,previous_probability,change,new_on_list"))
+        let csmColumn = try #require(lines[0].split(separator: ",").firstIndex(of: "csm"))
+        #expect(lines.count > 2)
+        for line in lines.dropFirst() { #expect(line.split(separator: ",", omittingEmptySubsequences: false)[csmColumn] == "Casey Diaz") }
+        // Without a history nothing is new and no change is known.
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[11] == "0" })
+        let segment = try Self.json(try VitalsProcess.run(["at-risk", book.signals, "--model", book.churn, "--segment", "SMB", "--format", "json", "--top", "1000"]))
+        let accounts = try #require(segment["accounts"] as? [[String: Any]])
+        #expect(!accounts.isEmpty && accounts.allSatisfy { $0["segment"] as? String == "SMB" })
+        #expect(segment["matching"] as? Int == accounts.count)
+    }
+
+    @Test func projectListForecastsFromEarnedValue() throws {
+        let book = try Book.shared()
+        let list = try Self.json(try VitalsProcess.run(["projects", book.signals, "--model", book.overrun, "--top", "25", "--format", "json"]))
+        let projects = try #require(list["projects"] as? [[String: Any]])
+        #expect(!projects.isEmpty)
+        let scores = try String(contentsOfFile: book.scores + "/overrun-scores-2025-12-31.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(list["in_flight"] as? Int == scores.count)
+        var previous = 1.0
+        for project in projects {
+            let p = try #require(project["overrun_probability"] as? Double)
+            #expect(p <= previous)
+            previous = p
+            let budget = try #require(project["budget_hours"] as? Double), logged = try #require(project["hours_logged"] as? Double)
+            let eac = try #require(project["forecast_hours_at_completion"] as? Double)
+            let low = try #require(project["forecast_hours_low"] as? Double), high = try #require(project["forecast_hours_high"] as? Double)
+            #expect(low <= eac && eac <= high && eac >= logged - 0.05)
+            #expect(abs(try #require(project["forecast_overrun_pct"] as? Double) - (eac / budget - 1) * 100) < 0.2)
+            let end = try #require(project["forecast_end_date"] as? String), baseline = try #require(project["baseline_end_date"] as? String)
+            #expect(end >= "2025-12-31" && !baseline.isEmpty)
+        }
+        for width in [80, 120] {
+            let table = try VitalsProcess.run(["projects", book.signals, "--model", book.overrun, "--top", "25", "--width", "\(width)"])
+            #expect(table.status == 0 && table.stdout.split(separator: "\n").allSatisfy { $0.count <= width })
+        }
+    }
+
+    /// The decomposition sums to the model's log-odds to 1e-9, and the change splits exactly.
+    @Test func explainDecomposesTheLogOddsExactly() throws {
+        let book = try Book.shared()
+        let list = try Self.json(try VitalsProcess.run(["at-risk", book.signals, "--model", book.churn, "--top", "3", "--format", "json"]))
+        let history = try ScoreHistory(path: book.history, create: false)
+        let previousRun = try #require(try history.previousRun(task: "churn", before: "2025-12-31"))
+        let previous = try history.scores(of: previousRun)
+        for entry in try #require(list["accounts"] as? [[String: Any]]) {
+            let id = try #require(entry["account_id"] as? String)
+            let e = try Self.json(try VitalsProcess.run(["explain", book.signals, "--model", book.churn, "--account", id,
+                                                         "--history", book.history, "--format", "json"]))
+            let features = try #require(e["features"] as? [[String: Any]])
+            let sum = try #require(e["intercept"] as? Double) + features.reduce(0) { $0 + ($1["contribution"] as? Double ?? .nan) }
+            let eta = try #require(e["decision_value"] as? Double)
+            #expect(abs(sum - eta) < 1e-9, "\(id): \(sum) vs \(eta)")
+            #expect(Self.same(e["probability"] as? Double, entry["churn_probability"] as? Double))
+            for line in features { #expect((0...100).contains(line["percentile"] as? Double ?? -1)) }
+            let path = try #require(e["state_path"] as? [[String: Any]])
+            #expect(path.count == 13 && path.last?["date"] as? String == "2025-12-31")
+            #expect(path.last?["state"] as? String == entry["health_state"] as? String)
+            let change = try #require(e["change"] as? [String: Any])
+            #expect(change["since"] as? String == "2025-11-30" && change["source"] as? String == "history")
+            let parts = try #require(change["parts"] as? [[String: Any]])
+            let split = parts.reduce(0) { $0 + ($1["contribution"] as? Double ?? .nan) }
+            #expect(abs(split - (try #require(change["decision_change"] as? Double))) < 1e-9)
+            // Same model both times: the rescored previous probability is the history's.
+            if let recorded = previous[id]?.probability {
+                #expect(abs((try #require(change["previous_probability"] as? Double)) - recorded) < 1e-12)
+            }
+        }
+        // A project, compared with a date given on the command line.
+        let projects = try Self.json(try VitalsProcess.run(["projects", book.signals, "--model", book.overrun, "--top", "1", "--format", "json"]))
+        let project = try #require((projects["projects"] as? [[String: Any]])?.first?["project_id"] as? String)
+        let e = try Self.json(try VitalsProcess.run(["explain", book.signals, "--model", book.overrun, "--project", project, "--since", "2025-12-15", "--format", "json"]))
+        let projectFeatures = try #require(e["features"] as? [[String: Any]])
+        let sum = try #require(e["intercept"] as? Double) + projectFeatures.reduce(0) { $0 + ($1["contribution"] as? Double ?? .nan) }
+        #expect(abs(sum - (try #require(e["decision_value"] as? Double))) < 1e-9)
+        let text = try VitalsProcess.run(["explain", book.signals, "--model", book.overrun, "--project", project, "--since", "2025-12-15"])
+        #expect(text.status == 0 && text.stdout.contains("Delivery phase, month by month") && text.stdout.contains("Since 2025-12-15"))
+    }
+
+    @Test func historyPrintsTheTrend() throws {
+        let book = try Book.shared()
+        let history = try ScoreHistory(path: book.history, create: false)
+        let lastRun = try #require(try history.runs().last { $0.task == "churn" })
+        let id = try #require(try history.scores(of: lastRun).keys.sorted().first)
+        let trend = try Self.json(try VitalsProcess.run(["history", "--history", book.history, "--account", id, "--format", "json"]))
+        let points = try #require(trend["points"] as? [[String: Any]])
+        let expected = try history.trend(entity: id, task: "churn")
+        #expect(points.count == expected.count && points.count >= 1)
+        for (point, record) in zip(points, expected) { #expect(Self.same(point["probability"] as? Double, record.probability) && point["as_of"] as? String == record.asOf) }
+        if points.count == 2 {
+            #expect(abs((points[1]["change"] as? Double ?? .nan) - (expected[1].probability - expected[0].probability)) < 1e-12)
+        }
+        let table = try VitalsProcess.run(["history", "--history", book.history, "--account", id])
+        #expect(table.status == 0 && table.stdout.contains(id) && table.stdout.contains("2025-12-31"))
+    }
+
+    @Test func mistakesGetClearErrorsAndDocumentedCodes() throws {
+        let book = try Book.shared()
+        let unknown = try VitalsProcess.run(["explain", book.signals, "--model", book.churn, "--account", "NOPE"])
+        #expect(unknown.status == 65 && unknown.stderr.contains("no account NOPE"))
+        let wrongModel = try VitalsProcess.run(["at-risk", book.signals, "--model", book.overrun])
+        #expect(wrongModel.status == 65 && wrongModel.stderr.contains("not a churn model"))
+        let noHistory = try VitalsProcess.run(["history", "--history", book.directory.path("none.sqlite"), "--account", "A000001"])
+        #expect(noHistory.status == 66 && noHistory.stderr.contains("no score history"))
+        #expect(!FileManager.default.fileExists(atPath: book.directory.path("none.sqlite")))
+        let both = try VitalsProcess.run(["explain", book.signals, "--model", book.churn])
+        #expect(both.status == 64)
+    }
+}
