@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // The score history (SQLite, with migrations).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Log lines and progress events from the core; the CLI renders them (bars on a TTY).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // OpenBLAS/LAPACK from Debian's libopenblas-dev. Only VitalsLinearAlgebra imports it.
@@ -51,6 +53,7 @@ let package = Package(
                 "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation", "VitalsLinearAlgebra", "VitalsSignals",
                 "VitalsFeatures",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "VitalsReport", dependencies: ["VitalsEvaluation"]),
@@ -60,8 +63,8 @@ let package = Package(
             name: "VitalsInsight",
             dependencies: ["VitalsTraining", "VitalsModel", "VitalsHistory", "VitalsSignals", "VitalsFeatures", "VitalsMarkov"]
         ),
-        .target(name: "VitalsFeatures", dependencies: ["VitalsSignals"]),
-        .target(name: "VitalsSignals"),
+        .target(name: "VitalsFeatures", dependencies: ["VitalsSignals", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "VitalsSignals", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
         .executableTarget(
             name: "VitalsCLI",
@@ -77,6 +80,7 @@ let package = Package(
                 "VitalsEvaluation",
                 "VitalsInsight",
                 "VitalsHistory",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

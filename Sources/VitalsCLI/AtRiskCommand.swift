@@ -38,11 +38,14 @@ struct AtRiskCommand: ParsableCommand {
     @Option(help: "The score history that `vitals score` appends to; changes and new flags come from its previous run.")
     var history: String?
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be ≥ 1, got \(top)") }
     }
 
     func run() throws {
+        logging.setUp()
         let dataset = try readSignals(input.directory)
         let (list, warnings) = try runReporting {
             let model = try ModelFile.load(path: input.model)

@@ -50,6 +50,8 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Evaluate even on dates the model was trained on.")
     var allowOverlap = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
         if directory != nil, from == nil { throw ValidationError("--from is required with a signals directory") }
@@ -58,13 +60,14 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let logger = logging.setUp()
         let dataset = try directory.map(readSignals)
         let (file, evaluation, window): (ModelFile, (report: EvaluationReportLike, baselines: [HTMLReport.Baseline]), String) = try runReporting {
             let file = try ModelFile.load(path: model)
             let k = capacity ?? file.config["evaluation.capacity"].flatMap(Int.init) ?? 50
             if let dataset {
                 let result = try SignalsEvaluation(model: file, dataset: dataset, from: Day(from!)!, to: to.flatMap(Day.init) ?? Day(ordinal: Int32.max - 1),
-                                                   capacity: k, allowOverlap: allowOverlap).run()
+                                                   capacity: k, allowOverlap: allowOverlap).run(logger: logger)
                 let window = "snapshots \(result.dates.first.map { "\($0)" } ?? "—") … \(result.dates.last.map { "\($0)" } ?? "—") of \(directory!)"
                 return (file, (EvaluationReportLike(result.report, result.labels, result.probabilities),
                                result.baselines.map { HTMLReport.Baseline(name: $0.name, scores: $0.scores) }), window)

@@ -37,6 +37,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "The layout's width (80 or 120 columns).")
     var width: Int?
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard (account == nil) != (project == nil) else { throw ValidationError("give --account or --project") }
         guard format != .csv else { throw ValidationError("explain prints a table or json") }
@@ -44,6 +46,7 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
+        logging.setUp()
         let dataset = try readSignals(input.directory)
         let (explanation, warnings) = try runReporting {
             let model = try ModelFile.load(path: input.model)

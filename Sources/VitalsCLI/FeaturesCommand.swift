@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import VitalsFeatures
 import VitalsModel
 import VitalsSignals
@@ -51,6 +52,8 @@ struct FeaturesCommand: ParsableCommand {
     @Flag(help: "Replace --out if it exists.")
     var force = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         if list { return }
         guard directory != nil else { throw ValidationError("give a signals directory, or --list") }
@@ -63,6 +66,7 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
+        logging.setUp()
         if list {
             let width = FeatureCatalog.all.map(\.name.count).max()! + 2
             for spec in FeatureCatalog.all {
@@ -101,7 +105,7 @@ struct FeaturesCommand: ParsableCommand {
 /// Reads and validates a signals directory, with the reader's exit codes.
 func readSignals(_ directory: String) throws -> SignalsDataset {
     do {
-        return try SignalsReader().read(directory: directory).dataset
+        return try SignalsReader().read(directory: directory, logger: vitalsLogger).dataset
     } catch let error as SignalsValidationError {
         printError("error: \(directory) breaks the signals contract:\n\(error)")
         throw VitalsExitCode.dataError

@@ -31,11 +31,14 @@ struct MarkovCommand: ParsableCommand {
     @Flag(help: "Print JSON for dashboards.")
     var json = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         try checkDates([("--as-of", asOf)])
     }
 
     func run() throws {
+        logging.setUp()
         let dataset = try readSignals(directory)
         let report = try runReporting {
             let settings = try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: .churn)

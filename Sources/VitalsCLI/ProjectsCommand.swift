@@ -23,11 +23,14 @@ struct ProjectsCommand: ParsableCommand {
     @Option(help: "How many projects to list.")
     var top = 20
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be ≥ 1, got \(top)") }
     }
 
     func run() throws {
+        logging.setUp()
         let dataset = try readSignals(input.directory)
         let (list, warnings) = try runReporting {
             let model = try ModelFile.load(path: input.model)

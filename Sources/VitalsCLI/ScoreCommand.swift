@@ -45,6 +45,8 @@ struct ScoreCommand: ParsableCommand {
     @Flag(help: "Score even when a signal file the model was trained on is missing (with a warning).")
     var allowMissingSignals = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
         try checkDates([("--as-of", asOf)])
@@ -52,6 +54,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
+        logging.setUp()
         let dataset = try directory.map(readSignals)
         let (paths, notes): ([String], [String]) = try runReporting {
             let file = try ModelFile.load(path: model)

@@ -53,7 +53,10 @@ struct TrainCommand: ParsableCommand {
         try checkDates([("--until", until)])
     }
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        let logger = logging.setUp()
         try checkOutput(out, force: force)
         try ensureParentDirectory(out)
         let dataset = try directory.map(readSignals)
@@ -67,12 +70,12 @@ struct TrainCommand: ParsableCommand {
                 }
                 let training = SignalsTraining(directory: directory, dataset: dataset, config: settings,
                                                until: until.flatMap(Day.init), program: vitalsProgram)
-                let result = try training.run { printError("… \($0)") }
+                let result = try training.run(logger: logger)
                 try result.model.write(to: out)
                 return (result.summary, result.warnings)
             }
             let training = TableTraining(tablePath: table!, labelColumn: label!, idColumn: id, config: settings, program: vitalsProgram)
-            let result = try training.run { printError("… \($0)") }
+            let result = try training.run(logger: logger)
             try result.model.write(to: out)
             return (result.summary, result.warnings)
         }

@@ -17,11 +17,14 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "List at most this many problems in full; the rest are counted.")
     var maxProblems = 50
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard maxProblems >= 0 else { throw ValidationError("--max-problems must be ≥ 0, got \(maxProblems)") }
     }
 
     func run() throws {
+        logging.setUp()
         let validator = SignalsValidator(
             directory: directory, options: SignalsReadOptions(skipInvalid: skipInvalid), maxListedProblems: maxProblems)
         let outcome: SignalsValidator.Outcome

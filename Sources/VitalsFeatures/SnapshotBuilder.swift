@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import VitalsSignals
 
 /// Builds snapshot tables: for a task and a list of snapshot dates, one row per eligible
@@ -73,7 +74,7 @@ public struct SnapshotBuilder: Sendable {
     /// The table over `dates`. With `requireLabels`, rows without a label are left out and
     /// counted (`censored` for the label window past the data, `excluded` for cancelled
     /// projects); without, every eligible row is kept and unknown labels are NaN.
-    public func table(layout: FeatureLayout, dates: [Day], requireLabels: Bool) -> SnapshotTable {
+    public func table(layout: FeatureLayout, dates: [Day], requireLabels: Bool, logger: Logger = .silent) -> SnapshotTable {
         var entities: [Int32] = [], rowDates: [Day] = [], labels: [Double] = []
         var censored = 0, excluded = 0
         let count = layout.task == .churn ? index.dataset.accounts.count : (index.dataset.projects?.count ?? 0)
@@ -97,6 +98,8 @@ public struct SnapshotBuilder: Sendable {
         let rows = entities.count
         let (rowEntities, days) = (entities, rowDates)
         let chunks = max(1, min(64, rows / 256))
+        let finished = NSLock()
+        nonisolated(unsafe) var rowsDone = 0
         features.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
@@ -105,6 +108,10 @@ public struct SnapshotBuilder: Sendable {
                     for extractor in extractors { extractor.write(entity: Int(rowEntities[r]), asOf: days[r], into: &writer) }
                     precondition(writer.position == width, "extractors wrote \(writer.position) of \(width) features")
                 }
+                finished.lock()
+                rowsDone += (chunk + 1) * rows / chunks - chunk * rows / chunks
+                logger.progress("building \(layout.task.rawValue) snapshots", done: rowsDone, total: rows, unit: "rows")
+                finished.unlock()
             }
         }
         return SnapshotTable(layout: layout, featureNames: names, entities: entities, dates: rowDates, features: features,

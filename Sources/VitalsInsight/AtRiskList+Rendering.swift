@@ -15,7 +15,7 @@ extension AtRiskList {
         if wide { columns.append(("Renewal", 10, false)) }
         var out = ""
         out += style.paint(cell("At-risk accounts as of \(asOf): top \(accounts.count) of \(matching)", style.width).trimmingTrailingSpaces, .bold) + "\n"
-        let since = previousRun.map { "changes since the run of \($0.asOf)" } ?? "no earlier run in the history: no changes or new flags"
+        let since = previousRun.map { "changes since the run of \($0.asOf)" } ?? "no earlier run to compare with"
         out += cell("model \(modelID) · \(since)", style.width).trimmingTrailingSpaces + "\n"
         out += columns.map { cell($0.0, $0.1, right: $0.2) }.joined(separator: " ").trimmingTrailingSpaces + "\n"
         for entry in accounts {

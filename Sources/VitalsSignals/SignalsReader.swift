@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// How strictly to read a signals directory.
 public struct SignalsReadOptions: Sendable, Equatable {
@@ -38,7 +39,8 @@ public struct SignalsReader: Sendable {
 
     public init(options: SignalsReadOptions = .init()) { self.options = options }
 
-    public func read(directory: String) throws -> SignalsReadResult {
+    /// Reads every signal file in `directory`, reporting progress in bytes to `logger`.
+    public func read(directory: String, logger: Logger = .silent) throws -> SignalsReadResult {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw SignalsIOError(path: directory, reason: "no such directory")
@@ -48,8 +50,19 @@ public struct SignalsReader: Sendable {
         var session = ReadSession(directory: directory, options: options)
         let order: [SignalsFile] = [.accounts, .projects, .usage, .tickets, .nps, .timesheets, .milestones, .changeOrders]
         var tables: [SignalsFile: FileColumns] = [:]
-        for file in order {
-            if let columns = try session.readFile(file) { tables[file] = columns }
+        let sizes = order.map { file -> Int in
+            let path = (directory as NSString).appendingPathComponent(file.fileName)
+            return ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        }
+        let totalBytes = sizes.reduce(0, +)
+        var doneBytes = 0
+        for (k, file) in order.enumerated() {
+            if let columns = try session.readFile(file) {
+                tables[file] = columns
+                logger.debug("read \(file.fileName): \(columns.rows) rows")
+            }
+            doneBytes += sizes[k]
+            logger.progress("reading \(directory)", done: doneBytes, total: totalBytes, unit: "bytes")
             if file == .accounts && tables[.accounts] == nil { break }
         }
         session.report.problems.sort { ($0.file, $0.line) < ($1.file, $1.line) }

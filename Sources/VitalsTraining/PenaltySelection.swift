@@ -1,3 +1,5 @@
+import Logging
+import VitalsSignals
 import VitalsEvaluation
 import VitalsLinearAlgebra
 import VitalsLogistic
@@ -27,12 +29,14 @@ public struct PenaltySelection: Sendable {
     ///   - estimator: every setting but C.
     ///   - x, y, weights: rows in time order.
     /// - Returns: the chosen C and every candidate's score.
-    public func select(estimator: LogisticRegression, x: Matrix, y: [Double], featureNames: [String]) throws
+    public func select(estimator: LogisticRegression, x: Matrix, y: [Double], featureNames: [String], logger: Logger = .silent) throws
         -> (c: Double, candidates: [Candidate])
     {
         let n = x.rows, p = x.columns
         let bounds = (0...(folds + 1)).map { $0 * n / (folds + 1) }
         var candidates: [Candidate] = []
+        let fits = grid.count * folds
+        var fitted = 0
         for c in grid.sorted() {
             var losses: [Double] = []
             for f in 1...folds {
@@ -50,6 +54,8 @@ public struct PenaltySelection: Sendable {
                 // Clipped as scikit-learn's log_loss does, so one confident miss cannot make the mean infinite.
                 let clipped = probabilities.map { min(max($0, 1e-15), 1 - 1e-15) }
                 losses.append(CalibrationMetrics.logLoss(labels: testY, probabilities: clipped))
+                fitted += 1
+                logger.progress("cross-validating C", done: fitted, total: fits, unit: "fits")
             }
             candidates.append(Candidate(c: c, logLoss: losses.isEmpty ? nil : losses.reduce(0, +) / Double(losses.count)))
         }

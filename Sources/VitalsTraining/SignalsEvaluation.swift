@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsModel
@@ -37,7 +38,7 @@ public struct SignalsEvaluation: Sendable {
     public static let markovBaseline = "markov_only"
     public static func ruleBaseline(_ task: ModelTask) -> String { task == .churn ? "usage_dropped" : "burn_rate_over_1" }
 
-    public func run() throws -> Result {
+    public func run(logger: Logger = .silent) throws -> Result {
         guard let spec = model.signals else { throw SignalsModelError.notASignalsModel(model.modelID) }
         if !allowOverlap, "\(from)" <= spec.lastSnapshot {
             throw SignalsModelError.overlap(from: "\(from)", lastTrained: spec.lastSnapshot)
@@ -46,7 +47,7 @@ public struct SignalsEvaluation: Sendable {
         let featurizer = try SignalsFeaturizer(model: model, index: index)
         let cadence: SnapshotCadence = model.task == .churn ? .monthly : .weekly
         let dates = cadence.dates(from: from, through: min(to, index.dataEnd))
-        let (table, _) = try featurizer.table(dates: dates, requireLabels: true)
+        let (table, _) = try featurizer.table(dates: dates, requireLabels: true, logger: logger)
         let probabilities = try model.model.probabilities(featurizer.matrix(table))
         let position = Dictionary(uniqueKeysWithValues: table.featureNames.enumerated().map { ($1, $0) })
         func column(_ name: String) -> [Double] {

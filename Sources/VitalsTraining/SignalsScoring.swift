@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VitalsFeatures
 import VitalsLinearAlgebra
 import VitalsMarkov
@@ -43,8 +44,8 @@ struct SignalsFeaturizer {
     }
 
     /// The table (features not yet imputed) and each row's Markov state index (−1 without a chain).
-    func table(dates: [Day], requireLabels: Bool) throws -> (table: SnapshotTable, states: [Int]) {
-        var table = builder.table(layout: spec.layout, dates: dates, requireLabels: requireLabels)
+    func table(dates: [Day], requireLabels: Bool, logger: Logger = .silent) throws -> (table: SnapshotTable, states: [Int]) {
+        var table = builder.table(layout: spec.layout, dates: dates, requireLabels: requireLabels, logger: logger)
         var states = [Int](repeating: -1, count: table.rowCount)
         if let chain = spec.accountChain {
             let position = Dictionary(uniqueKeysWithValues: table.featureNames.enumerated().map { ($1, $0) })

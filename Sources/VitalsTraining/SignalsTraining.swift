@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsLinearAlgebra
@@ -60,7 +61,7 @@ public struct SignalsTraining: Sendable {
         return [FeatureFamily.account, .usage, .support, .nps, .delivery].filter { config.families.contains($0.rawValue) }
     }
 
-    public func run(progress: (String) -> Void = { _ in }) throws -> Result {
+    public func run(logger: Logger = .silent) throws -> Result {
         let index = SignalsIndex(dataset)
         let cutoff = min(until ?? index.dataEnd, index.dataEnd)
         let task: FeatureLayout.Task = config.task == .churn ? .churn : .overrun
@@ -69,8 +70,8 @@ public struct SignalsTraining: Sendable {
         let cadence: SnapshotCadence = config.cadence == .monthly ? .monthly : .weekly
         let dates = cadence.dates(from: index.dataStart + 90, through: cutoff)
         let layout = builder.layout(task: task, families: Self.layoutFamilies(config))
-        progress("building \(task.rawValue) snapshots over \(dates.count) dates up to \(cutoff)")
-        var table = builder.table(layout: layout, dates: dates, requireLabels: true)
+        logger.info("building \(task.rawValue) snapshots over \(dates.count) dates up to \(cutoff)")
+        var table = builder.table(layout: layout, dates: dates, requireLabels: true, logger: logger)
         guard table.rowCount > 0, table.labels.contains(1), table.labels.contains(0) else {
             throw LogisticRegressionError.invalidData(
                 "no labelled \(task.rawValue) snapshots with both outcomes up to \(cutoff) (\(table.rowCount) rows); train on more history or a later --until")
@@ -78,7 +79,7 @@ public struct SignalsTraining: Sendable {
         var warnings: [String] = []
         var accountChain: SignalsModelSpec.AccountChain?, projectChain: SignalsModelSpec.ProjectChain?
         if config.families.contains("markov") {
-            progress("fitting the Markov chain")
+            logger.info("fitting the Markov chain")
             if task == .churn {
                 let months = SnapshotCadence.monthly.dates(from: index.dataStart, through: cutoff)
                 let chain = try AccountHealthChain.fit(index: index, rule: config.healthStates, estimator: config.chain, months: months)
@@ -113,14 +114,14 @@ public struct SignalsTraining: Sendable {
         var estimator = config.estimator
         var selection = ""
         if config.selectC {
-            progress("selecting C over \(config.cGrid) by \(config.cvFolds)-fold time-ordered cross-validation")
+            logger.info("selecting C over \(config.cGrid) by \(config.cvFolds)-fold time-ordered cross-validation")
             let (c, candidates) = try PenaltySelection(grid: config.cGrid, folds: config.cvFolds)
-                .select(estimator: estimator, x: x, y: fitTable.labels, featureNames: fitTable.featureNames)
+                .select(estimator: estimator, x: x, y: fitTable.labels, featureNames: fitTable.featureNames, logger: logger)
             estimator.c = c
             selection = "C = \(c) by time-ordered CV (mean held-out log loss: "
                 + candidates.map { "C=\($0.c): " + ($0.logLoss.map { String(format: "%.4f", $0) } ?? "n/a") }.joined(separator: ", ") + ")"
         }
-        progress("fitting on \(fitTable.rowCount) snapshots × \(fitTable.columnCount) features")
+        logger.info("fitting on \(fitTable.rowCount) snapshots × \(fitTable.columnCount) features")
         var model = try estimator.fit(x: x, y: fitTable.labels, featureNames: fitTable.featureNames)
         warnings += model.warnings
         var metrics: [String: Double] = ["train_rows": Double(fitTable.rowCount), "train_positives": fitTable.labels.reduce(0, +)]
@@ -132,7 +133,7 @@ public struct SignalsTraining: Sendable {
             if let auc = RankingMetrics.rocAUC(labels: heldOut.labels, scores: raw) {
                 metrics["holdout_auc"] = auc
                 metrics["holdout_rows"] = Double(heldOut.rowCount)
-                progress("calibrating (\(config.calibration.rawValue)) on the latest \(heldOutDates) snapshot dates")
+                logger.info("calibrating (\(config.calibration.rawValue)) on the latest \(heldOutDates) snapshot dates")
                 model = try model.calibrated(heldOutX: hx, y: heldOut.labels, method: config.calibration)
                 let calibrated = try model.probabilities(hx).map { min(max($0, 1e-15), 1 - 1e-15) }
                 metrics["holdout_log_loss"] = CalibrationMetrics.logLoss(labels: heldOut.labels, probabilities: calibrated)

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import VitalsSignals
 import VitalsEvaluation
 import VitalsLinearAlgebra
 import VitalsLogistic
@@ -32,8 +34,8 @@ public struct TableTraining: Sendable {
         public let warnings: [String]
     }
 
-    public func run(progress: (String) -> Void = { _ in }) throws -> Result {
-        progress("reading \(tablePath)")
+    public func run(logger: Logger = .silent) throws -> Result {
+        logger.info("reading \(tablePath)")
         let table = try FeatureTable.read(path: tablePath)
         let labels = try table.labels(labelColumn)
         if let idColumn, table.columnIndex(idColumn) == nil {
@@ -53,14 +55,14 @@ public struct TableTraining: Sendable {
         var estimator = config.estimator
         var selection = ""
         if config.selectC {
-            progress("selecting C over \(config.cGrid) by \(config.cvFolds)-fold time-ordered cross-validation")
+            logger.info("selecting C over \(config.cGrid) by \(config.cvFolds)-fold time-ordered cross-validation")
             let (c, candidates) = try PenaltySelection(grid: config.cGrid, folds: config.cvFolds)
-                .select(estimator: estimator, x: x, y: y, featureNames: names)
+                .select(estimator: estimator, x: x, y: y, featureNames: names, logger: logger)
             estimator.c = c
             selection = "C = \(c) by time-ordered CV (mean held-out log loss: "
                 + candidates.map { "C=\($0.c): " + ($0.logLoss.map { String(format: "%.4f", $0) } ?? "n/a") }.joined(separator: ", ") + ")"
         }
-        progress("fitting on \(fitRows) rows × \(names.count) features")
+        logger.info("fitting on \(fitRows) rows × \(names.count) features")
         var model = try estimator.fit(x: x, y: y, featureNames: names)
         var warnings = encodingWarnings + model.warnings
         var metrics: [String: Double] = [:]
@@ -73,7 +75,7 @@ public struct TableTraining: Sendable {
             if let auc = RankingMetrics.rocAUC(labels: hy, scores: raw) {
                 metrics["holdout_auc"] = auc
                 metrics["holdout_log_loss_uncalibrated"] = CalibrationMetrics.logLoss(labels: hy, probabilities: raw.map { min(max($0, 1e-15), 1 - 1e-15) })
-                progress("calibrating (\(config.calibration.rawValue)) on the latest \(heldOut) rows")
+                logger.info("calibrating (\(config.calibration.rawValue)) on the latest \(heldOut) rows")
                 model = try model.calibrated(heldOutX: hx, y: hy, method: config.calibration)
             } else {
                 warnings.append("the latest \(heldOut) rows have one class only, so no calibration was fitted; lower model.calibration_fraction or add data")
