@@ -247,6 +247,34 @@ import VitalsTestSupport
         #expect(table.status == 0 && table.stdout.contains(id) && table.stdout.contains("2025-12-31"))
     }
 
+    /// The evaluation report on signals: every chart, the transition heatmap, no network, and
+    /// its data block agreeing with `evaluate --json`.
+    @Test func evaluationReportCarriesTheChartsAndTheSameFigures() throws {
+        let book = try Book.shared()
+        let report = book.directory.path("reports/churn.html")
+        let written = try VitalsProcess.run(["evaluate", book.signals, "--model", book.churn, "--from", "2025-07-01", "--report", report, "--quiet"])
+        #expect(written.status == 0, "\(written.stderr)")
+        let figures = try Self.json(try VitalsProcess.run(["evaluate", book.signals, "--model", book.churn, "--from", "2025-07-01", "--json"]))
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        for id in ["roc", "pr", "reliability", "gains", "lift", "distribution", "coefficients", "transitions"] {
+            #expect(html.contains(#"<figure id="\#(id)""#), "report lacks \(id)")
+        }
+        #expect(html.contains(#"<table id="metrics""#))
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script src"))
+        let start = try #require(html.range(of: #"id="report-data">"#)).upperBound
+        let end = try #require(html.range(of: "</script>", range: start..<html.endIndex)).lowerBound
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(html[start..<end].utf8)) as? [String: Any])
+        let metrics = try #require(data["metrics"] as? [String: Any])
+        for key in ["auc", "log_loss", "brier"] {
+            #expect(Self.same(metrics[key] as? Double, figures[key] as? Double), "\(key) in the report and in --json")
+        }
+        // The ROC points in the report integrate to the AUC it states.
+        let roc = try #require(data["roc"] as? [[Double]])
+        var area = 0.0
+        for (a, b) in zip(roc, roc.dropFirst()) { area += (b[0] - a[0]) * (a[1] + b[1]) / 2 }
+        #expect(abs(area - (figures["auc"] as? Double ?? .nan)) < 1e-9)
+    }
+
     @Test func mistakesGetClearErrorsAndDocumentedCodes() throws {
         let book = try Book.shared()
         let unknown = try VitalsProcess.run(["explain", book.signals, "--model", book.churn, "--account", "NOPE"])
