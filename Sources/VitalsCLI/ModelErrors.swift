@@ -41,7 +41,7 @@ func exitCode(for error: any Error) -> ExitCode {
     case let error as TableError: return error.message.hasPrefix("cannot read") ? VitalsExitCode.noInput : VitalsExitCode.dataError
     case is LogisticRegressionError, is SignalsModelError, is EvaluationReport.Failure, is InsightError, is HistoryCommandError:
         return VitalsExitCode.dataError
-    case is ScoreHistory.Missing: return VitalsExitCode.noInput
+    case is ScoreHistory.Missing, is ScoreHistory.Unreadable: return VitalsExitCode.noInput
     default: return VitalsExitCode.software
     }
 }

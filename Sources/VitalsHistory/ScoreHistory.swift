@@ -90,6 +90,13 @@ public final class ScoreHistory: Sendable {
         public var description: String { "no score history at \(path); `vitals score --history \(path)` creates it" }
     }
 
+    /// The history file exists but is not a score history SQLite can open (corrupt, or another file).
+    public struct Unreadable: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot open the score history \(path): \(reason)" }
+    }
+
     /// Opens the history at `path` and brings its schema up to date; creates the file when
     /// `create` (the default), else throws `Missing` when there is none.
     public init(path: String, create: Bool = true) throws {
@@ -97,8 +104,12 @@ public final class ScoreHistory: Sendable {
         guard create || FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        try Self.migrator.migrate(database)
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch let error as DatabaseError {
+            throw Unreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
     }
 
     static var migrator: DatabaseMigrator {

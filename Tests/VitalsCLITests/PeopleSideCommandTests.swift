@@ -284,6 +284,11 @@ import VitalsTestSupport
         let noHistory = try VitalsProcess.run(["history", "--history", book.directory.path("none.sqlite"), "--account", "A000001"])
         #expect(noHistory.status == 66 && noHistory.stderr.contains("no score history"))
         #expect(!FileManager.default.fileExists(atPath: book.directory.path("none.sqlite")))
+        // A file that is not a history is refused, and left as it was.
+        let notHistory = try book.directory.write("not-history.sqlite", "account_id,probability\n")
+        let refused = try VitalsProcess.run(["at-risk", book.signals, "--model", book.churn, "--history", notHistory])
+        #expect(refused.status == 66 && refused.stderr.contains("cannot open the score history"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: notHistory, encoding: .utf8) == "account_id,probability\n")
         let both = try VitalsProcess.run(["explain", book.signals, "--model", book.churn])
         #expect(both.status == 64)
     }
