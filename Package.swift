@@ -117,7 +117,8 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsHistoryTests",
-            dependencies: ["VitalsHistory", "VitalsTestSupport"]
+            // GRDB directly, to build a history as an older release wrote it.
+            dependencies: ["VitalsHistory", "VitalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "VitalsFeaturesTests",

@@ -12,6 +12,9 @@ import GRDB
 ///            health_state TEXT, arr REAL, PRIMARY KEY(run_id, entity_id))
 ///     INDEX scores_by_entity(entity_id)
 ///
+/// Migration `v2` adds `scores.log_odds REAL` (the uncalibrated log-odds, which orders ties
+/// in the calibrated probability); runs recorded before it have NULL there.
+///
 /// Every append is one transaction: a run that fails or crashes midway leaves the history
 /// as it was. Scoring the same task, date and model again replaces that run.
 public final class ScoreHistory: Sendable {
@@ -49,18 +52,24 @@ public final class ScoreHistory: Sendable {
         public var riskBand: String?
         public var healthState: String?
         public var arr: Double?
+        /// The model's log-odds before calibration (migration v2; nil in runs recorded before it).
+        /// Isotonic calibration maps ranges of log-odds to one probability; this keeps their order.
+        public var logOdds: Double?
 
         enum CodingKeys: String, CodingKey {
             case runID = "run_id", entityID = "entity_id", probability, riskBand = "risk_band", healthState = "health_state", arr
+            case logOdds = "log_odds"
         }
 
-        public init(runID: Int64 = 0, entityID: String, probability: Double, riskBand: String? = nil, healthState: String? = nil, arr: Double? = nil) {
+        public init(runID: Int64 = 0, entityID: String, probability: Double, riskBand: String? = nil, healthState: String? = nil, arr: Double? = nil,
+                    logOdds: Double? = nil) {
             self.runID = runID
             self.entityID = entityID
             self.probability = probability
             self.riskBand = riskBand
             self.healthState = healthState
             self.arr = arr
+            self.logOdds = logOdds
         }
     }
 
@@ -134,6 +143,9 @@ public final class ScoreHistory: Sendable {
                 t.primaryKey(["run_id", "entity_id"])
             }
             try db.create(index: "scores_by_entity", on: "scores", columns: ["entity_id"])
+        }
+        migrator.registerMigration("v2") { db in
+            try db.alter(table: "scores") { t in t.add(column: "log_odds", .double) }
         }
         return migrator
     }

@@ -66,8 +66,8 @@ public struct AtRiskEntry: Sendable, Equatable, Codable {
 /// scoring run in the history, and why.
 ///
 /// "New on the list" compares like with like: the same query (CSM, segment, top N, and the
-/// same order, or probability order for `--sort change`) applied to the previous run's
-/// scores in the history. Without a previous run, nothing is new and no change is shown.
+/// same order, or probability order for `--sort change`, ties broken the same way) applied
+/// to the previous run's scores in the history. Without a previous run, nothing is new and no change is shown.
 public struct AtRiskList: Sendable, Codable {
     public struct PreviousRun: Sendable, Equatable, Codable {
         public let asOf: String
@@ -109,11 +109,14 @@ public struct AtRiskList: Sendable, Codable {
         case .arrAtRisk: key = { r in (arr(Int(snapshot.table.entities[r])) ?? 0) * p[r] }
         case .change: key = { r in change(r) ?? -.infinity }
         }
-        // Ties break on probability, then on the account id, so the order is stable.
+        // Ties break on probability, then on the log-odds (isotonic calibration gives whole
+        // ranges of log-odds one probability), then on the account id, so the order is stable.
+        let eta = snapshot.decisionValues
         let ordered = rows.sorted { a, b in
             let (ka, kb) = (key(a), key(b))
             if ka != kb { return ka > kb }
             if p[a] != p[b] { return p[a] > p[b] }
+            if eta[a] != eta[b] { return eta[a] > eta[b] }
             return snapshot.ids[a] < snapshot.ids[b]
         }
         let listed = Array(ordered.prefix(query.top))
@@ -127,6 +130,8 @@ public struct AtRiskList: Sendable, Codable {
                 let (ka, kb) = (previousKey(a), previousKey(b))
                 if ka != kb { return ka > kb }
                 if a.probability != b.probability { return a.probability > b.probability }
+                let (ea, eb) = (a.logOdds ?? -.infinity, b.logOdds ?? -.infinity)
+                if ea != eb { return ea > eb }
                 return a.entityID < b.entityID
             }.prefix(query.top).map(\.entityID))
         }

@@ -47,7 +47,13 @@ public struct ProjectList: Sendable, Codable {
     public init(snapshot: ScoredSnapshot, top: Int) throws {
         guard snapshot.model.task == .overrun else { throw InsightError.wrongTask(model: snapshot.model.modelID, expected: "overrun") }
         let p = snapshot.probabilities
-        let ordered = (0..<snapshot.rowCount).sorted { a, b in p[a] != p[b] ? p[a] > p[b] : snapshot.ids[a] < snapshot.ids[b] }
+        // Ties in the calibrated probability break on the log-odds, then the id.
+        let eta = snapshot.decisionValues
+        let ordered = (0..<snapshot.rowCount).sorted { (a: Int, b: Int) -> Bool in
+            if p[a] != p[b] { return p[a] > p[b] }
+            if eta[a] != eta[b] { return eta[a] > eta[b] }
+            return snapshot.ids[a] < snapshot.ids[b]
+        }
         let projects = snapshot.dataset.projects!, accounts = snapshot.dataset.accounts
         self.projects = ordered.prefix(top).enumerated().map { rank, r in
             let j = Int(snapshot.table.entities[r]), a = Int(projects.account[j])

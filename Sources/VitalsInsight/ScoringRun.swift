@@ -64,7 +64,8 @@ public struct ScoringRun: Sendable {
                 return ScoreHistory.Score(
                     entityID: snapshot.ids[r], probability: snapshot.probabilities[r],
                     riskBand: isChurn ? SignalsScoring.band(snapshot.probabilities[r], snapshot.spec.riskBands) : nil,
-                    healthState: snapshot.stateName(r), arr: isChurn ? arr?[Int(snapshot.table.entities[r])] : nil)
+                    healthState: snapshot.stateName(r), arr: isChurn ? arr?[Int(snapshot.table.entities[r])] : nil,
+                    logOdds: snapshot.decisionValues[r])
             }
             let run = ScoreHistory.Run(task: task, asOf: "\(result.asOf)", modelID: model.modelID,
                                        scoreFile: (written[0] as NSString).lastPathComponent, rows: scores.count)

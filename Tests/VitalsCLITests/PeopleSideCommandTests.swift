@@ -76,7 +76,7 @@ import VitalsTestSupport
         let recorded = try history.scores(of: latest)
         let file = try Self.scoreFile(book.scores + "/churn-scores-2025-12-31.csv")
         #expect(recorded.count == file.count && recorded.count == latest.rows)
-        for (id, p) in file { #expect(recorded[id]?.probability == p) }
+        for (id, p) in file { #expect(recorded[id]?.probability == p && recorded[id]?.logOdds != nil) }
     }
 
     /// Changes and "new" flags agree with the history's previous run, for every sort order.
@@ -100,6 +100,7 @@ import VitalsTestSupport
         let ranked = previous.values.sorted { (a: ScoreHistory.Score, b: ScoreHistory.Score) -> Bool in
             if key(a) != key(b) { return key(a) > key(b) }
             if a.probability != b.probability { return a.probability > b.probability }
+            if a.logOdds != b.logOdds { return (a.logOdds ?? -.infinity) > (b.logOdds ?? -.infinity) }
             return a.entityID < b.entityID
         }
         let previousTop = Set(ranked.prefix(top).map(\.entityID))

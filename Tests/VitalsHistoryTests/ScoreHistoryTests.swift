@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import VitalsHistory
 import VitalsTestSupport
@@ -8,6 +9,37 @@ import VitalsTestSupport
 
     static func run(_ asOf: String, model: String = "churn-aaaa") -> ScoreHistory.Run {
         ScoreHistory.Run(task: "churn", asOf: asOf, modelID: model, scoreFile: "churn-scores-\(asOf).csv", rows: 2)
+    }
+
+    /// A history written before migration v2 (no log_odds) opens, keeps its runs, and takes new ones.
+    @Test func olderHistoriesAreMigratedInPlace() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("v1.sqlite")
+        do {
+            // Exactly what the v1 release created, with GRDB's record of the applied migration.
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                    INSERT INTO grdb_migrations VALUES ('v1');
+                    CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, as_of TEXT NOT NULL,
+                        model_id TEXT NOT NULL, score_file TEXT NOT NULL, rows INTEGER NOT NULL, UNIQUE(task, as_of, model_id));
+                    CREATE TABLE scores (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, entity_id TEXT NOT NULL,
+                        probability DOUBLE NOT NULL, risk_band TEXT, health_state TEXT, arr DOUBLE, PRIMARY KEY(run_id, entity_id));
+                    CREATE INDEX scores_by_entity ON scores(entity_id);
+                    INSERT INTO runs (task, as_of, model_id, score_file, rows) VALUES ('churn', '2025-11-30', 'churn-old', 'f.csv', 1);
+                    INSERT INTO scores VALUES (1, 'A1', 0.25, 'medium', 'neutral', 900);
+                    """)
+            }
+        }
+        let history = try ScoreHistory(path: path)
+        let old = try #require(try history.runs().first)
+        #expect(try history.scores(of: old)["A1"] == .init(runID: 1, entityID: "A1", probability: 0.25, riskBand: "medium", healthState: "neutral", arr: 900))
+        try history.append(Self.run("2025-12-31"), scores: [.init(entityID: "A1", probability: 0.4, logOdds: -0.4)])
+        let new = try #require(try history.runs().last)
+        #expect(try history.scores(of: new)["A1"]?.logOdds == -0.4)
+        #expect(try history.trend(entity: "A1", task: "churn").map(\.probability) == [0.25, 0.4])
     }
 
     @Test func runsScoresAndTrendsSurviveReopening() throws {
