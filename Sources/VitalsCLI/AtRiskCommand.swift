@@ -38,26 +38,16 @@ struct AtRiskCommand: ParsableCommand {
     @Option(help: "The score history that `vitals score` appends to; changes and new flags come from its previous run.")
     var history: String?
 
-    @OptionGroup var logging: LoggingOptions
-
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be ≥ 1, got \(top)") }
     }
 
     func run() throws {
-        logging.setUp()
-        let dataset = try readSignals(input.directory)
-        let (list, warnings) = try runReporting {
-            let model = try ModelFile.load(path: input.model)
-            return try AtRiskRequest(model: model, dataset: dataset, directory: input.directory, asOf: input.asOf.flatMap(Day.init),
-                                     historyPath: history, query: AtRiskQuery(top: top, csm: csm, segment: segment, sort: sort),
-                                     allowMissingSignals: input.allowMissingSignals).run()
+        let list = try input.run { model, dataset in
+            try AtRiskRequest(model: model, dataset: dataset, directory: input.directory, asOf: input.asOfDay, historyPath: history,
+                              query: AtRiskQuery(top: top, csm: csm, segment: segment, sort: sort),
+                              allowMissingSignals: input.allowMissingSignals).run()
         }
-        for warning in warnings { printError("warning: \(warning)") }
-        switch output.format {
-        case .table: print(list.table(style: output.style), terminator: "")
-        case .csv: print(list.csv(), terminator: "")
-        case .json: print(try list.json(), terminator: "")
-        }
+        try output.emit(list)
     }
 }

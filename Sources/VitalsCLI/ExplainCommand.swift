@@ -37,8 +37,6 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "The layout's width (80 or 120 columns).")
     var width: Int?
 
-    @OptionGroup var logging: LoggingOptions
-
     func validate() throws {
         guard (account == nil) != (project == nil) else { throw ValidationError("give --account or --project") }
         guard format != .csv else { throw ValidationError("explain prints a table or json") }
@@ -46,17 +44,12 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
-        logging.setUp()
-        let dataset = try readSignals(input.directory)
-        let (explanation, warnings) = try runReporting {
-            let model = try ModelFile.load(path: input.model)
+        let explanation = try input.run { model, dataset in
             if account != nil, model.task != .churn { throw ValidationError("--account needs a churn model; \(input.model) is \(model.task.rawValue)") }
             if project != nil, model.task != .overrun { throw ValidationError("--project needs an overrun model; \(input.model) is \(model.task.rawValue)") }
-            return try ExplainRequest(model: model, dataset: dataset, directory: input.directory, id: account ?? project!,
-                                      asOf: input.asOf.flatMap(Day.init), since: since.flatMap(Day.init), historyPath: history,
-                                      allowMissingSignals: input.allowMissingSignals).run()
+            return try ExplainRequest(model: model, dataset: dataset, directory: input.directory, id: account ?? project!, asOf: input.asOfDay,
+                                      since: since.flatMap(Day.init), historyPath: history, allowMissingSignals: input.allowMissingSignals).run()
         }
-        for warning in warnings { printError("warning: \(warning)") }
         if format == .json {
             print(try explanation.json(), terminator: "")
         } else {

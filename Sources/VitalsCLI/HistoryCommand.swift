@@ -34,11 +34,7 @@ struct HistoryCommand: ParsableCommand {
             if trend.points.isEmpty { throw HistoryCommandError.noScores(id: account ?? project!, history: history) }
             return trend
         }
-        switch output.format {
-        case .table: print(trend.table(style: output.style), terminator: "")
-        case .csv: print(trend.csv(), terminator: "")
-        case .json: print(try trend.json(), terminator: "")
-        }
+        try output.emit(trend)
     }
 }
 

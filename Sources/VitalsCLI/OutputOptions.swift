@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import VitalsInsight
+import VitalsModel
+import VitalsSignals
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
@@ -23,6 +25,15 @@ struct ListOutputOptions: ParsableArguments {
         let tty = isatty(STDOUT_FILENO) == 1
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         return TerminalStyle(width: width ?? Self.terminalWidth(tty: tty), color: tty && !noColor)
+    }
+
+    /// Prints `list` in the chosen format on standard output.
+    func emit(_ list: some RenderedList) throws {
+        switch format {
+        case .table: print(list.table(style: style), terminator: "")
+        case .csv: print(list.csv(), terminator: "")
+        case .json: print(try list.json(), terminator: "")
+        }
     }
 
     static func terminalWidth(tty: Bool) -> Int {
@@ -49,5 +60,19 @@ struct SignalsInputOptions: ParsableArguments {
     @Flag(help: "Go on when a signal file the model was trained on is missing (with a warning).")
     var allowMissingSignals = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws { try checkDates([("--as-of", asOf)]) }
+
+    var asOfDay: Day? { asOf.flatMap(Day.init) }
+
+    /// Sets up logging, reads the signals and the model, runs `request` on them, and prints
+    /// its warnings; errors get their message and exit code.
+    func run<T>(_ request: (ModelFile, SignalsDataset) throws -> (T, warnings: [String])) throws -> T {
+        logging.setUp()
+        let dataset = try readSignals(directory)
+        let (result, warnings) = try runReporting { try request(try ModelFile.load(path: model), dataset) }
+        for warning in warnings { printError("warning: \(warning)") }
+        return result
+    }
 }

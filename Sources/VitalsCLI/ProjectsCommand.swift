@@ -23,25 +23,15 @@ struct ProjectsCommand: ParsableCommand {
     @Option(help: "How many projects to list.")
     var top = 20
 
-    @OptionGroup var logging: LoggingOptions
-
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be ≥ 1, got \(top)") }
     }
 
     func run() throws {
-        logging.setUp()
-        let dataset = try readSignals(input.directory)
-        let (list, warnings) = try runReporting {
-            let model = try ModelFile.load(path: input.model)
-            return try ProjectListRequest(model: model, dataset: dataset, directory: input.directory, asOf: input.asOf.flatMap(Day.init),
-                                          top: top, allowMissingSignals: input.allowMissingSignals).run()
+        let list = try input.run { model, dataset in
+            try ProjectListRequest(model: model, dataset: dataset, directory: input.directory, asOf: input.asOfDay, top: top,
+                                   allowMissingSignals: input.allowMissingSignals).run()
         }
-        for warning in warnings { printError("warning: \(warning)") }
-        switch output.format {
-        case .table: print(list.table(style: output.style), terminator: "")
-        case .csv: print(list.csv(), terminator: "")
-        case .json: print(try list.json(), terminator: "")
-        }
+        try output.emit(list)
     }
 }

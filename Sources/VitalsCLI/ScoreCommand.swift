@@ -65,8 +65,9 @@ struct ScoreCommand: ParsableCommand {
             }
             if let directory, let dataset {
                 let historyPath = noHistory ? nil : history ?? (out as NSString).appendingPathComponent("history.sqlite")
-                let outcome = try ScoringRun(model: file, dataset: dataset, directory: directory, asOf: asOf.flatMap(Day.init),
-                                             outDirectory: out, allowMissingSignals: allowMissingSignals, historyPath: historyPath).run()
+                let scoring = SignalsScoring(model: file, dataset: dataset, directory: directory, asOf: asOf.flatMap(Day.init),
+                                             outDirectory: out, allowMissingSignals: allowMissingSignals)
+                let outcome = try ScoringRun(scoring: scoring, historyPath: historyPath).run()
                 return (outcome.written, outcome.warnings.map { "warning: \($0)" } + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))
             }
             let scores = try TableScoring(model: file, tablePath: table!).run()

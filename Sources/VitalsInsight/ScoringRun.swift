@@ -13,23 +13,13 @@ import VitalsTraining
 /// the output directory. The score files are written first, each atomically; the history
 /// append is one transaction after them, so a crash leaves the history as it was.
 public struct ScoringRun: Sendable {
-    public var model: ModelFile
-    public var dataset: SignalsDataset
-    public var directory: String
-    public var asOf: Day?
-    public var outDirectory: String
-    public var allowMissingSignals: Bool
+    /// What to score and where the score files go.
+    public var scoring: SignalsScoring
     /// The history file; nil to keep none.
     public var historyPath: String?
 
-    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, outDirectory: String,
-                allowMissingSignals: Bool, historyPath: String?) {
-        self.model = model
-        self.dataset = dataset
-        self.directory = directory
-        self.asOf = asOf
-        self.outDirectory = outDirectory
-        self.allowMissingSignals = allowMissingSignals
+    public init(scoring: SignalsScoring, historyPath: String?) {
+        self.scoring = scoring
         self.historyPath = historyPath
     }
 
@@ -43,12 +33,12 @@ public struct ScoringRun: Sendable {
 
     public func run() throws -> Outcome {
         let history = try historyPath.map { try ScoreHistory(path: $0) }
-        var scoring = SignalsScoring(model: model, dataset: dataset, directory: directory, asOf: asOf, outDirectory: outDirectory,
-                                     allowMissingSignals: allowMissingSignals)
+        var scoring = self.scoring
+        let (model, dataset, outDirectory) = (scoring.model, scoring.dataset, scoring.outDirectory)
         let task = model.task.rawValue
         if let history {
             // The as-of date is needed before scoring to find the run before it.
-            let day = asOf ?? SignalsIndex.dataEnd(of: dataset)
+            let day = scoring.asOf ?? SignalsIndex.dataEnd(of: dataset)
             if let run = try history.previousRun(task: task, before: "\(day)") {
                 scoring.previous = ("\(history.path) (run of \(run.asOf), model \(run.modelID))", try history.scores(of: run).mapValues(\.probability))
             }

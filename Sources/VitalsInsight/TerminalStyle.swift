@@ -78,3 +78,14 @@ func changeText(_ change: Double?) -> (text: String, color: TerminalStyle.Color?
     if points < 0 { return ("▼ " + String(format: "%.1f", points), .green) }
     return ("= 0.0", .dim)
 }
+
+/// Something people read as a table and tools read as CSV or JSON.
+public protocol RenderedList {
+    func table(style: TerminalStyle) -> String
+    func csv() -> String
+    func json() throws -> String
+}
+
+extension AtRiskList: RenderedList {}
+extension ProjectList: RenderedList {}
+extension ScoreTrend: RenderedList {}
