@@ -25,7 +25,7 @@ extension AtRiskList {
                                    cell(entry.accountID, 8)]
             if wide { cells.append(cell(entry.name ?? "", 18)) }
             cells += [
-                cell(entry.csm ?? "", wide ? 15 : 14), cell(entry.segment ?? "", wide ? 10 : 3),
+                cell(entry.csm ?? "", wide ? 15 : 14), cell(wide ? entry.segment ?? "" : abbreviated(entry.segment ?? ""), wide ? 10 : 3),
                 cell(entry.arr.map(DriverPhrase.money) ?? "", 6, right: true), cell(percentText(entry.churnProbability), 8, right: true),
                 style.paint(cell(entry.riskBand, 6), style.bandColor(entry.riskBand)), style.paint(cell(change.text, 7, right: true), change.color),
                 cell((entry.healthState ?? "").replacingOccurrences(of: "_", with: "-"), wide ? 10 : 9),
@@ -62,6 +62,13 @@ extension AtRiskList {
 
     /// The list as one JSON document (keys sorted, so the bytes are stable).
     public func json() throws -> String { try stableJSON(self) }
+}
+
+/// A segment in three columns: `SMB`, `Enterprise` → `Ent`, `Mid-Market` → `MM`.
+func abbreviated(_ segment: String) -> String {
+    guard segment.count > 3 else { return segment }
+    let words = segment.split(whereSeparator: { $0 == "-" || $0 == " " })
+    return words.count > 1 ? String(words.prefix(3).compactMap(\.first)).uppercased() : String(segment.prefix(3))
 }
 
 func text(_ s: String?) -> ScoreTable.Value { s.map { .text($0) } ?? .missing }
