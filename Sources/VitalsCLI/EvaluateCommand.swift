@@ -61,7 +61,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.setUp()
-        let dataset = try directory.map(readSignals)
+        let dataset = try directory.map { try readSignals($0, logger: logger) }
         let (file, evaluation, window): (ModelFile, (report: EvaluationReportLike, baselines: [HTMLReport.Baseline]), String) = try runReporting {
             let file = try ModelFile.load(path: model)
             let k = capacity ?? file.config["evaluation.capacity"].flatMap(Int.init) ?? 50

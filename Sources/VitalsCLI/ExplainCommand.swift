@@ -53,9 +53,7 @@ struct ExplainCommand: ParsableCommand {
         if format == .json {
             print(try explanation.json(), terminator: "")
         } else {
-            var options = ListOutputOptions()
-            options.width = width
-            print(explanation.table(style: options.style), terminator: "")
+            print(explanation.table(style: ListOutputOptions.style(width: width)), terminator: "")
         }
     }
 }

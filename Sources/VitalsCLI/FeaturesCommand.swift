@@ -66,7 +66,7 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
-        logging.setUp()
+        let logger = logging.setUp()
         if list {
             let width = FeatureCatalog.all.map(\.name.count).max()! + 2
             for spec in FeatureCatalog.all {
@@ -79,7 +79,7 @@ struct FeaturesCommand: ParsableCommand {
         }
         guard let directory, let out else { return }
         try checkOutput(out, force: force)
-        let dataset = try readSignals(directory)
+        let dataset = try readSignals(directory, logger: logger)
         let started = Date()
         let index = SignalsIndex(dataset)
         let kind = FeatureLayout.Task(rawValue: task)!
@@ -91,7 +91,7 @@ struct FeaturesCommand: ParsableCommand {
             let chosen = cadence.flatMap(SnapshotCadence.init) ?? (kind == .churn ? .monthly : .weekly)
             dates = chosen.dates(from: from.flatMap(Day.init) ?? index.dataStart + 90, through: to.flatMap(Day.init) ?? index.dataEnd)
         }
-        let table = builder.table(layout: builder.layout(task: kind), dates: dates, requireLabels: labelledOnly)
+        let table = builder.table(layout: builder.layout(task: kind), dates: dates, requireLabels: labelledOnly, logger: logger)
         let seconds = Date().timeIntervalSince(started)
         try runReporting { try AtomicFile.write(table.csv(dataset: dataset), to: out) }
         let known = table.labels.filter { !$0.isNaN }
@@ -103,9 +103,9 @@ struct FeaturesCommand: ParsableCommand {
 }
 
 /// Reads and validates a signals directory, with the reader's exit codes.
-func readSignals(_ directory: String) throws -> SignalsDataset {
+func readSignals(_ directory: String, logger: Logger) throws -> SignalsDataset {
     do {
-        return try SignalsReader().read(directory: directory, logger: vitalsLogger).dataset
+        return try SignalsReader().read(directory: directory, logger: logger).dataset
     } catch let error as SignalsValidationError {
         printError("error: \(directory) breaks the signals contract:\n\(error)")
         throw VitalsExitCode.dataError

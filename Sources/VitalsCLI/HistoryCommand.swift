@@ -30,19 +30,8 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let trend = try runReporting {
-            let trend = try HistoryRequest(historyPath: history, task: account != nil ? "churn" : "overrun", entityID: account ?? project!).run()
-            if trend.points.isEmpty { throw HistoryCommandError.noScores(id: account ?? project!, history: history) }
-            return trend
+            try HistoryRequest(historyPath: history, task: account != nil ? "churn" : "overrun", entityID: account ?? project!).run()
         }
         try output.emit(trend)
-    }
-}
-
-enum HistoryCommandError: Error, CustomStringConvertible {
-    case noScores(id: String, history: String)
-    var description: String {
-        switch self {
-        case let .noScores(id, history): return "\(history) has no scores for \(id)"
-        }
     }
 }

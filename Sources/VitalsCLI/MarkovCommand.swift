@@ -38,8 +38,8 @@ struct MarkovCommand: ParsableCommand {
     }
 
     func run() throws {
-        logging.setUp()
-        let dataset = try readSignals(directory)
+        let logger = logging.setUp()
+        let dataset = try readSignals(directory, logger: logger)
         let report = try runReporting {
             let settings = try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: .churn)
             let index = SignalsIndex(dataset)

@@ -39,7 +39,7 @@ func exitCode(for error: any Error) -> ExitCode {
         case .malformed, .newerFormat, .tampered: return VitalsExitCode.dataError
         }
     case let error as TableError: return error.message.hasPrefix("cannot read") ? VitalsExitCode.noInput : VitalsExitCode.dataError
-    case is LogisticRegressionError, is SignalsModelError, is EvaluationReport.Failure, is InsightError, is HistoryCommandError:
+    case is LogisticRegressionError, is SignalsModelError, is EvaluationReport.Failure, is InsightError:
         return VitalsExitCode.dataError
     case is ScoreHistory.Missing, is ScoreHistory.Unreadable: return VitalsExitCode.noInput
     default: return VitalsExitCode.software

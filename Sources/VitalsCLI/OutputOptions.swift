@@ -20,11 +20,14 @@ struct ListOutputOptions: ParsableArguments {
         if let width, width < 60 { throw ValidationError("--width must be at least 60, got \(width)") }
     }
 
-    /// Colour only on a TTY and only when NO_COLOR is unset or empty.
-    var style: TerminalStyle {
+    var style: TerminalStyle { Self.style(width: width) }
+
+    /// Standard output's style: colour only on a TTY and only when NO_COLOR is unset or
+    /// empty; the width given, else the terminal's, else 80.
+    static func style(width: Int?) -> TerminalStyle {
         let tty = isatty(STDOUT_FILENO) == 1
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        return TerminalStyle(width: width ?? Self.terminalWidth(tty: tty), color: tty && !noColor)
+        return TerminalStyle(width: width ?? terminalWidth(tty: tty), color: tty && !noColor)
     }
 
     /// Prints `list` in the chosen format on standard output.
@@ -69,8 +72,7 @@ struct SignalsInputOptions: ParsableArguments {
     /// Sets up logging, reads the signals and the model, runs `request` on them, and prints
     /// its warnings; errors get their message and exit code.
     func run<T>(_ request: (ModelFile, SignalsDataset) throws -> (T, warnings: [String])) throws -> T {
-        logging.setUp()
-        let dataset = try readSignals(directory)
+        let dataset = try readSignals(directory, logger: logging.setUp())
         let (result, warnings) = try runReporting { try request(try ModelFile.load(path: model), dataset) }
         for warning in warnings { printError("warning: \(warning)") }
         return result

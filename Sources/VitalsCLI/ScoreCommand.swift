@@ -54,8 +54,8 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        logging.setUp()
-        let dataset = try directory.map(readSignals)
+        let logger = logging.setUp()
+        let dataset = try directory.map { try readSignals($0, logger: logger) }
         let (paths, notes): ([String], [String]) = try runReporting {
             let file = try ModelFile.load(path: model)
             do {

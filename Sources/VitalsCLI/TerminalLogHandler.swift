@@ -102,7 +102,6 @@ struct LoggingOptions: ParsableArguments {
         }
         var logger = Logger(label: "vitals")
         logger.logLevel = level
-        vitalsLogger = logger
         return logger
     }
 }
@@ -115,7 +114,3 @@ enum LoggingBootstrap {
         body()
     }
 }
-
-/// The command's logger, for helpers shared by commands (`readSignals`). Silent until a
-/// command sets up logging.
-nonisolated(unsafe) var vitalsLogger = Logger.silent

@@ -59,7 +59,7 @@ struct TrainCommand: ParsableCommand {
         let logger = logging.setUp()
         try checkOutput(out, force: force)
         try ensureParentDirectory(out)
-        let dataset = try directory.map(readSignals)
+        let dataset = try directory.map { try readSignals($0, logger: logger) }
         let result: (summary: String, warnings: [String]) = try runReporting {
             var settings = try config.map { try TrainingConfig.load(path: $0) }
                 ?? TrainingConfig(task: task.flatMap(TrainingConfig.Task.init) ?? .churn)

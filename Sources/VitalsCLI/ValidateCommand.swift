@@ -24,12 +24,12 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        logging.setUp()
+        let logger = logging.setUp()
         let validator = SignalsValidator(
             directory: directory, options: SignalsReadOptions(skipInvalid: skipInvalid), maxListedProblems: maxProblems)
         let outcome: SignalsValidator.Outcome
         do {
-            outcome = try validator.run()
+            outcome = try validator.run(logger: logger)
         } catch let error as SignalsIOError {
             printError("error: \(error)")
             throw VitalsExitCode.noInput

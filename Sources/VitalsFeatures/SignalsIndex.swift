@@ -88,9 +88,6 @@ public struct SignalsIndex: Sendable {
         return out
     }
 
-    /// The last day of the data (`dataEnd`) without building an index.
-    public static func dataEnd(of data: SignalsDataset) -> Day { span(data).1 }
-
     static func span(_ data: SignalsDataset) -> (Day, Day) {
         var lo = Int32.max, hi = Int32.min
         func see(_ d: Int32) {

@@ -177,6 +177,12 @@ public final class ScoreHistory: Sendable {
         }
     }
 
+    /// The newest run of `task` before `asOf` and its scores by entity, or nil.
+    public func previousScores(task: String, before asOf: String) throws -> (run: Run, scores: [String: Score])? {
+        guard let run = try previousRun(task: task, before: asOf) else { return nil }
+        return (run, try scores(of: run))
+    }
+
     /// Every run, oldest first.
     public func runs() throws -> [Run] {
         try database.read { db in try Run.order(Column("as_of"), Column("id")).fetchAll(db) }

@@ -144,7 +144,7 @@ public struct AtRiskList: Sendable, Codable {
             return AtRiskEntry(
                 rank: rank + 1, accountID: id, name: accounts.name?[a], csm: accounts.csm?[a], segment: accounts.segment?[a], arr: arr(a),
                 churnProbability: p[r], riskBand: SignalsScoring.band(p[r], snapshot.spec.riskBands),
-                arrAtRisk: arr(a).map { ($0 * p[r] * 100).rounded() / 100 }, previousProbability: before, change: before.map { p[r] - $0 },
+                arrAtRisk: arr(a).map { ($0 * p[r] * 100).rounded() / 100 }, previousProbability: before, change: change(r),
                 newOnList: previous != nil && !previousList.contains(id), renewalDate: "\(renewal)",
                 renewsWithinHorizon: renewal - asOf <= horizon, healthState: snapshot.stateName(r),
                 expectedDaysToChurn: SignalsScoring.expectedDaysToChurn(snapshot, row: r), drivers: RankedDriver.top(snapshot, row: r))

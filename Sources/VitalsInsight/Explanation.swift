@@ -142,12 +142,8 @@ public struct Explanation: Sendable, Codable {
         modelID = snapshot.model.modelID
         probability = snapshot.probabilities[r]
         riskBand = isChurn ? SignalsScoring.band(snapshot.probabilities[r], snapshot.spec.riskBands) : nil
-        uncalibratedProbability = 1 / (1 + (-snapshot.decisionValues[r]).exp)
+        uncalibratedProbability = 1 / (1 + exp(-snapshot.decisionValues[r]))
         decisionValue = snapshot.decisionValues[r]
         intercept = model.intercept
     }
-}
-
-private extension Double {
-    var exp: Double { Foundation.exp(self) }
 }

@@ -14,12 +14,8 @@ struct InsightContext {
         warnings = try SignalsScoring.checkSignalFiles(model: model, directory: directory, allowMissing: allowMissingSignals)
         let index = SignalsIndex(dataset)
         snapshot = try ScoredSnapshot(model: model, index: index, asOf: asOf ?? index.dataEnd)
-        if let historyPath {
-            let history = try ScoreHistory(path: historyPath, create: false)
-            previous = try history.previousRun(task: model.task.rawValue, before: "\(snapshot.asOf)").map { run in (run, try history.scores(of: run)) }
-        } else {
-            previous = nil
-        }
+        let asOf = "\(snapshot.asOf)"
+        previous = try historyPath.flatMap { try ScoreHistory(path: $0, create: false).previousScores(task: model.task.rawValue, before: asOf) }
     }
 }
 
@@ -45,7 +41,6 @@ public struct AtRiskRequest: Sendable {
     }
 
     public func run() throws -> (list: AtRiskList, warnings: [String]) {
-        guard model.task == .churn else { throw InsightError.wrongTask(model: model.modelID, expected: "churn") }
         let context = try InsightContext(model: model, dataset: dataset, directory: directory, asOf: asOf, historyPath: historyPath,
                                          allowMissingSignals: allowMissingSignals)
         return (try AtRiskList(snapshot: context.snapshot, query: query, previous: context.previous), context.warnings)
@@ -71,7 +66,6 @@ public struct ProjectListRequest: Sendable {
     }
 
     public func run() throws -> (list: ProjectList, warnings: [String]) {
-        guard model.task == .overrun else { throw InsightError.wrongTask(model: model.modelID, expected: "overrun") }
         let context = try InsightContext(model: model, dataset: dataset, directory: directory, asOf: asOf, historyPath: nil,
                                          allowMissingSignals: allowMissingSignals)
         return (try ProjectList(snapshot: context.snapshot, top: top), context.warnings)
@@ -130,6 +124,8 @@ public struct HistoryRequest: Sendable {
     }
 
     public func run() throws -> ScoreTrend {
-        ScoreTrend(task: task, id: entityID, trend: try ScoreHistory(path: historyPath, create: false).trend(entity: entityID, task: task))
+        let trend = try ScoreHistory(path: historyPath, create: false).trend(entity: entityID, task: task)
+        guard !trend.isEmpty else { throw InsightError.noScores(id: entityID, history: historyPath) }
+        return ScoreTrend(task: task, id: entityID, trend: trend)
     }
 }

@@ -11,8 +11,7 @@ public struct RankedDriver: Sendable, Equatable, Codable {
     /// The `count` groups with the largest positive contributions on row `r`, largest first.
     public static func top(_ snapshot: ScoredSnapshot, row r: Int, count: Int = 3) -> [RankedDriver] {
         let drivers = Drivers(featureNames: snapshot.model.model.featureNames, encoder: nil)
-        var grouped = [Double](repeating: 0, count: drivers.groupNames.count)
-        for (j, c) in snapshot.contributions(row: r).enumerated() { grouped[drivers.groupOfFeature[j]] += c }
+        let grouped = drivers.grouped(snapshot.contributions(row: r))
         return drivers.topGroups(grouped, count: count).map { g in
             RankedDriver(feature: drivers.groupNames[g], contribution: grouped[g],
                          phrase: DriverPhrase.describe(group: drivers.groupNames[g], snapshot: snapshot, row: r))

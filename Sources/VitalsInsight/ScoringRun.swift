@@ -1,5 +1,4 @@
 import Foundation
-import VitalsFeatures
 import VitalsHistory
 import VitalsModel
 import VitalsSignals
@@ -33,17 +32,13 @@ public struct ScoringRun: Sendable {
 
     public func run() throws -> Outcome {
         let history = try historyPath.map { try ScoreHistory(path: $0) }
-        var scoring = self.scoring
         let (model, dataset, outDirectory) = (scoring.model, scoring.dataset, scoring.outDirectory)
         let task = model.task.rawValue
-        if let history {
-            // The as-of date is needed before scoring to find the run before it.
-            let day = scoring.asOf ?? SignalsIndex.dataEnd(of: dataset)
-            if let run = try history.previousRun(task: task, before: "\(day)") {
-                scoring.previous = ("\(history.path) (run of \(run.asOf), model \(run.modelID))", try history.scores(of: run).mapValues(\.probability))
+        let result = try scoring.run { day in
+            try history?.previousScores(task: task, before: "\(day)").map { run, scores in
+                ("\(history!.path) (run of \(run.asOf), model \(run.modelID))", scores.mapValues(\.probability))
             }
         }
-        let result = try scoring.run()
         let written = try result.scores.write(directory: outDirectory, stem: result.stem)
         var historyNote: String?
         if let history {
@@ -62,7 +57,7 @@ public struct ScoringRun: Sendable {
             try history.append(run, scores: scores)
             historyNote = "recorded \(scores.count) scores as of \(result.asOf) in \(history.path)"
         }
-        let changesNote = result.previousFile.map { "changes since \($0)" }
+        let changesNote = result.previousSource.map { "changes since \($0)" }
             ?? "no earlier run in the history or score file in \(outDirectory): no changes to show"
         return Outcome(written: written, warnings: result.warnings, changesNote: changesNote, historyNote: historyNote)
     }

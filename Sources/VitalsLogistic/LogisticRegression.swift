@@ -249,6 +249,12 @@ public struct FittedLogisticRegression: Sendable, Equatable {
         return try x.multiply(rawCoefficients, beta: 1, adding: [Double](repeating: rawIntercept, count: x.rows))
     }
 
+    /// Row `i`'s per-feature contributions to η: wⱼ (xᵢⱼ − meanⱼ) / scaleⱼ, which with the
+    /// intercept add up to `decisionFunction` for that row (to rounding). Zero for a zero coefficient.
+    public func contributions(_ x: Matrix, row i: Int) -> [Double] {
+        (0..<x.columns).map { j in coefficients[j] == 0 ? 0 : coefficients[j] * (x[i, j] - means[j]) / scales[j] }
+    }
+
     /// Calibrated P(y = 1 | x) for each row (σ(η) when the model has no calibration).
     public func probabilities(_ x: Matrix) throws -> [Double] {
         try decisionFunction(x).map(calibration.probability(decisionValue:))

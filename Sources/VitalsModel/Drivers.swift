@@ -39,12 +39,13 @@ public struct Drivers: Sendable, Equatable {
     /// Per-group contributions to each row's log-odds (rows × groups).
     public func contributions(of model: FittedLogisticRegression, x: Matrix) -> [[Double]] {
         precondition(x.columns == model.coefficients.count, "x has \(x.columns) columns, the model \(model.coefficients.count)")
-        var out = [[Double]](repeating: [Double](repeating: 0, count: groupNames.count), count: x.rows)
-        for i in 0..<x.rows {
-            for j in 0..<x.columns where model.coefficients[j] != 0 {
-                out[i][groupOfFeature[j]] += model.coefficients[j] * (x[i, j] - model.means[j]) / model.scales[j]
-            }
-        }
+        return (0..<x.rows).map { grouped(model.contributions(x, row: $0)) }
+    }
+
+    /// Per-feature contributions added up into their groups.
+    public func grouped(_ contributions: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: groupNames.count)
+        for (j, c) in contributions.enumerated() { out[groupOfFeature[j]] += c }
         return out
     }
 

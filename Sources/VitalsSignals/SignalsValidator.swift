@@ -1,3 +1,4 @@
+import Logging
 /// What `vitals validate` does: read a directory, check every rule, and say
 /// what there is and what is wrong.
 public struct SignalsValidator: Sendable {
@@ -23,9 +24,9 @@ public struct SignalsValidator: Sendable {
     }
 
     /// - Throws: `SignalsIOError` when the directory or a file cannot be read.
-    public func run() throws -> Outcome {
+    public func run(logger: Logger = .silent) throws -> Outcome {
         do {
-            let result = try SignalsReader(options: options).read(directory: directory)
+            let result = try SignalsReader(options: options).read(directory: directory, logger: logger)
             let summary = SignalsSummary(dataset: result.dataset, report: result.report)
             var parts = ["\(directory): valid", "", summary.text]
             if !result.report.warnings.isEmpty { parts += ["", "warnings:"] + result.report.warnings.map { "  " + $0 } }

@@ -28,6 +28,7 @@ public struct ScoredSnapshot: Sendable {
     public let probabilities: [Double]
     /// Each row's entity id (account_id or project_id).
     public let ids: [String]
+    private let columnOf: [String: Int]
 
     public var rowCount: Int { table.rowCount }
     public var dataset: SignalsDataset { index.dataset }
@@ -36,16 +37,13 @@ public struct ScoredSnapshot: Sendable {
 
     /// The raw value of feature `name` on row `r` (NaN when missing or not in the model).
     public func feature(_ r: Int, _ name: String) -> Double {
-        guard let k = table.featureNames.firstIndex(of: name) else { return .nan }
+        guard let k = columnOf[name] else { return .nan }
         return table.features[r * table.columnCount + k]
     }
 
     /// Row `r`'s per-feature contributions to η, in the model's feature order:
     /// wⱼ (xⱼ − meanⱼ) / scaleⱼ. With the intercept they add up to `decisionValues[r]`.
-    public func contributions(row r: Int) -> [Double] {
-        let m = model.model
-        return (0..<x.columns).map { j in m.coefficients[j] == 0 ? 0 : m.coefficients[j] * (x[r, j] - m.means[j]) / m.scales[j] }
-    }
+    public func contributions(row r: Int) -> [Double] { model.model.contributions(x, row: r) }
 
     /// The state name of row `r`, if the model has a chain.
     public func stateName(_ r: Int) -> String? { states[r] >= 0 && states[r] < stateNames.count ? stateNames[states[r]] : nil }
@@ -60,7 +58,8 @@ public struct ScoredSnapshot: Sendable {
         self.asOf = asOf
         self.table = table
         self.states = states
-        self.stateNames = featurizer.spec.accountChain.map { Array($0.states.dropLast()) } ?? featurizer.spec.projectChain.map { Array($0.states.prefix(ProjectPhaseRule.states.count)) } ?? []
+        self.stateNames = Self.stateNames(featurizer.spec)
+        columnOf = Dictionary(uniqueKeysWithValues: table.featureNames.enumerated().map { ($1, $0) })
         x = featurizer.matrix(table)
         decisionValues = try model.model.decisionFunction(x)
         probabilities = decisionValues.map(model.model.calibration.probability(decisionValue:))
@@ -79,12 +78,16 @@ extension ScoredSnapshot {
     public static func statePath(model: ModelFile, index: SignalsIndex, entity: Int, dates: [Day]) throws -> [(date: Day, state: String?)] {
         let featurizer = try SignalsFeaturizer(model: model, index: index)
         let (table, states) = try featurizer.table(dates: dates, requireLabels: false)
-        let names = featurizer.spec.accountChain.map { Array($0.states.dropLast()) }
-            ?? featurizer.spec.projectChain.map { Array($0.states.prefix(ProjectPhaseRule.states.count)) } ?? []
+        let names = stateNames(featurizer.spec)
         var byDate: [Day: String] = [:]
         for r in 0..<table.rowCount where Int(table.entities[r]) == entity && states[r] >= 0 && states[r] < names.count {
             byDate[table.dates[r]] = names[states[r]]
         }
         return dates.map { ($0, byDate[$0]) }
+    }
+
+    /// The chain's transient states (the churned state and the delivered outcomes are not scored).
+    static func stateNames(_ spec: SignalsModelSpec) -> [String] {
+        spec.accountChain.map { Array($0.states.dropLast()) } ?? spec.projectChain.map { Array($0.states.prefix(ProjectPhaseRule.states.count)) } ?? []
     }
 }

@@ -94,19 +94,13 @@ public struct SignalsScoring: Sendable {
     public var asOf: Day?
     public var outDirectory: String
     public var allowMissingSignals: Bool
-    /// The previous run's probabilities by entity id and where they came from (the score
-    /// history); nil to look for the newest earlier score file in `outDirectory`.
-    public var previous: (source: String, probabilities: [String: Double])?
-
-    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, outDirectory: String, allowMissingSignals: Bool,
-                previous: (source: String, probabilities: [String: Double])? = nil) {
+    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, outDirectory: String, allowMissingSignals: Bool) {
         self.model = model
         self.dataset = dataset
         self.directory = directory
         self.asOf = asOf
         self.outDirectory = outDirectory
         self.allowMissingSignals = allowMissingSignals
-        self.previous = previous
     }
 
     public struct Result: Sendable {
@@ -116,7 +110,7 @@ public struct SignalsScoring: Sendable {
         public let asOf: Day
         public let warnings: [String]
         /// Where previous_probability came from: a score file name or the history.
-        public let previousFile: String?
+        public let previousSource: String?
     }
 
     /// The warnings for signal files the model needs and the directory lacks; throws
@@ -131,16 +125,22 @@ public struct SignalsScoring: Sendable {
         return warnings
     }
 
-    public func run() throws -> Result {
+    /// An earlier run's probabilities by entity id, and where they came from.
+    public typealias PreviousScores = (source: String, probabilities: [String: Double])
+
+    /// Scores as of `asOf` (default: the end of the data). `previous` is asked, with that
+    /// date, for the run to compare with (the score history); when it has none, the newest
+    /// earlier score file in `outDirectory` is used.
+    public func run(previous: (Day) throws -> PreviousScores? = { _ in nil }) throws -> Result {
         let warnings = try Self.checkSignalFiles(model: model, directory: directory, allowMissing: allowMissingSignals)
         let index = SignalsIndex(dataset)
         let snapshot = try ScoredSnapshot(model: model, index: index, asOf: asOf ?? index.dataEnd)
         let day = snapshot.asOf
-        let (previousFile, previousScores) = try previous.map { ($0.source, $0.probabilities) }
+        let earlier: (String?, [String: Double]) = try previous(day).map { ($0.source, $0.probabilities) }
             ?? Self.previousScores(in: outDirectory, task: model.task.rawValue, before: day)
-        let scores = Self.scoreTable(snapshot, previous: previousScores)
+        let scores = Self.scoreTable(snapshot, previous: earlier.1)
         return Result(scores: scores, snapshot: snapshot, stem: "\(model.task.rawValue)-scores-\(day)", asOf: day, warnings: warnings,
-                      previousFile: previousFile)
+                      previousSource: earlier.0)
     }
 
     /// The contract's score-file rows for a snapshot.

@@ -12,13 +12,8 @@ import VitalsTestSupport
             let result = try VitalsProcess.run(["simulate", "--out", directory.path("signals"), "--accounts", "1000", "--seed", "42"])
             precondition(result.status == 0, result.stderr)
         }
-        nonisolated(unsafe) static var cached: Book?
-        static func shared() throws -> Book {
-            if let cached { return cached }
-            let book = try Book()
-            cached = book
-            return book
-        }
+        static let cache = BuiltOnce<Book>()
+        static func shared() throws -> Book { try cache.value(Book.init) }
     }
 
     static func train(_ task: String, _ book: Book, out: String) throws -> VitalsProcess.Output {

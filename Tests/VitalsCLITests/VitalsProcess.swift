@@ -45,3 +45,20 @@ struct VitalsProcess {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 }
+
+/// A value built the first time a test asks for it and shared by the tests that follow (a
+/// simulated book and its models take seconds to make). The lock makes concurrent first
+/// calls build it once.
+final class BuiltOnce<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: Value?
+
+    func value(_ build: () throws -> Value) throws -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let value = try build()
+        built = value
+        return value
+    }
+}
