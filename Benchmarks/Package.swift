@@ -20,6 +20,13 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "DailyBenchmark",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "VitalsSignals", package: "Vitals"),
+            ]
+        ),
+        .executableTarget(
             name: "TrainBenchmark",
             dependencies: [
                 "BenchmarkSupport",

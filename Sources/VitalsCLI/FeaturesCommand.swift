@@ -105,7 +105,7 @@ struct FeaturesCommand: ParsableCommand {
 /// Reads and validates a signals directory, with the reader's exit codes.
 func readSignals(_ directory: String, logger: Logger) throws -> SignalsDataset {
     do {
-        return try SignalsReader().read(directory: directory, logger: logger).dataset
+        return try logger.timed("read") { try SignalsReader().read(directory: directory, logger: logger).dataset }
     } catch let error as SignalsValidationError {
         printError("error: \(directory) breaks the signals contract:\n\(error)")
         throw VitalsExitCode.dataError

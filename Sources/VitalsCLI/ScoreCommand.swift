@@ -66,7 +66,7 @@ struct ScoreCommand: ParsableCommand {
             if let directory, let dataset {
                 let historyPath = noHistory ? nil : history ?? (out as NSString).appendingPathComponent("history.sqlite")
                 let scoring = SignalsScoring(model: file, dataset: dataset, directory: directory, asOf: asOf.flatMap(Day.init),
-                                             outDirectory: out, allowMissingSignals: allowMissingSignals)
+                                             outDirectory: out, allowMissingSignals: allowMissingSignals, logger: logger)
                 let outcome = try ScoringRun(scoring: scoring, historyPath: historyPath).run()
                 return (outcome.written, outcome.warnings.map { "warning: \($0)" } + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))
             }

@@ -7,6 +7,9 @@ import VitalsSignals
 /// counts and an ETA on a terminal, and as plain lines otherwise (CI logs, pipes).
 struct TerminalLogHandler: LogHandler {
     var logLevel: Logger.Level
+    /// The least severe ordinary message shown; stage timings are shown only with `--timings`.
+    var shownLevel: Logger.Level = .info
+    var showTimings = false
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
     let interactive: Bool
@@ -18,6 +21,11 @@ struct TerminalLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let fields = event.metadata ?? [:]
+        if let seconds = fields[Logger.stageSeconds].flatMap({ Double("\($0)") }) {
+            if showTimings { ProgressLine.shared.write("timing \(event.message) \(String(format: "%.3f", seconds)) s", interactive: interactive) }
+            return
+        }
+        guard event.level >= shownLevel else { return }
         if let done = fields[Logger.progressDone].flatMap({ Int("\($0)") }), let total = fields[Logger.progressTotal].flatMap({ Int("\($0)") }) {
             ProgressLine.shared.report(step: event.message.description, done: done, total: total,
                                        unit: fields[Logger.progressUnit].map { "\($0)" } ?? "", interactive: interactive)
@@ -88,6 +96,9 @@ struct LoggingOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Also print debug detail (files read, rows, fits).")
     var verbose = false
 
+    @Flag(help: "Print how long each stage took (read, index, features, score, write, …) as 'timing <stage> <seconds> s'.")
+    var timings = false
+
     func validate() throws {
         if quiet && verbose { throw ValidationError("--quiet and --verbose contradict each other") }
     }
@@ -97,11 +108,15 @@ struct LoggingOptions: ParsableArguments {
     func setUp() -> Logger {
         let level: Logger.Level = quiet ? .warning : verbose ? .debug : .info
         let interactive = isatty(STDERR_FILENO) == 1
+        let timings = self.timings
         LoggingBootstrap.once {
-            LoggingSystem.bootstrap { _ in TerminalLogHandler(logLevel: .trace, interactive: interactive) }
+            LoggingSystem.bootstrap { _ in
+                TerminalLogHandler(logLevel: .trace, shownLevel: level, showTimings: timings, interactive: interactive)
+            }
         }
         var logger = Logger(label: "vitals")
-        logger.logLevel = level
+        // Timings are debug events: let them through to the handler, which shows what was asked for.
+        logger.logLevel = timings ? min(level, .debug) : level
         return logger
     }
 }

@@ -71,7 +71,7 @@ struct TrainCommand: ParsableCommand {
                 let training = SignalsTraining(directory: directory, dataset: dataset, config: settings,
                                                until: until.flatMap(Day.init), program: vitalsProgram)
                 let result = try training.run(logger: logger)
-                try result.model.write(to: out)
+                try logger.timed("write") { try result.model.write(to: out) }
                 return (result.summary, result.warnings)
             }
             let training = TableTraining(tablePath: table!, labelColumn: label!, idColumn: id, config: settings, program: vitalsProgram)

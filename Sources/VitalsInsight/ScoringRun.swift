@@ -39,7 +39,7 @@ public struct ScoringRun: Sendable {
                 ("\(history!.path) (run of \(run.asOf), model \(run.modelID))", scores.mapValues(\.probability))
             }
         }
-        let written = try result.scores.write(directory: outDirectory, stem: result.stem)
+        let written = try scoring.logger.timed("write") { try result.scores.write(directory: outDirectory, stem: result.stem) }
         var historyNote: String?
         if let history {
             let snapshot = result.snapshot
@@ -54,7 +54,7 @@ public struct ScoringRun: Sendable {
             }
             let run = ScoreHistory.Run(task: task, asOf: "\(result.asOf)", modelID: model.modelID,
                                        scoreFile: (written[0] as NSString).lastPathComponent, rows: scores.count)
-            try history.append(run, scores: scores)
+            try scoring.logger.timed("history") { try history.append(run, scores: scores) }
             historyNote = "recorded \(scores.count) scores as of \(result.asOf) in \(history.path)"
         }
         let changesNote = result.previousSource.map { "changes since \($0)" }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VitalsFeatures
 import VitalsLinearAlgebra
 import VitalsMarkov
@@ -49,9 +50,11 @@ public struct ScoredSnapshot: Sendable {
     public func stateName(_ r: Int) -> String? { states[r] >= 0 && states[r] < stateNames.count ? stateNames[states[r]] : nil }
 
     /// Scores every active account (churn) or in-flight project (overrun) as of `asOf`.
-    public init(model: ModelFile, index: SignalsIndex, asOf: Day) throws {
+    /// `logger` receives the stage timings: `features` (the point-in-time table and the
+    /// Markov states) and `score` (imputation, log-odds through BLAS, calibration).
+    public init(model: ModelFile, index: SignalsIndex, asOf: Day, logger: Logger = .silent) throws {
         let featurizer = try SignalsFeaturizer(model: model, index: index)
-        let (table, states) = try featurizer.table(dates: [asOf], requireLabels: false)
+        let (table, states) = try logger.timed("features") { try featurizer.table(dates: [asOf], requireLabels: false) }
         self.model = model
         self.spec = featurizer.spec
         self.index = index
@@ -60,9 +63,14 @@ public struct ScoredSnapshot: Sendable {
         self.states = states
         self.stateNames = Self.stateNames(featurizer.spec)
         columnOf = Dictionary(uniqueKeysWithValues: table.featureNames.enumerated().map { ($1, $0) })
-        x = featurizer.matrix(table)
-        decisionValues = try model.model.decisionFunction(x)
-        probabilities = decisionValues.map(model.model.calibration.probability(decisionValue:))
+        let (x, decisionValues, probabilities) = try logger.timed("score") {
+            let x = featurizer.matrix(table)
+            let decisionValues = try model.model.decisionFunction(x)
+            return (x, decisionValues, decisionValues.map(model.model.calibration.probability(decisionValue:)))
+        }
+        self.x = x
+        self.decisionValues = decisionValues
+        self.probabilities = probabilities
         if model.task == .churn {
             ids = table.entities.map { index.dataset.accounts.accountID[Int($0)] }
         } else {

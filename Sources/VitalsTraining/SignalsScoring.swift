@@ -94,13 +94,17 @@ public struct SignalsScoring: Sendable {
     public var asOf: Day?
     public var outDirectory: String
     public var allowMissingSignals: Bool
-    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, outDirectory: String, allowMissingSignals: Bool) {
+    /// Receives the stage timings (index, features, score).
+    public var logger: Logger
+    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, outDirectory: String, allowMissingSignals: Bool,
+                logger: Logger = .silent) {
         self.model = model
         self.dataset = dataset
         self.directory = directory
         self.asOf = asOf
         self.outDirectory = outDirectory
         self.allowMissingSignals = allowMissingSignals
+        self.logger = logger
     }
 
     public struct Result: Sendable {
@@ -133,12 +137,12 @@ public struct SignalsScoring: Sendable {
     /// earlier score file in `outDirectory` is used.
     public func run(previous: (Day) throws -> PreviousScores? = { _ in nil }) throws -> Result {
         let warnings = try Self.checkSignalFiles(model: model, directory: directory, allowMissing: allowMissingSignals)
-        let index = SignalsIndex(dataset)
-        let snapshot = try ScoredSnapshot(model: model, index: index, asOf: asOf ?? index.dataEnd)
+        let index = logger.timed("index") { SignalsIndex(dataset) }
+        let snapshot = try ScoredSnapshot(model: model, index: index, asOf: asOf ?? index.dataEnd, logger: logger)
         let day = snapshot.asOf
         let earlier: (String?, [String: Double]) = try previous(day).map { ($0.source, $0.probabilities) }
             ?? Self.previousScores(in: outDirectory, task: model.task.rawValue, before: day)
-        let scores = Self.scoreTable(snapshot, previous: earlier.1)
+        let scores = logger.timed("score_rows") { Self.scoreTable(snapshot, previous: earlier.1) }
         return Result(scores: scores, snapshot: snapshot, stem: "\(model.task.rawValue)-scores-\(day)", asOf: day, warnings: warnings,
                       previousSource: earlier.0)
     }

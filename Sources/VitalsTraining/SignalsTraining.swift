@@ -62,7 +62,7 @@ public struct SignalsTraining: Sendable {
     }
 
     public func run(logger: Logger = .silent) throws -> Result {
-        let index = SignalsIndex(dataset)
+        let index = logger.timed("index") { SignalsIndex(dataset) }
         let cutoff = min(until ?? index.dataEnd, index.dataEnd)
         let task: FeatureLayout.Task = config.task == .churn ? .churn : .overrun
         let builder = SnapshotBuilder(index: index, horizonDays: config.horizonDays, tolerance: config.tolerance,
@@ -71,7 +71,7 @@ public struct SignalsTraining: Sendable {
         let dates = cadence.dates(from: index.dataStart + 90, through: cutoff)
         let layout = builder.layout(task: task, families: Self.layoutFamilies(config))
         logger.info("building \(task.rawValue) snapshots over \(dates.count) dates up to \(cutoff)")
-        var table = builder.table(layout: layout, dates: dates, requireLabels: true, logger: logger)
+        var table = logger.timed("snapshots") { builder.table(layout: layout, dates: dates, requireLabels: true, logger: logger) }
         guard table.rowCount > 0, table.labels.contains(1), table.labels.contains(0) else {
             throw LogisticRegressionError.invalidData(
                 "no labelled \(task.rawValue) snapshots with both outcomes up to \(cutoff) (\(table.rowCount) rows); train on more history or a later --until")
@@ -115,14 +115,16 @@ public struct SignalsTraining: Sendable {
         var selection = ""
         if config.selectC {
             logger.info("selecting C over \(config.cGrid) by \(config.cvFolds)-fold time-ordered cross-validation")
-            let (c, candidates) = try PenaltySelection(grid: config.cGrid, folds: config.cvFolds)
-                .select(estimator: estimator, x: x, y: fitTable.labels, featureNames: fitTable.featureNames, logger: logger)
+            let (c, candidates) = try logger.timed("select_c") {
+                try PenaltySelection(grid: config.cGrid, folds: config.cvFolds)
+                    .select(estimator: estimator, x: x, y: fitTable.labels, featureNames: fitTable.featureNames, logger: logger)
+            }
             estimator.c = c
             selection = "C = \(c) by time-ordered CV (mean held-out log loss: "
                 + candidates.map { "C=\($0.c): " + ($0.logLoss.map { String(format: "%.4f", $0) } ?? "n/a") }.joined(separator: ", ") + ")"
         }
         logger.info("fitting on \(fitTable.rowCount) snapshots × \(fitTable.columnCount) features")
-        var model = try estimator.fit(x: x, y: fitTable.labels, featureNames: fitTable.featureNames)
+        var model = try logger.timed("fit") { try estimator.fit(x: x, y: fitTable.labels, featureNames: fitTable.featureNames) }
         warnings += model.warnings
         var metrics: [String: Double] = ["train_rows": Double(fitTable.rowCount), "train_positives": fitTable.labels.reduce(0, +)]
         if heldOut.rowCount > 0 {
@@ -134,7 +136,7 @@ public struct SignalsTraining: Sendable {
                 metrics["holdout_auc"] = auc
                 metrics["holdout_rows"] = Double(heldOut.rowCount)
                 logger.info("calibrating (\(config.calibration.rawValue)) on the latest \(heldOutDates) snapshot dates")
-                model = try model.calibrated(heldOutX: hx, y: heldOut.labels, method: config.calibration)
+                model = try logger.timed("calibrate") { try model.calibrated(heldOutX: hx, y: heldOut.labels, method: config.calibration) }
                 let calibrated = try model.probabilities(hx).map { min(max($0, 1e-15), 1 - 1e-15) }
                 metrics["holdout_log_loss"] = CalibrationMetrics.logLoss(labels: heldOut.labels, probabilities: calibrated)
             } else {
