@@ -13,7 +13,7 @@ EVAL_FROM  ?= 2025-07-01
 # The demo scores a month before the end of the data first, so the lists show changes and new flags.
 PREVIOUS_RUN ?= 2025-11-30
 
-.PHONY: all deps build release demo models test bench-ingest bench-train clean
+.PHONY: all deps build release demo models test bench bench-ingest bench-train clean
 
 all: build
 
@@ -67,6 +67,12 @@ models: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The daily run at 10,000, 30,000 and 100,000 accounts against pandas + scikit-learn, DuckDB and
+# polars on the same generated books (cached in Benchmarks/.data), with the Python peers in a
+# virtual environment (Benchmarks/.venv). Long: about 15 minutes from scratch; see Benchmarks/README.md.
+bench: release
+	$(MAKE) -C Benchmarks daily
 
 # Throughput of the hand-written CSV reader against a Swift CSV package, in MB/s.
 bench-ingest: deps

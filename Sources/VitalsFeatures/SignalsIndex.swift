@@ -44,13 +44,15 @@ public struct SignalsIndex: Sendable {
         let timesheetDate = dataset.timesheets?.date.map(\.ordinal) ?? []
         let milestoneDue = dataset.milestones?.dueDate.map(\.ordinal) ?? []
         let changeOrderDate = dataset.changeOrders?.date.map(\.ordinal) ?? []
+        // Usage, by far the largest, spreads over every core itself; a nested concurrentPerform
+        // would run serially, so it goes first, on its own.
+        usage = dataset.usage.map { UsageSeries(usage: $0, accountCount: accountCount) }
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
-                usage = dataset.usage.map { UsageSeries(usage: $0, accountCount: accountCount) }
-            } else {
                 tickets = dataset.tickets.map { GroupedRows(entities: $0.account, entityCount: accountCount, dates: ticketOpened) }
                 nps = dataset.nps.map { GroupedRows(entities: $0.account, entityCount: accountCount, dates: npsDate) }
                 projects = dataset.projects.map { GroupedRows(entities: $0.account, entityCount: accountCount, dates: projectStart) }
+            } else {
                 timesheets = dataset.timesheets.map { GroupedRows(entities: $0.project, entityCount: projectCount, dates: timesheetDate) }
                 milestones = dataset.milestones.map { GroupedRows(entities: $0.project, entityCount: projectCount, dates: milestoneDue) }
                 changeOrders = dataset.changeOrders.map { GroupedRows(entities: $0.project, entityCount: projectCount, dates: changeOrderDate) }

@@ -3,7 +3,8 @@
 /// Keys live back to back in one byte arena, so interning a million ids costs
 /// two arrays, not a million `String`s. Lookups hash the field's bytes in place
 /// and remember the last hit, because usage and timesheet exports are usually
-/// sorted by entity, so consecutive rows repeat the same id.
+/// sorted by entity, so consecutive rows repeat the same id, or, sorted by date and
+/// then entity, name the next one.
 ///
 /// - Complexity: O(length) expected per lookup; the table doubles at 50 % load.
 struct ByteInterner {
@@ -39,7 +40,15 @@ struct ByteInterner {
 
     /// The code of `bytes`, or `nil` when they were never interned.
     mutating func code(of bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        if lastCode >= 0, matches(lastCode, bytes) { return lastCode }
+        if lastCode >= 0 {
+            if matches(lastCode, bytes) { return lastCode }
+            // A daily export sorted by date, then account, walks the accounts in file order.
+            let next = lastCode + 1
+            if Int(next) < hashes.count, matches(next, bytes) {
+                lastCode = next
+                return next
+            }
+        }
         let h = Self.hash(bytes)
         var s = Int(truncatingIfNeeded: h) & mask
         while true {

@@ -46,6 +46,14 @@ public final class CSVScanner {
     @exclusivity(unchecked) private var nextLine = 1
     /// Total bytes read so far.
     public private(set) var bytesRead = 0
+    /// The file offset of `buffer[0]`.
+    @exclusivity(unchecked) private var bufferOffset = 0
+    /// The file offset at which the current record starts.
+    @exclusivity(unchecked) public private(set) var recordOffset = 0
+    /// The file offset just past the current record (where the next one, or a blank line, starts).
+    public var endOffset: Int { bufferOffset + position }
+    /// The physical line on which the next record would start, counting from the first line given.
+    public var lineAfterRecord: Int { nextLine }
 
     // The current record (valid after `next()` returned true).
     /// The physical line on which the current record starts.
@@ -59,15 +67,25 @@ public final class CSVScanner {
     @exclusivity(unchecked) public private(set) var fault: (kind: CSVFault, field: Int, line: Int)?
 
     /// Opens `path` for scanning; `chunkSize` bytes are read per call (default 1 MiB, at least 64).
-    public init(path: String, chunkSize: Int = 1 << 20) throws(SignalsIOError) {
+    ///
+    /// With `offset` > 0 the scan starts there (which must be the start of a record or a blank
+    /// line), counting lines from `line`; a UTF-8 BOM is only skipped at offset 0.
+    public init(path: String, chunkSize: Int = 1 << 20, offset: Int = 0, line: Int = 1) throws(SignalsIOError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw SignalsIOError(path: path, reason: String(cString: strerror(errno))) }
         self.fd = fd
         self.capacity = max(chunkSize, 64)
         self.buffer = .allocate(capacity: capacity)
         self.path = path
+        if offset > 0 {
+            guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
+                throw SignalsIOError(path: path, reason: String(cString: strerror(errno)))  // deinit closes and frees
+            }
+            bufferOffset = offset
+        }
+        nextLine = line
         try refill()
-        if filled >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
+        if offset == 0, filled >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
     }
 
     private let path: String
@@ -97,6 +115,7 @@ public final class CSVScanner {
         while true {
             switch scanRecord() {
             case .record(let end, let lines):
+                recordOffset = bufferOffset + position
                 position = end
                 recordLine = nextLine
                 nextLine += lines
@@ -280,6 +299,7 @@ public final class CSVScanner {
             let tail = filled - position
             if tail > 0 { memmove(buffer, buffer + position, tail) }
             filled = tail
+            bufferOffset += position
             position = 0
         }
         if filled == capacity {

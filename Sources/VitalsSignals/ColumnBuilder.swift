@@ -172,6 +172,9 @@ final class ColumnBuilder {
         }
     }
 
+    /// Takes values committed elsewhere (by `ParallelColumnDecoder`) as this column's storage.
+    func adopt(_ values: [Int32]) { int32s = values }
+
     @inline(__always)
     static func isValidUTF8(_ f: UnsafeBufferPointer<UInt8>) -> Bool {
         for b in f where b >= 0x80 { return String(validating: f, as: UTF8.self) != nil }

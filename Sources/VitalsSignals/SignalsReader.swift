@@ -11,10 +11,19 @@ public struct SignalsReadOptions: Sendable, Equatable {
     /// Bytes read per `read(2)` call. Default 1 MiB; ≥ 64.
     public var chunkSize: Int
 
-    public init(skipInvalid: Bool = false, maxStoredProblems: Int = 1000, chunkSize: Int = 1 << 20) {
+    /// Files of references, dates and counts at least this large are read on every core
+    /// (`ParallelColumnDecoder`). Default 16 MiB; ≥ 0.
+    public var parallelMinimumBytes: Int
+    /// The target size of each parallel chunk. Default 8 MiB; ≥ 64. The result does not depend on it.
+    public var parallelChunkBytes: Int
+
+    public init(skipInvalid: Bool = false, maxStoredProblems: Int = 1000, chunkSize: Int = 1 << 20,
+                parallelMinimumBytes: Int = 16 << 20, parallelChunkBytes: Int = 8 << 20) {
         self.skipInvalid = skipInvalid
         self.maxStoredProblems = max(0, maxStoredProblems)
         self.chunkSize = max(64, chunkSize)
+        self.parallelMinimumBytes = max(0, parallelMinimumBytes)
+        self.parallelChunkBytes = max(64, parallelChunkBytes)
     }
 }
 
@@ -132,7 +141,7 @@ private struct ReadSession {
         let scanner = try CSVScanner(path: path, chunkSize: options.chunkSize)
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let columns = try decode(file, scanner: scanner, fileSize: fileSize)
-        report[file].bytes = scanner.bytesRead
+        report[file].bytes = max(scanner.bytesRead, report[file].bytes)
         if columns == nil, file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
         return columns
     }
@@ -147,6 +156,10 @@ private struct ReadSession {
     /// Maps the header, then stages and commits every row.
     private mutating func decode(_ file: SignalsFile, scanner: CSVScanner, fileSize: Int) throws -> FileColumns? {
         guard let header = try decodeHeader(file, scanner: scanner) else { return nil }
+        // Large files of references, dates and counts (usage.csv) are read on every core.
+        if fileSize >= options.parallelMinimumBytes, ParallelColumnDecoder.isEligible(header) {
+            return try decodeInParallel(file, header: header, scanner: scanner, fileSize: fileSize)
+        }
         // A reservation from the whole file's size (rows are rarely shorter than 32 bytes), not the first chunk's.
         let expected = max(16, fileSize / 32)
         let builders = header.map { ColumnBuilder(spec: $0.spec, fieldIndex: $0.field, expectedRows: expected) }
@@ -163,9 +176,9 @@ private struct ReadSession {
             let line = scanner.recordLine
             rowProblems.removeAll(keepingCapacity: true)
             if let fault = scanner.fault {
-                let rule = Self.rule(for: fault.kind)
+                let rule = fault.kind.rule
                 record(SignalsProblem(file: file, line: fault.line, column: columnName(fault.field), rule: rule,
-                                      message: Self.message(for: fault.kind)))
+                                      message: fault.kind.message))
                 if fault.kind == .unterminatedQuote { return nil }
                 skipped[rule, default: 0] += 1
                 continue
@@ -200,6 +213,25 @@ private struct ReadSession {
         return FileColumns(file: file, builders: builders, rows: rowsKept)
     }
 
+    private mutating func decodeInParallel(_ file: SignalsFile, header: [(spec: ColumnSpec, field: Int)], scanner: CSVScanner,
+                                           fileSize: Int) throws -> FileColumns? {
+        let decoder = ParallelColumnDecoder(
+            path: (directory as NSString).appendingPathComponent(file.fileName), file: file, columns: header,
+            fieldCount: scanner.fieldCount, names: Self.headerNames(scanner), dataOffset: scanner.endOffset,
+            dataLine: scanner.lineAfterRecord, fileSize: fileSize, context: context, options: options)
+        let output = try decoder.decode(threads: ProcessInfo.processInfo.activeProcessorCount)
+        for problem in output.problems { record(problem) }
+        report.problemCount += output.problemCount - output.problems.count  // counted, beyond the chunks' caps
+        report[file].rowsRead = output.rowsRead
+        report[file].rowsKept = output.rowsKept
+        report[file].bytes = fileSize
+        report[file].skipped = options.skipInvalid ? output.skipped : [:]
+        if output.unterminated { return nil }
+        let builders = header.map { ColumnBuilder(spec: $0.spec, fieldIndex: $0.field, expectedRows: 0) }
+        for (c, builder) in builders.enumerated() { builder.adopt(output.values[c]) }
+        return FileColumns(file: file, builders: builders, rows: output.rowsKept)
+    }
+
     private func closedBeforeOpened(_ builders: [ColumnBuilder]) -> String? {
         guard let opened = builders.first(where: { $0.spec.name == "opened_at" })?.stagedValue,
               let closed = builders.first(where: { $0.spec.name == "closed_at" })?.stagedValue,
@@ -222,8 +254,8 @@ private struct ReadSession {
             return nil
         }
         if let fault = scanner.fault {
-            record(SignalsProblem(file: file, line: fault.line, column: "header", rule: Self.rule(for: fault.kind),
-                                  message: Self.message(for: fault.kind)))
+            record(SignalsProblem(file: file, line: fault.line, column: "header", rule: fault.kind.rule,
+                                  message: fault.kind.message))
             return nil
         }
         for k in 0..<scanner.fieldCount where !ColumnBuilder.isValidUTF8(scanner.field(k)) {
@@ -264,31 +296,6 @@ private struct ReadSession {
         }
         report[file].unknownColumns = unknown
         return usable ? found : nil
-    }
-
-    private static func rule(for fault: CSVFault) -> SignalsRule {
-        switch fault {
-        case .unterminatedQuote: return .unterminatedQuote
-        case .strayQuote: return .strayQuote
-        case .textAfterClosingQuote: return .textAfterClosingQuote
-        case .nulByte: return .nulByte
-        case .bareCarriageReturn: return .bareCarriageReturn
-        }
-    }
-
-    private static func message(for fault: CSVFault) -> String {
-        switch fault {
-        case .unterminatedQuote:
-            return "a quoted field opened here is never closed; the rest of the file cannot be read"
-        case .strayQuote:
-            return "a quote inside an unquoted field; quote the whole field and double the quotes inside it"
-        case .textAfterClosingQuote:
-            return "text after a closing quote; a quoted field must end at a comma or a line end"
-        case .nulByte:
-            return "a NUL byte; the file is not text (is it UTF-16 or binary?)"
-        case .bareCarriageReturn:
-            return "a carriage return without a line feed; line ends must be \\n or \\r\\n"
-        }
     }
 }
 

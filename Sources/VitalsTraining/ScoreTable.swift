@@ -21,42 +21,71 @@ public struct ScoreTable: Sendable, Equatable {
 
     /// RFC 4180 CSV with a header; a field with a comma, quote or line break is quoted.
     /// Numbers use their shortest exact form; missing values are empty fields.
-    public func csv() -> String {
-        func field(_ value: Value) -> String {
-            switch value {
-            case let .text(s):
-                return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                    ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-            case let .number(x): return Self.format(x)
-            case let .integer(k): return "\(k)"
-            case .missing: return ""
+    public func csv() -> String { String(decoding: csvBytes(), as: UTF8.self) }
+
+    /// One JSON object per line, keys in column order; missing values are `null`.
+    public func jsonLines() -> String { String(decoding: jsonLinesBytes(), as: UTF8.self) }
+
+    // Both are built as bytes: a score file has a row per account, and per-Character String
+    // work (grapheme breaking) cost more than the scoring itself on a large book.
+    func csvBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * 160)
+        out.append(contentsOf: columns.joined(separator: ",").utf8)
+        out.append(10)
+        for row in rows {
+            for (k, value) in row.enumerated() {
+                if k > 0 { out.append(44) }
+                switch value {
+                case let .text(s):
+                    let bytes = s.utf8
+                    if bytes.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
+                        out.append(34)
+                        for b in bytes {
+                            if b == 34 { out.append(34) }
+                            out.append(b)
+                        }
+                        out.append(34)
+                    } else {
+                        out.append(contentsOf: bytes)
+                    }
+                case let .number(x): out.append(contentsOf: Self.format(x).utf8)
+                case let .integer(n): out.append(contentsOf: String(n).utf8)
+                case .missing: break
+                }
             }
+            out.append(10)
         }
-        var out = columns.joined(separator: ",") + "\n"
-        for row in rows { out += row.map(field).joined(separator: ",") + "\n" }
         return out
     }
 
-    /// One JSON object per line, keys in column order; missing values are `null`.
-    public func jsonLines() -> String {
-        func json(_ value: Value) -> String {
-            switch value {
-            case let .text(s): return Self.quote(s)
-            case let .number(x): return x.isFinite ? Self.format(x) : "null"
-            case let .integer(k): return "\(k)"
-            case .missing: return "null"
+    func jsonLinesBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * 320)
+        let keys = columns.map { Array(Self.quote($0).utf8) + [58] }
+        for row in rows {
+            out.append(123)
+            for (k, value) in row.enumerated() {
+                if k > 0 { out.append(44) }
+                out.append(contentsOf: keys[k])
+                switch value {
+                case let .text(s): Self.appendQuoted(s, to: &out)
+                case let .number(x): out.append(contentsOf: (x.isFinite ? Self.format(x) : "null").utf8)
+                case let .integer(n): out.append(contentsOf: String(n).utf8)
+                case .missing: out.append(contentsOf: "null".utf8)
+                }
             }
+            out.append(contentsOf: [125, 10])
         }
-        let keys = columns.map(Self.quote)
-        return rows.map { row in "{" + zip(keys, row).map { "\($0):\(json($1))" }.joined(separator: ",") + "}\n" }.joined()
+        return out
     }
 
     /// Writes `<stem>.csv` and `<stem>.jsonl` in `directory`, each atomically.
     public func write(directory: String, stem: String) throws -> [String] {
         let csvPath = (directory as NSString).appendingPathComponent(stem + ".csv")
         let jsonPath = (directory as NSString).appendingPathComponent(stem + ".jsonl")
-        try AtomicFile.write(Data(csv().utf8), to: csvPath)
-        try AtomicFile.write(Data(jsonLines().utf8), to: jsonPath)
+        try AtomicFile.write(Data(csvBytes()), to: csvPath)
+        try AtomicFile.write(Data(jsonLinesBytes()), to: jsonPath)
         return [csvPath, jsonPath]
     }
 
@@ -64,6 +93,18 @@ public struct ScoreTable: Sendable, Equatable {
     static func format(_ x: Double) -> String {
         if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
         return "\(x)"
+    }
+
+    /// A JSON string literal, escaped as `quote` does, appended as bytes.
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        let bytes = s.utf8
+        if !bytes.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 }) {
+            out.append(34)
+            out.append(contentsOf: bytes)
+            out.append(34)
+        } else {
+            out.append(contentsOf: quote(s).utf8)
+        }
     }
 
     static func quote(_ s: String) -> String {

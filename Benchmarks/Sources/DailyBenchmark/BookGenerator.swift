@@ -19,6 +19,9 @@ struct BookSize: CustomStringConvertible {
 }
 
 enum BookGenerator {
+    /// Changes whenever the bytes a seed gives change, so cached books are regenerated.
+    static let version = 2
+
     /// The year the book covers: 2025-01-01 … 2025-12-31.
     static let firstDay = Day(year: 2025, month: 1, day: 1)!
     static let dayCount = 365
@@ -65,8 +68,8 @@ enum BookGenerator {
             risk[k] = rng.normal()
             adoption[k] = min(0.95, max(0.08, 0.5 - 0.08 * risk[k] + 0.2 * (rng.unit() - 0.5)))
             depth[k] = 1.5 + 5 * rng.unit()
-            // Contract starts from 2021 to September 2025; never on 29 February, so every anniversary exists.
-            var begin = earliestStart + rng.below(Day(year: 2025, month: 9, day: 30)! - earliestStart)
+            // Contract starts from 2021 to March 2025; never on 29 February, so every anniversary exists.
+            var begin = earliestStart + rng.below(Day(year: 2025, month: 3, day: 31)! - earliestStart)
             if begin.components.month == 2 && begin.components.day == 29 { begin = begin + 1 }
             start[k] = begin.ordinal
             let churnChance = 1 / (1 + exp(-(-2.5 + 1.1 * risk[k])))
@@ -119,7 +122,7 @@ enum BookGenerator {
             let season = 1 + 0.08 * sin(Double(dayIndex) * 2 * Double.pi / 365)
             for k in 0..<n where active(k, day.ordinal) {
                 let fall = decline(k, day.ordinal)
-                let share = adoption[k] * (1 - 0.75 * fall) * season * (weekend ? 0.3 : 1) * (0.8 + 0.4 * rng.unit())
+                let share = adoption[k] * (1 - 0.75 * fall) * season * (weekend ? 0.5 : 1) * (0.8 + 0.4 * rng.unit())
                 let users = Int(Double(seats[k]) * share)
                 if users > 0 {
                     let sessions = users + Int(Double(users) * 2 * rng.unit())

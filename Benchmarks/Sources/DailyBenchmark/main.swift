@@ -210,7 +210,8 @@ final class DailyBenchmark {
     func ensureBook(accounts n: Int) throws -> (String, [String: Any]) {
         let root = dataRoot + "/book-\(n)-seed\(seed)"
         let signals = root + "/signals", marker = root + "/book.json"
-        if let data = fm.contents(atPath: marker), let facts = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+        if let data = fm.contents(atPath: marker), let facts = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           facts["generator"] as? Int == BookGenerator.version {
             print("book: \(grouped(n)) accounts, cached in \(signals)")
             return (signals, facts)
         }
@@ -220,7 +221,7 @@ final class DailyBenchmark {
         let start = monotonicSeconds()
         let size = try BookGenerator.write(directory: signals, accounts: n, seed: seed)
         print("  \(fixed(monotonicSeconds() - start, 1)) s: \(size)")
-        var facts: [String: Any] = ["accounts": n, "seed": seed]
+        var facts: [String: Any] = ["accounts": n, "seed": seed, "generator": BookGenerator.version]
         for f in size.files { facts[f.name] = ["bytes": f.bytes, "rows": f.rows] }
         let data = try JSONSerialization.data(withJSONObject: facts, options: [.sortedKeys])
         try data.write(to: URL(fileURLWithPath: marker))  // written last: its presence marks a complete book

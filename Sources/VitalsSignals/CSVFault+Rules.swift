@@ -1,0 +1,28 @@
+extension CSVFault {
+    /// The contract rule a structural fault breaks.
+    var rule: SignalsRule {
+        switch self {
+        case .unterminatedQuote: return .unterminatedQuote
+        case .strayQuote: return .strayQuote
+        case .textAfterClosingQuote: return .textAfterClosingQuote
+        case .nulByte: return .nulByte
+        case .bareCarriageReturn: return .bareCarriageReturn
+        }
+    }
+
+    /// What to tell the user about it.
+    var message: String {
+        switch self {
+        case .unterminatedQuote:
+            return "a quoted field opened here is never closed; the rest of the file cannot be read"
+        case .strayQuote:
+            return "a quote inside an unquoted field; quote the whole field and double the quotes inside it"
+        case .textAfterClosingQuote:
+            return "text after a closing quote; a quoted field must end at a comma or a line end"
+        case .nulByte:
+            return "a NUL byte; the file is not text (is it UTF-16 or binary?)"
+        case .bareCarriageReturn:
+            return "a carriage return without a line feed; line ends must be \\n or \\r\\n"
+        }
+    }
+}

@@ -1,0 +1,452 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Reads a file whose columns all hold 32-bit codes (account or project references, dates,
+/// counts), such as usage.csv, on every core, with the same rules and messages as the
+/// one-record-at-a-time path in `SignalsReader`.
+///
+/// The data after the header is cut into chunks at line ends, each decoded on its own.
+/// Within a chunk, stretches with no quote, carriage return or NUL byte are decoded line by
+/// line straight from the bytes (fields are then exactly the comma-separated pieces); a line
+/// the fast parsers do not accept whole (an empty field, a space, a bad value, a ragged row)
+/// goes through `ColumnBuilder.stage`, so its problem is reported word for word as the
+/// sequential path would. From the first quote, CR or NUL on, the rest of the chunk is
+/// framed by `CSVScanner`.
+///
+/// A cut can only land inside a quoted field that spans lines. Each chunk must end exactly
+/// where the next began; when one does not, everything from its true end is decoded again
+/// in one piece, so the result never depends on where the cuts fell.
+///
+/// - Complexity: O(bytes) work over `threads` threads; memory: the columns, plus one
+///   4 MiB buffer per thread.
+struct ParallelColumnDecoder {
+    let path: String
+    let file: SignalsFile
+    let columns: [(spec: ColumnSpec, field: Int)]
+    let fieldCount: Int
+    /// The header's names, for problems about fields the schema does not know.
+    let names: [String]
+    /// The file offset and line number of the first record after the header.
+    let dataOffset: Int
+    let dataLine: Int
+    let fileSize: Int
+    let context: ReadContext
+    let options: SignalsReadOptions
+
+    /// Whether `columns` can be read this way: every column is a reference, a date or a count.
+    static func isEligible(_ columns: [(spec: ColumnSpec, field: Int)]) -> Bool {
+        columns.allSatisfy {
+            switch $0.spec.kind {
+            case .accountReference, .projectReference, .date, .count: return true
+            default: return false
+            }
+        }
+    }
+
+    /// What decoding one chunk (or the whole file, once merged) found.
+    struct Output {
+        /// Committed values per column, in `columns` order.
+        var values: [[Int32]]
+        /// A chunk's values before merging, owned by the chunk (freed as they are merged).
+        fileprivate var storage: [Int32Storage] = []
+        var rowsRead = 0
+        var rowsKept = 0
+        /// Problems with lines counted from the chunk's first line as 1 (absolute once merged).
+        var problems: [SignalsProblem] = []
+        var problemCount = 0
+        var skipped: [SignalsRule: Int] = [:]
+        /// Where the chunk stopped: the offset of the first record at or past its limit, or the file size.
+        var endOffset = 0
+        /// Physical lines from the chunk's start to `endOffset`.
+        var lines = 0
+        /// A quoted field never closed: nothing after it can be read.
+        var unterminated = false
+    }
+
+    func decode(threads: Int) throws -> Output {
+        let span = fileSize - dataOffset
+        let chunkCount = max(1, min(max(threads * 4, 64), span / options.parallelChunkBytes))
+        var starts = [dataOffset]
+        for k in 1..<max(chunkCount, 1) {
+            let start = try lineStart(atOrAfter: dataOffset + span * k / chunkCount)
+            if start > starts.last!, start < fileSize { starts.append(start) }
+        }
+        let limits = Array(starts.dropFirst()) + [fileSize]
+        let chunkStarts = starts
+        var outputs = [Result<Output, SignalsIOError>?](repeating: nil, count: starts.count)
+        outputs.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: starts.count) { k in
+                do throws(SignalsIOError) {
+                    slots[k] = .success(try decodeRange(from: chunkStarts[k], to: limits[k]))
+                } catch {
+                    slots[k] = .failure(error)
+                }
+            }
+        }
+        // Stitch the chunks in order; redo from the true end of the first one that overran.
+        var merged = Output(values: Array(repeating: [], count: columns.count))
+        var lineBase = dataLine - 1
+        var pieces: [Output] = []
+        var used = 0
+        for k in starts.indices {
+            let piece = try outputs[k]!.get()
+            if k > 0, let previous = pieces.last, previous.unterminated || previous.endOffset != starts[k] {
+                if !previous.unterminated { pieces.append(try decodeRange(from: previous.endOffset, to: fileSize)) }
+                break
+            }
+            pieces.append(piece)
+            used = k + 1
+        }
+        // Chunks after a stop (or cut inside a quoted field) are thrown away.
+        for k in used..<outputs.count { (try? outputs[k]?.get())?.storage.forEach { $0.release() } }
+        for (k, piece) in pieces.enumerated() {
+            merged.rowsRead += piece.rowsRead
+            merged.rowsKept += piece.rowsKept
+            merged.problemCount += piece.problemCount
+            merged.unterminated = merged.unterminated || piece.unterminated
+            for (rule, n) in piece.skipped { merged.skipped[rule, default: 0] += n }
+            for p in piece.problems {
+                merged.problems.append(SignalsProblem(file: p.file, line: p.line + lineBase, column: p.column, rule: p.rule, message: p.message))
+            }
+            lineBase += piece.lines
+            merged.endOffset = piece.endOffset
+            if k == pieces.count - 1 { merged.lines = lineBase - (dataLine - 1) }
+        }
+        // Each column is copied once, from the chunks' storage into its array; every page touched
+        // costs (see Benchmarks/README.md), so the chunks hand over raw storage, not arrays.
+        let total = pieces.reduce(0) { $0 + ($1.storage.first?.count ?? 0) }
+        for c in columns.indices {
+            merged.values[c] = [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
+                var at = 0
+                for piece in pieces {
+                    let part = piece.storage[c]
+                    (buffer.baseAddress! + at).update(from: part.base, count: part.count)
+                    at += part.count
+                    part.release()
+                }
+                initialized = at
+            }
+        }
+        return merged
+    }
+
+    /// The offset just after the first line end at or after `offset - 1` (so `offset` itself
+    /// when it starts a line), or the file size.
+    private func lineStart(atOrAfter offset: Int) throws(SignalsIOError) -> Int {
+        let fd = try openFile()
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var at = offset - 1
+        while at < fileSize {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(at)) }
+            guard n > 0 else { throw SignalsIOError(path: path, reason: n == 0 ? "file shrank while reading" : String(cString: strerror(errno))) }
+            if let k = buffer[0..<n].firstIndex(of: 10) { return at + (k - buffer.startIndex) + 1 }
+            at += n
+        }
+        return fileSize
+    }
+
+    private func openFile() throws(SignalsIOError) -> Int32 {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw SignalsIOError(path: path, reason: String(cString: strerror(errno))) }
+        return fd
+    }
+
+    /// Decodes the records that start in [start, limit); `start` begins a line.
+    func decodeRange(from start: Int, to limit: Int) throws(SignalsIOError) -> Output {
+        var state = ChunkState(decoder: self, expectedRows: max(16, (limit - start) / 24))
+        defer { state.release() }
+        let fd = try openFile()
+        defer { close(fd) }
+        let capacity = 1 << 22
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        var offset = start
+        var general = false
+        while offset < limit {
+            let want = min(capacity, fileSize - offset)
+            var n = 0
+            while n < want {
+                let got = pread(fd, buffer + n, want - n, off_t(offset + n))
+                if got > 0 { n += got; continue }
+                if got < 0, errno == EINTR { continue }
+                throw SignalsIOError(path: path, reason: got == 0 ? "file shrank while reading" : String(cString: strerror(errno)))
+            }
+            let window = min(n, limit - offset)
+            // Whole lines only. A limit always follows a line end (or is the end of the file, whose
+            // last line may lack one); a full buffer short of the limit ends at its last line end.
+            var end = window
+            if offset + window < limit {
+                guard let lastNewline = Self.lastIndex(of: 10, in: buffer, count: window) else { general = true; break }
+                end = lastNewline + 1
+            }
+            let special = min(Self.firstIndex(of: 34, in: buffer, count: end) ?? end,
+                              Self.firstIndex(of: 13, in: buffer, count: end) ?? end,
+                              Self.firstIndex(of: 0, in: buffer, count: end) ?? end)
+            var fastEnd = end
+            if special < end {
+                fastEnd = (Self.lastIndex(of: 10, in: buffer, count: special)).map { $0 + 1 } ?? 0
+                general = true
+            }
+            state.decodeLines(buffer, count: fastEnd)
+            offset += fastEnd
+            if general { break }
+        }
+        if general, offset < limit {
+            try state.decodeGeneral(from: offset, to: limit)
+        } else {
+            state.output.endOffset = offset
+        }
+        return state.finish()
+    }
+
+    static func firstIndex(of byte: UInt8, in buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int? {
+        guard count > 0, let hit = memchr(buffer, Int32(byte), count) else { return nil }
+        return buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
+    static func lastIndex(of byte: UInt8, in buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int? {
+        var k = count - 1
+        while k >= 0, buffer[k] != byte { k -= 1 }
+        return k >= 0 ? k : nil
+    }
+}
+
+/// A growable column of Int32 without reference counting on the hot path.
+fileprivate struct Int32Storage {
+    var base: UnsafeMutablePointer<Int32>
+    var count = 0
+    var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ value: Int32) {
+        if count == capacity { grow() }
+        base[count] = value
+        count += 1
+    }
+
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<Int32>.allocate(capacity: capacity * 2)
+        larger.update(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity *= 2
+    }
+
+    func release() { base.deallocate() }
+}
+
+/// One chunk's decoding state: the staging builders (for lines off the fast path), the
+/// columns, the counts and problems.
+private struct ChunkState {
+    let decoder: ParallelColumnDecoder
+    var output: ParallelColumnDecoder.Output
+    var context: ReadContext
+    let builders: [ColumnBuilder]
+    /// Per header field: the column it fills (−1: not used) and how to parse it.
+    let plan: [(column: Int, kind: FieldKind)]
+    let columnMissing: [Int32]
+    var storage: UnsafeMutablePointer<Int32Storage>
+    var staged: UnsafeMutablePointer<Int32>
+    /// The line number of the next line, counting the chunk's first line as 1.
+    var line = 1
+    // The last date parsed and its ordinal: exports are sorted by date, so most rows repeat it.
+    var lastDate: (UInt64, UInt16) = (0, 0)
+    var lastOrdinal: Int32 = 0
+    var hasLastDate = false
+
+    enum FieldKind { case skip, count, date, account, project }
+
+    init(decoder: ParallelColumnDecoder, expectedRows: Int) {
+        self.decoder = decoder
+        output = .init(values: Array(repeating: [], count: decoder.columns.count))
+        context = decoder.context
+        builders = decoder.columns.map { ColumnBuilder(spec: $0.spec, fieldIndex: $0.field, expectedRows: 16) }
+        var plan = [(column: Int, kind: FieldKind)](repeating: (-1, .skip), count: decoder.fieldCount)
+        var missing: [Int32] = []
+        for (c, column) in decoder.columns.enumerated() {
+            switch column.spec.kind {
+            case .count: plan[column.field] = (c, .count); missing.append(CountColumn.missing)
+            case .date: plan[column.field] = (c, .date); missing.append(DayColumn.missing)
+            case .projectReference: plan[column.field] = (c, .project); missing.append(0)
+            default: plan[column.field] = (c, .account); missing.append(0)
+            }
+        }
+        self.plan = plan
+        columnMissing = missing
+        storage = .allocate(capacity: max(1, decoder.columns.count))
+        for c in decoder.columns.indices { (storage + c).initialize(to: Int32Storage(capacity: expectedRows)) }
+        staged = .allocate(capacity: max(1, decoder.columns.count))
+    }
+
+    var handedOver = false
+
+    func release() {
+        if !handedOver { for c in decoder.columns.indices { storage[c].release() } }
+        storage.deallocate()
+        staged.deallocate()
+    }
+
+    /// Hands the columns over to the output; `release()` then frees only the bookkeeping.
+    mutating func finish() -> ParallelColumnDecoder.Output {
+        output.lines = line - 1
+        output.storage = (0..<decoder.columns.count).map { storage[$0] }
+        handedOver = true
+        return output
+    }
+
+    /// Decodes the lines in buffer[0..<count] (whole lines, no quote, CR or NUL).
+    mutating func decodeLines(_ b: UnsafeMutablePointer<UInt8>, count: Int) {
+        var lineStart = 0
+        let fieldCount = decoder.fieldCount
+        let columnCount = decoder.columns.count
+        while lineStart < count {
+            var lineEnd = lineStart
+            if let k = ParallelColumnDecoder.firstIndex(of: 10, in: b + lineStart, count: count - lineStart) {
+                lineEnd = lineStart + k
+            } else {
+                lineEnd = count  // the file's last line, without a line end
+            }
+            let lineNumber = line
+            line += 1
+            defer { lineStart = lineEnd + 1 }
+            if lineEnd == lineStart { continue }  // a blank line
+            output.rowsRead += 1
+            var p = lineStart
+            var ok = true
+            fields: for f in 0..<fieldCount {
+                let (column, kind) = plan[f]
+                let fieldStart = p
+                switch kind {
+                case .count:
+                    var value: Int32 = 0
+                    while p < lineEnd, b[p] != 44 {
+                        let d = b[p] &- 48
+                        if d > 9 { ok = false; break fields }
+                        value = value &* 10 &+ Int32(d)
+                        p += 1
+                    }
+                    if p == fieldStart || p - fieldStart > 9 { ok = false; break fields }
+                    staged[column] = value
+                case .date:
+                    while p < lineEnd, b[p] != 44 { p += 1 }
+                    guard p - fieldStart == 10 else { ok = false; break fields }
+                    let raw = UnsafeRawPointer(b + fieldStart)
+                    let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+                    if !hasLastDate || key != lastDate {
+                        guard let day = Day.parse(UnsafeBufferPointer(start: b + fieldStart, count: 10)) else { ok = false; break fields }
+                        lastDate = key
+                        lastOrdinal = day.ordinal
+                        hasLastDate = true
+                    }
+                    staged[column] = lastOrdinal
+                case .account, .project:
+                    while p < lineEnd, b[p] != 44 { p += 1 }
+                    let field = UnsafeBufferPointer(start: b + fieldStart, count: p - fieldStart)
+                    // Untrimmed or unknown ids take the slow path, which trims and words the problem.
+                    guard let code = kind == .account ? context.accounts.code(of: field) : context.projects.code(of: field)
+                    else { ok = false; break fields }
+                    staged[column] = code
+                case .skip:
+                    while p < lineEnd, b[p] != 44 { p += 1 }
+                }
+                if f < fieldCount - 1 {
+                    if p >= lineEnd { ok = false; break fields }
+                    p += 1
+                } else if p != lineEnd {
+                    ok = false
+                }
+            }
+            if ok {
+                for c in 0..<columnCount { storage[c].append(staged[c]) }
+                output.rowsKept += 1
+            } else {
+                slowLine(b, from: lineStart, to: lineEnd, line: lineNumber)
+            }
+        }
+    }
+
+    /// A line the fast parsers did not take: framed by commas (it has no quotes) and staged
+    /// field by field, exactly as `SignalsReader` does.
+    private mutating func slowLine(_ b: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int, line: Int) {
+        var fields: [UnsafeBufferPointer<UInt8>] = []
+        var fieldStart = start
+        for k in start...end where k == end || b[k] == 44 {
+            fields.append(UnsafeBufferPointer(start: b + fieldStart, count: k - fieldStart))
+            fieldStart = k + 1
+        }
+        stageRow(fieldCount: fields.count, line: line) { fields[$0] }
+    }
+
+    /// Stages one record's fields and commits it, or records its problems.
+    private mutating func stageRow(fieldCount: Int, line: Int, field: (Int) -> UnsafeBufferPointer<UInt8>) {
+        let file = decoder.file
+        guard fieldCount == decoder.fieldCount else {
+            note(SignalsProblem(file: file, line: line, column: "row", rule: .raggedRow,
+                                message: "has \(fieldCount) field\(fieldCount == 1 ? "" : "s"); the header has \(decoder.fieldCount)"))
+            output.skipped[.raggedRow, default: 0] += 1
+            return
+        }
+        var problems: [SignalsProblem] = []
+        for (c, builder) in builders.enumerated() {
+            if let p = builder.stage(field(builder.fieldIndex), context: &context, file: file, line: line) {
+                problems.append(SignalsProblem(file: file, line: line, column: builder.spec.name, rule: p.rule, message: p.message))
+            } else {
+                staged[c] = builder.stagedValue ?? columnMissing[c]
+            }
+        }
+        if problems.isEmpty {
+            for c in builders.indices { storage[c].append(staged[c]) }
+            output.rowsKept += 1
+        } else {
+            for p in problems { note(p) }
+            output.skipped[problems[0].rule, default: 0] += 1
+        }
+    }
+
+    private mutating func note(_ problem: SignalsProblem) {
+        output.problemCount += 1
+        if output.problems.count < decoder.options.maxStoredProblems { output.problems.append(problem) }
+    }
+
+    /// The rest of the chunk, framed by `CSVScanner` (quotes, CRs, NULs, very long lines).
+    mutating func decodeGeneral(from offset: Int, to limit: Int) throws(SignalsIOError) {
+        let scanner = try CSVScanner(path: decoder.path, chunkSize: decoder.options.chunkSize, offset: offset, line: line)
+        let file = decoder.file
+        while try scanner.next() {
+            if scanner.recordOffset >= limit {
+                output.endOffset = scanner.recordOffset
+                line = scanner.recordLine
+                return
+            }
+            output.rowsRead += 1
+            if let fault = scanner.fault {
+                let column = fault.field < decoder.names.count ? decoder.names[fault.field] : "field \(fault.field + 1)"
+                note(SignalsProblem(file: file, line: fault.line, column: column, rule: fault.kind.rule, message: fault.kind.message))
+                if fault.kind == .unterminatedQuote {
+                    output.unterminated = true
+                    output.endOffset = decoder.fileSize
+                    line = scanner.lineAfterRecord
+                    return
+                }
+                output.skipped[fault.kind.rule, default: 0] += 1
+                continue
+            }
+            stageRow(fieldCount: scanner.fieldCount, line: scanner.recordLine) { scanner.field($0) }
+        }
+        output.endOffset = decoder.fileSize
+        line = scanner.lineAfterRecord
+    }
+}

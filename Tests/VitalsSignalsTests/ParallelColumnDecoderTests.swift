@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import VitalsSignals
+import VitalsTestSupport
+
+/// The parallel reader of usage.csv must give exactly what the one-record-at-a-time reader
+/// gives: the same columns, the same problems word for word, at the same lines, wherever
+/// the chunk cuts fall (here every few hundred bytes, so cuts land in every kind of line).
+@Suite struct ParallelColumnDecoderTests {
+    static let sequential = SignalsReadOptions(parallelMinimumBytes: Int.max)
+    static func parallel(chunk: Int, skip: Bool = false) -> SignalsReadOptions {
+        SignalsReadOptions(skipInvalid: skip, parallelMinimumBytes: 0, parallelChunkBytes: chunk)
+    }
+
+    /// A signals directory with accounts.csv and a usage.csv of `rows` generated rows, with
+    /// `extra` lines spliced in after every 37th row.
+    static func directory(rows: Int, extra: [String] = []) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var accounts = "account_id,contract_start\n"
+        for a in 0..<50 { accounts += "A\(a),2024-01-01\n" }
+        try accounts.write(toFile: dir + "/accounts.csv", atomically: true, encoding: .utf8)
+        var usage = "account_id,date,active_users,sessions,key_events,workflows_started,workflows_completed\n"
+        var spliced = 0
+        for r in 0..<rows {
+            let day = Day(year: 2025, month: 1, day: 1)! + r / 50
+            usage += "A\(r % 50),\(day),\(r % 17),\(r % 23),\(r % 101),\(r % 7),\(r % 5)\n"
+            if r % 37 == 36, spliced < extra.count {
+                usage += extra[spliced] + "\n"
+                spliced += 1
+            }
+        }
+        try usage.write(toFile: dir + "/usage.csv", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    func usageColumns(_ result: SignalsReadResult) throws -> [[Int32]] {
+        let u = try #require(result.dataset.usage)
+        return [u.account, u.date.map(\.ordinal), u.activeUsers!.raw, u.sessions!.raw, u.keyEvents!.raw,
+                u.workflowsStarted!.raw, u.workflowsCompleted!.raw]
+    }
+
+    @Test(arguments: [97, 500, 4096])
+    func cleanFileGivesTheSameColumnsAsTheSequentialRead(chunk: Int) throws {
+        let dir = try Self.directory(rows: 3000)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let one = try SignalsReader(options: Self.sequential).read(directory: dir)
+        let many = try SignalsReader(options: Self.parallel(chunk: chunk)).read(directory: dir)
+        #expect(try usageColumns(many) == usageColumns(one))
+        #expect(try usageColumns(one)[0].count == 3000)
+        #expect(many.report[.usage].rowsRead == 3000)
+        #expect(many.report[.usage].bytes == one.report[.usage].bytes)
+    }
+
+    /// Every kind of line the fast path does not take: blanks, CRLF, quotes (one spanning
+    /// lines, so some cut lands inside it), spaces, empty fields, unknown ids, bad values,
+    /// ragged rows and a stray quote.
+    static let awkward = [
+        "", "A3,2025-02-01,1,2,3,4,5\r", "\"A4\",2025-02-01,\"1\",2,3,4,5", "A5, 2025-02-01 ,1,2,3,4,5",
+        "A6,2025-02-01,,,,,", "B9,2025-02-01,1,2,3,4,5", "A7,2025-02-30,1,2,3,4,5", "A8,2025-02-01,-1,2,3,4,5",
+        "A9,2025-02-01,1,2,3", "A1,2025-02-01,1,2,3,4,5,6", "A2,2025-02-01,1\"x,2,3,4,5",
+        "\"A1\",2025-02-01,1,2,3,4,\"5\n\"", "A10,2025-02-01,12345678901,2,3,4,5", "A11,2025-02-01,7,2,3,4,5",
+    ]
+
+    @Test(arguments: [61, 250, 1000])
+    func awkwardLinesGiveTheSameProblemsAndRows(chunk: Int) throws {
+        let dir = try Self.directory(rows: 800, extra: Self.awkward)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let one = try SignalsReader(options: SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max)).read(directory: dir)
+        let many = try SignalsReader(options: Self.parallel(chunk: chunk, skip: true)).read(directory: dir)
+        #expect(many.report.problems == one.report.problems)
+        #expect(many.report.problemCount == one.report.problemCount)
+        #expect(many.report[.usage].skipped == one.report[.usage].skipped)
+        #expect(many.report[.usage].rowsRead == one.report[.usage].rowsRead)
+        #expect(many.report[.usage].rowsKept == one.report[.usage].rowsKept)
+        #expect(try usageColumns(many) == usageColumns(one))
+        // The problems themselves: one per bad line, with its line and rule.
+        let rules = Set(one.report.problems.map(\.rule))
+        #expect(rules.isSuperset(of: [.unknownAccount, .invalidDate, .invalidCount, .raggedRow, .strayQuote]))
+        #expect(one.report.problems.allSatisfy { $0.file == .usage && $0.line > 1 })
+    }
+
+    @Test func strictReadFailsWithTheSameProblems() throws {
+        let dir = try Self.directory(rows: 500, extra: ["A1,2025-13-01,1,2,3,4,5", "A2,2025-01-01,x,2,3,4,5"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func problems(_ options: SignalsReadOptions) -> [SignalsProblem] {
+            do {
+                _ = try SignalsReader(options: options).read(directory: dir)
+                return []
+            } catch let error as SignalsValidationError {
+                return error.report.problems
+            } catch {
+                return []
+            }
+        }
+        let expected = problems(Self.sequential)
+        #expect(expected.map(\.line) == [39, 77])  // header on line 1, row r on line r + 2, each spliced line after row 36 and 73
+        #expect(expected.map(\.column) == ["date", "active_users"])
+        #expect(problems(Self.parallel(chunk: 90)) == expected)
+    }
+
+    @Test func unterminatedQuoteStopsTheFileAsTheSequentialReadDoes() throws {
+        let dir = try Self.directory(rows: 400, extra: ["A1,\"2025-01-01,1,2,3,4,5"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let options = [SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max), Self.parallel(chunk: 128, skip: true)]
+        let reports: [[SignalsProblem]] = options.map { option in
+            do {
+                return try SignalsReader(options: option).read(directory: dir).report.problems
+            } catch let error as SignalsValidationError {
+                return error.report.problems
+            } catch {
+                return []
+            }
+        }
+        #expect(reports[0].contains { $0.rule == .unterminatedQuote && $0.line == 39 })
+        #expect(reports[1] == reports[0])
+    }
+}
