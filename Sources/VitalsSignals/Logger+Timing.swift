@@ -7,6 +7,7 @@ extension Logger {
     /// Runs `body` and reports, at debug level, how long it took as stage `stage`
     /// (wall-clock, monotonic). `vitals … --timings` prints these as `timing <stage> <seconds> s`;
     /// the benchmarks read them for per-stage figures.
+    @discardableResult
     public func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
         let start = ContinuousClock.now
         let value = try body()

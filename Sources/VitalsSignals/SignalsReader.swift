@@ -61,7 +61,7 @@ public struct SignalsReader: Sendable {
         var tables: [SignalsFile: FileColumns] = [:]
         let sizes = order.map { file -> Int in
             let path = (directory as NSString).appendingPathComponent(file.fileName)
-            return ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+            return fileByteCount(path)
         }
         let totalBytes = sizes.reduce(0, +)
         var doneBytes = 0
@@ -91,6 +91,13 @@ public struct SignalsReader: Sendable {
             changeOrders: tables[.changeOrders]?.changeOrdersTable())
         return SignalsReadResult(dataset: dataset, report: session.report)
     }
+}
+
+/// The size of the file at `path`, following symbolic links (`attributesOfItem` does not, and
+/// a linked usage.csv would then be sized as its link and read on one thread); 0 when unknown.
+func fileByteCount(_ path: String) -> Int {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int(info.st_size) : 0
 }
 
 /// The state of one `read(directory:)` call.
@@ -139,7 +146,7 @@ private struct ReadSession {
         }
         report[file].present = true
         let scanner = try CSVScanner(path: path, chunkSize: options.chunkSize)
-        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let fileSize = fileByteCount(path)
         let columns = try decode(file, scanner: scanner, fileSize: fileSize)
         report[file].bytes = max(scanner.bytesRead, report[file].bytes)
         if columns == nil, file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
