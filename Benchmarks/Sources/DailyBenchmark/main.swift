@@ -122,11 +122,6 @@ final class DailyBenchmark {
         results["training"] = ["accounts": largest, "wall_seconds": train.seconds, "peak_rss_mb": train.peakMegabytes,
                                "stages": trainStages, "training_rows": trainRows]
 
-        // Ingest of usage.csv alone, in this process: the reader only.
-        let usageBook = books[largest]!
-        let ingestSeconds = try ingestVitals(book: usageBook)
-        let usageBytes = try fileSize(usageBook + "/usage.csv")
-
         // The peers compute the same features as Vitals: checked cell by cell on the smallest book.
         try checkFeatures(book: books[sizes[0]]!, model: model)
 
@@ -140,6 +135,12 @@ final class DailyBenchmark {
             daily[n] = figures
             printDailyTable(figures, accounts: n)
         }
+
+        // Ingest of usage.csv alone, in this process: the reader only. Last, after every child
+        // process: a child's peak RSS (from wait4) starts at this process's RSS when it is spawned.
+        let usageBook = books[largest]!
+        let ingestSeconds = try ingestVitals(book: usageBook)
+        let usageBytes = try fileSize(usageBook + "/usage.csv")
 
         // Ingest table.
         print("\n== ingest of usage.csv, \(grouped(largest))-account book (\(megabytes(usageBytes)) MB), median of \(runs) ==")
