@@ -394,8 +394,7 @@ private struct ChunkState {
     private mutating func stageRow(fieldCount: Int, line: Int, field: (Int) -> UnsafeBufferPointer<UInt8>) {
         let file = decoder.file
         guard fieldCount == decoder.fieldCount else {
-            note(SignalsProblem(file: file, line: line, column: "row", rule: .raggedRow,
-                                message: "has \(fieldCount) field\(fieldCount == 1 ? "" : "s"); the header has \(decoder.fieldCount)"))
+            note(.raggedRow(file: file, line: line, fields: fieldCount, header: decoder.fieldCount))
             output.skipped[.raggedRow, default: 0] += 1
             return
         }

@@ -191,8 +191,7 @@ private struct ReadSession {
                 continue
             }
             if scanner.fieldCount != fieldCount {
-                record(SignalsProblem(file: file, line: line, column: "row", rule: .raggedRow,
-                                      message: "has \(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s"); the header has \(fieldCount)"))
+                record(.raggedRow(file: file, line: line, fields: scanner.fieldCount, header: fieldCount))
                 skipped[.raggedRow, default: 0] += 1
                 continue
             }

@@ -1,3 +1,5 @@
+/// The problems the record structure itself raises (faults of the CSV text, ragged rows),
+/// worded once for the sequential and the parallel reader.
 extension CSVFault {
     /// The contract rule a structural fault breaks.
     var rule: SignalsRule {
@@ -24,5 +26,13 @@ extension CSVFault {
         case .bareCarriageReturn:
             return "a carriage return without a line feed; line ends must be \\n or \\r\\n"
         }
+    }
+}
+
+extension SignalsProblem {
+    /// A record whose field count differs from the header's; both readers word it this way.
+    static func raggedRow(file: SignalsFile, line: Int, fields: Int, header: Int) -> SignalsProblem {
+        SignalsProblem(file: file, line: line, column: "row", rule: .raggedRow,
+                       message: "has \(fields) field\(fields == 1 ? "" : "s"); the header has \(header)")
     }
 }
