@@ -91,7 +91,7 @@ def score(model, x):
     x = np.where(np.isnan(x), fill, x)
     w = np.asarray(fitted["coefficients"]) / np.asarray(fitted["scales"])
     eta = x @ w + (fitted["intercept"] - float(w @ np.asarray(fitted["means"])))
-    return calibrate(fitted["calibration"], eta), eta
+    return calibrate(fitted["calibration"], eta)
 
 
 def calibrate(calibration, eta):
@@ -107,7 +107,7 @@ def calibrate(calibration, eta):
 
 
 def next_anniversary(anchor_month, anchor_day, d_year, d_month, d_day):
-    """Vectorized: the first anchor anniversary strictly after D, as (year, month, day) of the year chosen."""
+    """Vectorized: the year of the first anniversary of (anchor_month, anchor_day) strictly after D."""
     after = (anchor_month > d_month) | ((anchor_month == d_month) & (anchor_day > d_day))
     return np.where(after, d_year, d_year + 1)
 

@@ -185,7 +185,7 @@ clock.lap("features")
 
 ids = columns["account_id"]
 x = np.column_stack([np.ma.filled(np.ma.asarray(columns[name]).astype(np.float64), np.nan) for name in names])
-probability, _ = common.score(model, x)
+probability = common.score(model, x)
 clock.lap("score")
 
 con.register("scores", pa.table({"account_id": np.ma.filled(ids), "churn_probability": probability}))

@@ -65,7 +65,6 @@ u = usage[(usage.date <= D) & usage.account_id.isin(ids)]
 daily = u.groupby(["account_id", "date"], sort=False).sum(numeric_only=True).reset_index()
 daily["age"] = D - daily.date
 daily["start"] = daily.account_id.map(start)
-has_usage = pd.Series(True, index=daily.account_id.unique())
 
 
 def window_sum(column, mask):
@@ -114,7 +113,7 @@ rate90 = completion(daily.age < 90)
 f["workflow_completion_rate_90d"] = rate90
 f["workflow_abandonment_rate_90d"] = 1 - rate90
 f["workflow_completion_change_90d"] = completion(daily.age < 30) - completion((daily.age >= 30) & (daily.age < 90))
-no_usage = ~f.index.isin(has_usage.index)
+no_usage = ~f.index.isin(daily.account_id)
 f.loc[no_usage, common.FEATURES_USAGE] = np.nan
 f.loc[no_usage, "usage_missing"] = 1.0
 
@@ -123,7 +122,6 @@ t = tickets[(tickets.opened_at <= D) & tickets.account_id.isin(ids)].copy()
 t["age"] = D - t.opened_at
 t["closed_by_d"] = (t.closed_at != missing_date) & (t.closed_at <= D)
 t["urgent"] = t.priority.isin(["high", "urgent"])
-by = t.groupby("account_id")
 
 
 def count(mask):
@@ -151,11 +149,11 @@ s["age"] = D - s.date
 g = s.groupby("account_id")
 last = g.tail(1).set_index("account_id")
 before_last = g.nth(-2).set_index("account_id")
-recent = s[s.age < 180].groupby("account_id").score
+scores_180d = s[s.age < 180].groupby("account_id").score
 f["nps_missing"] = (~f.index.isin(last.index)).astype(float)
 f["nps_last_score"] = last.score.reindex(f.index).astype(float)
 f["nps_days_since_last"] = last.age.reindex(f.index).astype(float)
-f["nps_mean_180d"] = recent.mean().reindex(f.index)
+f["nps_mean_180d"] = scores_180d.mean().reindex(f.index)
 f["nps_detractor_share_180d"] = s[s.age < 180].assign(v=s.score <= 6).groupby("account_id").v.mean().reindex(f.index)
 f["nps_promoter_share_180d"] = s[s.age < 180].assign(v=s.score >= 9).groupby("account_id").v.mean().reindex(f.index)
 f["nps_responses_365d"] = s[s.age < 365].groupby("account_id").size().reindex(f.index, fill_value=0).astype(float)

@@ -191,7 +191,7 @@ table = frame.select("account_id", *names).collect()
 clock.lap("features")
 
 x = table.select(names).with_columns(pl.all().cast(F).fill_null(np.nan)).to_numpy()
-probability, _ = common.score(model, x)
+probability = common.score(model, x)
 clock.lap("score")
 
 pl.DataFrame({"account_id": table["account_id"], "as_of": args.as_of, "churn_probability": probability}).write_csv(args.out)

@@ -51,14 +51,3 @@ struct GroupedRows: Sendable {
         return lo - start[entity]
     }
 }
-
-/// Binary search in a sorted array slice: the first index in `range` whose value is > `value`.
-@inline(__always)
-func upperBound(_ values: [Int32], _ range: Range<Int>, _ value: Int32) -> Int {
-    var lo = range.lowerBound, hi = range.upperBound
-    while lo < hi {
-        let mid = (lo + hi) / 2
-        if values[mid] <= value { lo = mid + 1 } else { hi = mid }
-    }
-    return lo
-}

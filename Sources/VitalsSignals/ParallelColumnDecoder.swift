@@ -51,7 +51,7 @@ struct ParallelColumnDecoder {
 
     /// What decoding one chunk (or the whole file, once merged) found.
     struct Output {
-        /// Committed values per column, in `columns` order.
+        /// Committed values per column, in `columns` order (merged output only; chunks hand over `storage`).
         var values: [[Int32]]
         /// A chunk's values before merging, owned by the chunk (freed as they are merged).
         fileprivate var storage: [Int32Storage] = []
@@ -63,7 +63,7 @@ struct ParallelColumnDecoder {
         var skipped: [SignalsRule: Int] = [:]
         /// Where the chunk stopped: the offset of the first record at or past its limit, or the file size.
         var endOffset = 0
-        /// Physical lines from the chunk's start to `endOffset`.
+        /// Physical lines from the chunk's start to `endOffset` (chunks only).
         var lines = 0
         /// A quoted field never closed: nothing after it can be read.
         var unterminated = false
@@ -73,7 +73,7 @@ struct ParallelColumnDecoder {
         let span = fileSize - dataOffset
         let chunkCount = max(1, min(max(threads * 4, 64), span / options.parallelChunkBytes))
         var starts = [dataOffset]
-        for k in 1..<max(chunkCount, 1) {
+        for k in 1..<chunkCount {
             let start = try lineStart(atOrAfter: dataOffset + span * k / chunkCount)
             if start > starts.last!, start < fileSize { starts.append(start) }
         }
@@ -106,7 +106,7 @@ struct ParallelColumnDecoder {
         }
         // Chunks after a stop (or cut inside a quoted field) are thrown away.
         for k in used..<outputs.count { (try? outputs[k]?.get())?.storage.forEach { $0.release() } }
-        for (k, piece) in pieces.enumerated() {
+        for piece in pieces {
             merged.rowsRead += piece.rowsRead
             merged.rowsKept += piece.rowsKept
             merged.problemCount += piece.problemCount
@@ -116,8 +116,6 @@ struct ParallelColumnDecoder {
                 merged.problems.append(SignalsProblem(file: p.file, line: p.line + lineBase, column: p.column, rule: p.rule, message: p.message))
             }
             lineBase += piece.lines
-            merged.endOffset = piece.endOffset
-            if k == pieces.count - 1 { merged.lines = lineBase - (dataLine - 1) }
         }
         // Each column is copied once, from the chunks' storage into its array; every page touched
         // costs (see Benchmarks/README.md), so the chunks hand over raw storage, not arrays.
@@ -147,7 +145,7 @@ struct ParallelColumnDecoder {
         while at < fileSize {
             let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(at)) }
             guard n > 0 else { throw SignalsIOError(path: path, reason: n == 0 ? "file shrank while reading" : String(cString: strerror(errno))) }
-            if let k = buffer[0..<n].firstIndex(of: 10) { return at + (k - buffer.startIndex) + 1 }
+            if let k = buffer[0..<n].firstIndex(of: 10) { return at + k + 1 }
             at += n
         }
         return fileSize
@@ -432,8 +430,7 @@ private struct ChunkState {
             }
             output.rowsRead += 1
             if let fault = scanner.fault {
-                let column = fault.field < decoder.names.count ? decoder.names[fault.field] : "field \(fault.field + 1)"
-                note(SignalsProblem(file: file, line: fault.line, column: column, rule: fault.kind.rule, message: fault.kind.message))
+                note(.fault(fault, file: file, names: decoder.names))
                 if fault.kind == .unterminatedQuote {
                     output.unterminated = true
                     output.endOffset = decoder.fileSize

@@ -30,6 +30,12 @@ extension CSVFault {
 }
 
 extension SignalsProblem {
+    /// A structural fault of the CSV text, at the field's header name (`field N` past the header).
+    static func fault(_ fault: (kind: CSVFault, field: Int, line: Int), file: SignalsFile, names: [String]) -> SignalsProblem {
+        SignalsProblem(file: file, line: fault.line, column: fault.field < names.count ? names[fault.field] : "field \(fault.field + 1)",
+                       rule: fault.kind.rule, message: fault.kind.message)
+    }
+
     /// A record whose field count differs from the header's; both readers word it this way.
     static func raggedRow(file: SignalsFile, line: Int, fields: Int, header: Int) -> SignalsProblem {
         SignalsProblem(file: file, line: line, column: "row", rule: .raggedRow,

@@ -176,18 +176,14 @@ private struct ReadSession {
         var skipped: [SignalsRule: Int] = [:]
         var rowProblems: [(rule: SignalsRule, column: String, message: String)] = []
 
-        func columnName(_ field: Int) -> String { field < names.count ? names[field] : "field \(field + 1)" }
-
         while try scanner.next() {
             rowsRead += 1
             let line = scanner.recordLine
             rowProblems.removeAll(keepingCapacity: true)
             if let fault = scanner.fault {
-                let rule = fault.kind.rule
-                record(SignalsProblem(file: file, line: fault.line, column: columnName(fault.field), rule: rule,
-                                      message: fault.kind.message))
+                record(.fault(fault, file: file, names: names))
                 if fault.kind == .unterminatedQuote { return nil }
-                skipped[rule, default: 0] += 1
+                skipped[fault.kind.rule, default: 0] += 1
                 continue
             }
             if scanner.fieldCount != fieldCount {
@@ -232,7 +228,11 @@ private struct ReadSession {
         report[file].rowsKept = output.rowsKept
         report[file].bytes = fileSize
         report[file].skipped = options.skipInvalid ? output.skipped : [:]
-        if output.unterminated { return nil }
+        if output.unterminated {
+            // As `record` does for the sequential read: a fatal problem past the stored cap still fails the read.
+            if !report.problems.contains(where: { $0.file == file && $0.rule == .unterminatedQuote }) { fatalBeyondCap = true }
+            return nil
+        }
         let builders = header.map { ColumnBuilder(spec: $0.spec, fieldIndex: $0.field, expectedRows: 0) }
         for (c, builder) in builders.enumerated() { builder.adopt(output.values[c]) }
         return FileColumns(file: file, builders: builders, rows: output.rowsKept)

@@ -28,7 +28,7 @@ struct ChildRun {
 
 /// Runs `arguments` (the first is the program's path) with stdout and stderr captured in files
 /// under `scratch`, and waits for it.
-func runChild(_ arguments: [String], scratch: String, environment: [String: String] = [:]) throws -> ChildRun {
+func runChild(_ arguments: [String], scratch: String) throws -> ChildRun {
     let out = scratch + "/child.stdout", err = scratch + "/child.stderr"
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -37,9 +37,7 @@ func runChild(_ arguments: [String], scratch: String, environment: [String: Stri
     posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let argv = arguments.map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
-    var merged = ProcessInfo.processInfo.environment
-    for (k, v) in environment { merged[k] = v }
-    let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { for p in envp { free(p) } }
     var pid: pid_t = 0
     let start = monotonicSeconds()
@@ -58,8 +56,8 @@ func runChild(_ arguments: [String], scratch: String, environment: [String: Stri
 }
 
 /// Runs the child and fails with its stderr unless it exits 0.
-func runChecked(_ arguments: [String], scratch: String, environment: [String: String] = [:]) throws -> ChildRun {
-    let run = try runChild(arguments, scratch: scratch, environment: environment)
+func runChecked(_ arguments: [String], scratch: String) throws -> ChildRun {
+    let run = try runChild(arguments, scratch: scratch)
     guard run.status == 0 else {
         throw BenchmarkError("\(arguments.joined(separator: " ")) exited \(run.status):\n\(run.stderr.suffix(3000))")
     }
