@@ -18,6 +18,12 @@ public enum CSVFault: String, Sendable, Equatable {
     case nulByte
     /// A `\r` not followed by `\n`: line ends must be `\n` or `\r\n`.
     case bareCarriageReturn
+    /// A record longer than the scanner's `maxRecordBytes`. Fatal, like an unterminated quote:
+    /// the scanner stops rather than buffer an unbounded record.
+    case rowTooLong
+
+    /// Whether nothing after the fault can be read (the scanner stops there).
+    public var stopsFile: Bool { self == .unterminatedQuote || self == .rowTooLong }
 }
 
 /// A streaming RFC 4180 scanner over the bytes of one file.
@@ -29,7 +35,10 @@ public enum CSVFault: String, Sendable, Equatable {
 /// skipped; empty lines between records are skipped.
 ///
 /// - Complexity: O(bytes). A record longer than the buffer doubles the buffer,
-///   so a 10 MB field costs O(log(10 MB / chunk)) rescans, not O(n²).
+///   so a long record costs O(log(length / chunk)) rescans, not O(n²).
+/// - Memory: at most about `2 × max(chunkSize, maxRecordBytes)`. A record whose bytes (not
+///   counting its line end) exceed `maxRecordBytes` is reported as `.rowTooLong` and the
+///   scan stops there: a binary file or a quote left open cannot make it buffer the file.
 /// - Line numbers are physical: a record whose quoted field spans three lines
 ///   moves the next record's line by three.
 public final class CSVScanner {
@@ -65,16 +74,25 @@ public final class CSVScanner {
     @exclusivity(unchecked) private var fieldList = FieldList()
     /// The first structural fault in the current record and the 0-based field where it happened.
     @exclusivity(unchecked) public private(set) var fault: (kind: CSVFault, field: Int, line: Int)?
+    /// The default `maxRecordBytes`: 1 MiB, far beyond any row of the signal files.
+    public static let defaultMaxRecordBytes = 1 << 20
+    /// The longest record accepted, in bytes without its line end.
+    public let maxRecordBytes: Int
+    /// Set after a fault that stops the file; `next()` then returns `false`.
+    private var stopped = false
 
     /// Opens `path` for scanning; `chunkSize` bytes are read per call (default 1 MiB, at least 64).
     ///
     /// With `offset` > 0 the scan starts there (which must be the start of a record or a blank
     /// line), counting lines from `line`; a UTF-8 BOM is only skipped at offset 0.
-    public init(path: String, chunkSize: Int = 1 << 20, offset: Int = 0, line: Int = 1) throws(SignalsIOError) {
+    /// `maxRecordBytes` (default 1 MiB, at least 64) bounds one record.
+    public init(path: String, chunkSize: Int = 1 << 20, offset: Int = 0, line: Int = 1,
+                maxRecordBytes: Int = CSVScanner.defaultMaxRecordBytes) throws(SignalsIOError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw SignalsIOError(path: path, reason: String(cString: strerror(errno))) }
         self.fd = fd
         self.capacity = max(chunkSize, 64)
+        self.maxRecordBytes = max(maxRecordBytes, 64)
         self.buffer = .allocate(capacity: capacity)
         self.path = path
         if offset > 0 {
@@ -112,23 +130,51 @@ public final class CSVScanner {
 
     /// Frames the next record. Returns `false` at the end of the file.
     public func next() throws(SignalsIOError) -> Bool {
+        if stopped { return false }
         while true {
             switch scanRecord() {
             case .record(let end, let lines):
                 recordOffset = bufferOffset + position
+                let tooLong = contentLength(from: position, to: end) > maxRecordBytes
                 position = end
                 recordLine = nextLine
                 nextLine += lines
                 unescapeFields()
+                if tooLong { stop(.rowTooLong) }
+                if let fault, fault.kind.stopsFile { stopped = true }
                 return true
             case .endOfFile:
                 return false
             case .blankLine:
                 nextLine += 1
             case .needMoreData:
+                // An unfinished record: every byte so far but a pending \r is its content.
+                if filled - position - 1 > maxRecordBytes {
+                    recordOffset = bufferOffset + position
+                    recordLine = nextLine
+                    fieldList.count = 0
+                    stop(.rowTooLong)
+                    return true
+                }
                 try refill()
             }
         }
+    }
+
+    /// Reports `kind` for the current record, at its first line, and ends the scan.
+    private func stop(_ kind: CSVFault) {
+        fault = (kind, 0, recordLine)
+        stopped = true
+    }
+
+    /// The bytes of the record in buffer[start..<end] without its line end.
+    private func contentLength(from start: Int, to end: Int) -> Int {
+        var length = end - start
+        if length > 0, buffer[end - 1] == Self.newline {
+            length -= 1
+            if length > 0, buffer[end - 2] == Self.carriageReturn { length -= 1 }
+        }
+        return length
     }
 
     private enum ScanResult {

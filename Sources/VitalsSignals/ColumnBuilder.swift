@@ -69,7 +69,7 @@ final class ColumnBuilder {
     {
         let f = tag.isText ? raw : FieldParsers.trimmed(raw)
         if f.isEmpty {
-            if spec.required { return (.requiredValueMissing, "required value is empty") }
+            if spec.required { return (.requiredValueMissing, "required value is empty; every row needs one") }
             stagedMissing = true
             return nil
         }
@@ -89,13 +89,13 @@ final class ColumnBuilder {
 
         case .accountReference:
             guard let code = context.accounts.code(of: f) else {
-                return (.unknownAccount, "unknown account \"\(FieldParsers.display(f))\" (not in accounts.csv)")
+                return (.unknownAccount, "unknown account \"\(FieldParsers.display(f))\" (not in accounts.csv); add the account there or remove the row")
             }
             stagedInt32 = code
 
         case .projectReference:
             guard let code = context.projects.code(of: f) else {
-                return (.unknownProject, "unknown project \"\(FieldParsers.display(f))\" (not in projects.csv)")
+                return (.unknownProject, "unknown project \"\(FieldParsers.display(f))\" (not in projects.csv); add the project there or remove the row")
             }
             stagedInt32 = code
 
@@ -103,13 +103,17 @@ final class ColumnBuilder {
             guard let day = Day.parse(f) else {
                 return (.invalidDate, "\"\(FieldParsers.display(f))\" is not a valid date; expected YYYY-MM-DD (or an ISO 8601 timestamp)")
             }
+            guard Day.plausible.contains(day) else {
+                return (.implausibleDate, "\(day) is outside \(Day.plausible.lowerBound) to \(Day.plausible.upperBound); is the year mistyped?")
+            }
             stagedInt32 = day.ordinal
 
         case .decimal:
             guard let value = FieldParsers.decimal(f) else {
+                if FieldParsers.isNonFiniteWord(f) { return (.nonFiniteNumber, Self.nonFiniteMessage(f)) }
                 return (.invalidNumber, "\"\(FieldParsers.display(f))\" is not a number; use . as the decimal point and no thousands separators")
             }
-            guard value.isFinite else { return (.nonFiniteNumber, "\"\(FieldParsers.display(f))\" is not a finite number") }
+            guard value.isFinite else { return (.nonFiniteNumber, Self.nonFiniteMessage(f)) }
             switch decimalRange {
             case .any: break
             case .atLeastZero where value < 0:
@@ -134,7 +138,7 @@ final class ColumnBuilder {
 
         case .integer:
             guard let value = FieldParsers.integer(f) else {
-                return (.invalidInteger, "\"\(FieldParsers.display(f))\" is not a whole number")
+                return (.invalidInteger, "\"\(FieldParsers.display(f))\" is not a whole number; expected digits only, such as 4")
             }
             guard integerRange.contains(value) else {
                 return (.outOfRange, "\(value) is out of range; must be \(integerRange.lowerBound)–\(integerRange.upperBound)")
@@ -149,6 +153,10 @@ final class ColumnBuilder {
             stagedInt8 = Int8(index)
         }
         return nil
+    }
+
+    private static func nonFiniteMessage(_ f: UnsafeBufferPointer<UInt8>) -> String {
+        "\"\(FieldParsers.display(f))\" is not a finite number; NaN and infinities would poison every score, so give a real value or leave the field empty"
     }
 
     /// Appends the staged value.

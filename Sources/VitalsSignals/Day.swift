@@ -74,6 +74,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Whole days from `rhs` to `lhs`.
     public static func - (lhs: Day, rhs: Day) -> Int { Int(lhs.ordinal) - Int(rhs.ordinal) }
 
+    /// The dates a signal file may hold: 1970-01-01 through 2099-12-31. A date outside is a
+    /// typo (a century off, `0205` for `2025`), and would stretch every duration feature.
+    public static let plausible = Day(year: 1970, month: 1, day: 1)!...Day(year: 2099, month: 12, day: 31)!
+
     public static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }

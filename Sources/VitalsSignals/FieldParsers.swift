@@ -162,6 +162,16 @@ enum FieldParsers {
         c &- UInt8(ascii: "A") < 26 ? c | 0x20 : c
     }
 
+    /// Whether the field spells a NaN or an infinity (`nan`, `inf`, `-Infinity`, any case), which
+    /// `decimal` refuses as syntax but the user should hear about as a non-finite number.
+    static func isNonFiniteWord(_ f: UnsafeBufferPointer<UInt8>) -> Bool {
+        var word = f
+        if let first = word.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            word = UnsafeBufferPointer(rebasing: word.dropFirst())
+        }
+        return equalsIgnoringCase(word, "nan") || equalsIgnoringCase(word, "inf") || equalsIgnoringCase(word, "infinity")
+    }
+
     /// The field as text for an error message: valid UTF-8 is shown as is (cut at
     /// 40 characters), invalid bytes are replaced.
     static func display(_ f: UnsafeBufferPointer<UInt8>) -> String {

@@ -65,8 +65,8 @@ struct ParallelColumnDecoder {
         var endOffset = 0
         /// Physical lines from the chunk's start to `endOffset` (chunks only).
         var lines = 0
-        /// A quoted field never closed: nothing after it can be read.
-        var unterminated = false
+        /// A fault that stops the file (a quoted field never closed, a row too long): nothing after it can be read.
+        var stopped = false
     }
 
     func decode(threads: Int) throws -> Output {
@@ -97,8 +97,8 @@ struct ParallelColumnDecoder {
         var used = 0
         for k in starts.indices {
             let piece = try outputs[k]!.get()
-            if k > 0, let previous = pieces.last, previous.unterminated || previous.endOffset != starts[k] {
-                if !previous.unterminated { pieces.append(try decodeRange(from: previous.endOffset, to: fileSize)) }
+            if k > 0, let previous = pieces.last, previous.stopped || previous.endOffset != starts[k] {
+                if !previous.stopped { pieces.append(try decodeRange(from: previous.endOffset, to: fileSize)) }
                 break
             }
             pieces.append(piece)
@@ -110,7 +110,7 @@ struct ParallelColumnDecoder {
             merged.rowsRead += piece.rowsRead
             merged.rowsKept += piece.rowsKept
             merged.problemCount += piece.problemCount
-            merged.unterminated = merged.unterminated || piece.unterminated
+            merged.stopped = merged.stopped || piece.stopped
             for (rule, n) in piece.skipped { merged.skipped[rule, default: 0] += n }
             for p in piece.problems {
                 merged.problems.append(SignalsProblem(file: p.file, line: p.line + lineBase, column: p.column, rule: p.rule, message: p.message))
@@ -193,8 +193,9 @@ struct ParallelColumnDecoder {
                 fastEnd = (Self.lastIndex(of: 10, in: buffer, count: special)).map { $0 + 1 } ?? 0
                 general = true
             }
-            state.decodeLines(buffer, count: fastEnd)
-            offset += fastEnd
+            let taken = state.decodeLines(buffer, count: fastEnd)
+            offset += taken
+            if taken < fastEnd { general = true }
             if general { break }
         }
         if general, offset < limit {
@@ -305,8 +306,10 @@ private struct ChunkState {
         return output
     }
 
-    /// Decodes the lines in buffer[0..<count] (whole lines, no quote, CR or NUL).
-    mutating func decodeLines(_ b: UnsafeMutablePointer<UInt8>, count: Int) {
+    /// Decodes the lines in buffer[0..<count] (whole lines, no quote, CR or NUL). Returns the
+    /// bytes taken: `count`, or the offset of a line longer than a record may be, which
+    /// `CSVScanner` must report (it stops the file).
+    mutating func decodeLines(_ b: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
         var lineStart = 0
         let fieldCount = decoder.fieldCount
         let columnCount = decoder.columns.count
@@ -317,6 +320,7 @@ private struct ChunkState {
             } else {
                 lineEnd = count  // the file's last line, without a line end
             }
+            if lineEnd - lineStart > CSVScanner.defaultMaxRecordBytes { return lineStart }
             let lineNumber = line
             line += 1
             defer { lineStart = lineEnd + 1 }
@@ -344,7 +348,8 @@ private struct ChunkState {
                     let raw = UnsafeRawPointer(b + fieldStart)
                     let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
                     if !hasLastDate || key != lastDate {
-                        guard let day = Day.parse(UnsafeBufferPointer(start: b + fieldStart, count: 10)) else { ok = false; break fields }
+                        guard let day = Day.parse(UnsafeBufferPointer(start: b + fieldStart, count: 10)), Day.plausible.contains(day)
+                        else { ok = false; break fields }
                         lastDate = key
                         lastOrdinal = day.ordinal
                         hasLastDate = true
@@ -374,6 +379,7 @@ private struct ChunkState {
                 slowLine(b, from: lineStart, to: lineEnd, line: lineNumber)
             }
         }
+        return count
     }
 
     /// A line the fast parsers did not take: framed by commas (it has no quotes) and staged
@@ -404,6 +410,9 @@ private struct ChunkState {
                 staged[c] = builder.stagedValue ?? columnMissing[c]
             }
         }
+        if !problems.isEmpty, SignalsProblem.isHeaderRepeat(fieldCount: fieldCount, field: field, names: decoder.names) {
+            problems = [.repeatedHeader(file: file, line: line)]
+        }
         if problems.isEmpty {
             for c in builders.indices { storage[c].append(staged[c]) }
             output.rowsKept += 1
@@ -431,8 +440,8 @@ private struct ChunkState {
             output.rowsRead += 1
             if let fault = scanner.fault {
                 note(.fault(fault, file: file, names: decoder.names))
-                if fault.kind == .unterminatedQuote {
-                    output.unterminated = true
+                if fault.kind.stopsFile {
+                    output.stopped = true
                     output.endOffset = decoder.fileSize
                     line = scanner.lineAfterRecord
                     return

@@ -2,22 +2,28 @@
 public enum SignalsRule: String, CaseIterable, Sendable, Comparable {
     // The directory and the header.
     case missingRequiredFile = "missing required file"
+    case notCSV = "not CSV"
     case emptyFile = "empty file"
+    case missingHeader = "missing header"
     case missingRequiredColumn = "missing required column"
     case duplicateColumn = "duplicate column"
     case noMetricColumn = "no metric column"
     case missingKeyFile = "missing key file"
+    case noRows = "no rows"
     // CSV framing.
     case unterminatedQuote = "unterminated quote"
+    case rowTooLong = "row too long"
     case strayQuote = "stray quote"
     case textAfterClosingQuote = "text after closing quote"
     case nulByte = "NUL byte"
     case bareCarriageReturn = "bare carriage return"
     case raggedRow = "wrong number of fields"
     case invalidUTF8 = "invalid UTF-8"
+    case repeatedHeader = "repeated header"
     // Values.
     case requiredValueMissing = "required value missing"
     case invalidDate = "invalid date"
+    case implausibleDate = "implausible date"
     case invalidNumber = "invalid number"
     case nonFiniteNumber = "non-finite number"
     case invalidCount = "invalid count"
@@ -34,8 +40,8 @@ public enum SignalsRule: String, CaseIterable, Sendable, Comparable {
     /// A file-level rule: the whole file is unusable, so `--skip-invalid` cannot skip past it.
     public var isFatal: Bool {
         switch self {
-        case .missingRequiredFile, .emptyFile, .missingRequiredColumn, .duplicateColumn, .noMetricColumn,
-             .missingKeyFile, .unterminatedQuote:
+        case .missingRequiredFile, .notCSV, .emptyFile, .missingHeader, .missingRequiredColumn, .duplicateColumn,
+             .noMetricColumn, .missingKeyFile, .noRows, .unterminatedQuote, .rowTooLong:
             return true
         default:
             return false

@@ -145,10 +145,22 @@ private struct ReadSession {
             return nil
         }
         report[file].present = true
+        if let kind = FileSignature.nonCSVKind(atPath: path) {
+            record(SignalsProblem(file: file, line: 1, column: "header", rule: .notCSV, message: "the file is not CSV text: it is \(kind)"))
+            report[file].bytes = fileByteCount(path)
+            if file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
+            return nil
+        }
         let scanner = try CSVScanner(path: path, chunkSize: options.chunkSize)
         let fileSize = fileByteCount(path)
         let columns = try decode(file, scanner: scanner, fileSize: fileSize)
         report[file].bytes = max(scanner.bytesRead, report[file].bytes)
+        if file == .accounts, columns != nil, report[file].rowsRead == 0 {
+            record(SignalsProblem(file: file, line: 1, column: "header", rule: .noRows,
+                                  message: "no rows below the header; the book needs at least one account"))
+            brokenKeyFiles.insert(file)
+            return nil
+        }
         if columns == nil, file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
         return columns
     }
@@ -182,7 +194,7 @@ private struct ReadSession {
             rowProblems.removeAll(keepingCapacity: true)
             if let fault = scanner.fault {
                 record(.fault(fault, file: file, names: names))
-                if fault.kind == .unterminatedQuote { return nil }
+                if fault.kind.stopsFile { return nil }
                 skipped[fault.kind.rule, default: 0] += 1
                 continue
             }
@@ -198,6 +210,10 @@ private struct ReadSession {
             }
             if file == .tickets, rowProblems.isEmpty, let check = closedBeforeOpened(builders) {
                 rowProblems.append((.closedBeforeOpened, "closed_at", check))
+            }
+            if !rowProblems.isEmpty, SignalsProblem.isHeaderRepeat(fieldCount: scanner.fieldCount, field: scanner.field, names: names) {
+                let repeated = SignalsProblem.repeatedHeader(file: file, line: line)
+                rowProblems = [(repeated.rule, repeated.column, repeated.message)]
             }
             if rowProblems.isEmpty {
                 for builder in builders { builder.commit(context: &context, file: file, line: line) }
@@ -228,9 +244,9 @@ private struct ReadSession {
         report[file].rowsKept = output.rowsKept
         report[file].bytes = fileSize
         report[file].skipped = options.skipInvalid ? output.skipped : [:]
-        if output.unterminated {
+        if output.stopped {
             // As `record` does for the sequential read: a fatal problem past the stored cap still fails the read.
-            if !report.problems.contains(where: { $0.file == file && $0.rule == .unterminatedQuote }) { fatalBeyondCap = true }
+            if !report.problems.contains(where: { $0.file == file && $0.rule.isFatal }) { fatalBeyondCap = true }
             return nil
         }
         let builders = header.map { ColumnBuilder(spec: $0.spec, fieldIndex: $0.field, expectedRows: 0) }
@@ -243,7 +259,7 @@ private struct ReadSession {
               let closed = builders.first(where: { $0.spec.name == "closed_at" })?.stagedValue,
               closed < opened
         else { return nil }
-        return "\(Day(ordinal: closed)) is before opened_at \(Day(ordinal: opened))"
+        return "\(Day(ordinal: closed)) is before opened_at \(Day(ordinal: opened)); a ticket cannot close before it opens (are the columns swapped?)"
     }
 
     private static func headerNames(_ scanner: CSVScanner) -> [String] {
@@ -287,9 +303,21 @@ private struct ReadSession {
             }
             found.append((spec, field))
         }
+        if found.isEmpty, usable {
+            // Not one known name: the first row is data (or the export lost its header), so one
+            // problem says so instead of one per missing column.
+            let shown = (0..<min(3, names.count)).map { "\"\(FieldParsers.display(FieldParsers.trimmed(scanner.field($0))))\"" }
+                .joined(separator: ", ")
+            let example = file.columns.filter(\.required).map(\.name).joined(separator: ",")
+            record(SignalsProblem(file: file, line: line, column: "header", rule: .missingHeader,
+                                  message: "the first row names none of the file's columns (it holds \(shown)\(names.count > 3 ? ", …" : "")); "
+                                      + "the file must start with a header row, such as \(example)"))
+            report[file].unknownColumns = []
+            return nil
+        }
         for spec in file.columns where spec.required && !found.contains(where: { $0.spec.name == spec.name }) {
             record(SignalsProblem(file: file, line: line, column: spec.name, rule: .missingRequiredColumn,
-                                  message: "required column is missing from the header"))
+                                  message: "required column is missing from the header; add it (columns are matched by name, in any order)"))
             usable = false
         }
         if file == .usage {

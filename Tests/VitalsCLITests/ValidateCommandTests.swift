@@ -12,25 +12,15 @@ import VitalsTestSupport
         #expect(result.stdout.contains("accounts.csv: ignoring unknown column: region"))
     }
 
-    /// Each broken fixture exits 65 and prints its expected `file:line: column: message` lines.
-    @Test(arguments: Fixtures.invalidSignalCases)
-    func brokenDirectoryExitsWithDataError(name: String) throws {
-        let (dir, expected) = try Fixtures.invalidSignalCase(name)
-        let result = try VitalsProcess.run(["validate", dir])
-        #expect(result.status == 65)
-        for line in expected { #expect(result.stdout.contains(line + "\n"), "missing: \(line)") }
-        #expect(result.stdout.hasSuffix("invalid, \(expected.count) problem\(expected.count == 1 ? "" : "s")\n"))
-    }
-
     @Test func skipInvalidExitsZeroAndCountsSkippedRows() throws {
-        let result = try VitalsProcess.run(["validate", "--skip-invalid", Fixtures.path("signals/invalid/ragged-row")])
+        let result = try VitalsProcess.run(["validate", "--skip-invalid", Fixtures.path("bad/ragged-row")])
         #expect(result.status == 0)
         #expect(result.stdout.contains("accounts.csv: 2 wrong number of fields"))
         #expect(result.stdout.contains("accounts.csv               1"))
     }
 
     @Test func problemListIsCappedWithACount() throws {
-        let result = try VitalsProcess.run(["validate", "--max-problems", "1", Fixtures.path("signals/invalid/ragged-row")])
+        let result = try VitalsProcess.run(["validate", "--max-problems", "1", Fixtures.path("bad/ragged-row")])
         #expect(result.status == 65)
         #expect(result.stdout.contains("accounts.csv:3: row: has 4 fields; the header has 3\n… and 1 more problem\n"))
         #expect(!result.stdout.contains("accounts.csv:4:"))

@@ -3,19 +3,21 @@ import VitalsSignals
 import VitalsTestSupport
 
 /// Frames every record of `bytes`, returning (line, fields, fault) per record.
-private func scan(_ bytes: [UInt8], chunkSize: Int = 1 << 20) throws
+private func scan(_ bytes: [UInt8], chunkSize: Int = 1 << 20, maxRecordBytes: Int = CSVScanner.defaultMaxRecordBytes) throws
     -> [(line: Int, fields: [String], fault: CSVFault?)]
 {
     let dir = try TemporaryDirectory("scanner")
     defer { dir.remove() }
-    let scanner = try CSVScanner(path: try dir.write("f.csv", bytes), chunkSize: chunkSize)
+    let scanner = try CSVScanner(path: try dir.write("f.csv", bytes), chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
     var records: [(Int, [String], CSVFault?)] = []
     while try scanner.next() { records.append((scanner.recordLine, scanner.fields, scanner.fault?.kind)) }
     return records
 }
 
-private func scan(_ text: String, chunkSize: Int = 1 << 20) throws -> [(line: Int, fields: [String], fault: CSVFault?)] {
-    try scan(Array(text.utf8), chunkSize: chunkSize)
+private func scan(_ text: String, chunkSize: Int = 1 << 20, maxRecordBytes: Int = CSVScanner.defaultMaxRecordBytes) throws
+    -> [(line: Int, fields: [String], fault: CSVFault?)]
+{
+    try scan(Array(text.utf8), chunkSize: chunkSize, maxRecordBytes: maxRecordBytes)
 }
 
 @Suite struct CSVScannerTests {
@@ -109,13 +111,31 @@ private func scan(_ text: String, chunkSize: Int = 1 << 20) throws -> [(line: In
         }
     }
 
-    @Test func aTenMegabyteFieldGrowsTheBuffer() throws {
+    @Test func aTenMegabyteFieldGrowsTheBufferWhenTheLimitAllowsIt() throws {
         let big = String(repeating: "x", count: 10_000_000)
-        let records = try scan("id,blob\n1,\"\(big)\"\n2,small\n", chunkSize: 1 << 16)
+        let records = try scan("id,blob\n1,\"\(big)\"\n2,small\n", chunkSize: 1 << 16, maxRecordBytes: 16 << 20)
         #expect(records.count == 3)
         #expect(records[1].fields[1].utf8.count == 10_000_000)
         #expect(records[2].fields == ["2", "small"])
         #expect(records[2].line == 3)
+    }
+
+    /// Past `maxRecordBytes` the scan stops with `.rowTooLong` at the record's first line,
+    /// whether the record ends later (a long field) or never does (a quote left open).
+    @Test(arguments: [64, 1000, 1 << 16])
+    func aRecordPastTheLimitStopsTheScan(chunk: Int) throws {
+        let limit = 4096
+        let exactly = String(repeating: "y", count: limit - 2)
+        let long = try scan("id,blob\n1,\(exactly)\r\n2,\(String(repeating: "x", count: 3 * limit))\n3,after\n",
+                            chunkSize: chunk, maxRecordBytes: limit)
+        #expect(long.map(\.line) == [1, 2, 3])
+        #expect(long.map(\.fault) == [nil, nil, .rowTooLong])
+        let open = try scan("id,blob\n1,ok\n2,\"\(String(repeating: "z\n", count: 3 * limit))", chunkSize: chunk, maxRecordBytes: limit)
+        #expect(open.map(\.line) == [1, 2, 3])
+        #expect(open.map(\.fault) == [nil, nil, .rowTooLong])
+        // One byte over the limit, ended by the file's end with no line end.
+        let last = try scan("id,blob\n1,\(String(repeating: "w", count: limit - 1))", chunkSize: chunk, maxRecordBytes: limit)
+        #expect(last.map(\.fault) == [nil, .rowTooLong])
     }
 
     @Test func missingFileIsAnIOError() {

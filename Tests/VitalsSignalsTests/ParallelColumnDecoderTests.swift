@@ -60,6 +60,7 @@ import VitalsTestSupport
         "A6,2025-02-01,,,,,", "B9,2025-02-01,1,2,3,4,5", "A7,2025-02-30,1,2,3,4,5", "A8,2025-02-01,-1,2,3,4,5",
         "A9,2025-02-01,1,2,3", "A1,2025-02-01,1,2,3,4,5,6", "A2,2025-02-01,1\"x,2,3,4,5",
         "\"A1\",2025-02-01,1,2,3,4,\"5\n\"", "A10,2025-02-01,12345678901,2,3,4,5", "A11,2025-02-01,7,2,3,4,5",
+        "account_id,date,active_users,sessions,key_events,workflows_started,workflows_completed", "A12,2125-02-01,1,2,3,4,5",
     ]
 
     @Test(arguments: [61, 250, 1000])
@@ -76,7 +77,8 @@ import VitalsTestSupport
         #expect(try usageColumns(many) == usageColumns(one))
         // The problems themselves: one per bad line, with its line and rule.
         let rules = Set(one.report.problems.map(\.rule))
-        #expect(rules.isSuperset(of: [.unknownAccount, .invalidDate, .invalidCount, .raggedRow, .strayQuote]))
+        #expect(rules.isSuperset(of: [.unknownAccount, .invalidDate, .invalidCount, .raggedRow, .strayQuote, .repeatedHeader,
+                                      .implausibleDate]))
         #expect(one.report.problems.allSatisfy { $0.file == .usage && $0.line > 1 })
     }
 
@@ -113,6 +115,28 @@ import VitalsTestSupport
             }
         }
         #expect(reports[0].contains { $0.rule == .unterminatedQuote && $0.line == 39 })
+        #expect(reports[1] == reports[0])
+    }
+
+    /// A row over the 1 MiB limit stops both reads at the same line, with the same problem,
+    /// whether the fast line path or the scanner meets it.
+    @Test(arguments: [4096, 1 << 22])
+    func aRowPastTheLimitStopsTheFileAsTheSequentialReadDoes(chunk: Int) throws {
+        let long = "A1,2025-01-01," + String(repeating: "9", count: CSVScanner.defaultMaxRecordBytes) + ",2,3,4,5"
+        let dir = try Self.directory(rows: 400, extra: [long])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let options = [SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max), Self.parallel(chunk: chunk, skip: true)]
+        let reports: [[SignalsProblem]] = options.map { option in
+            do {
+                return try SignalsReader(options: option).read(directory: dir).report.problems
+            } catch let error as SignalsValidationError {
+                return error.report.problems
+            } catch {
+                return []
+            }
+        }
+        #expect(reports[0].map(\.rule) == [.rowTooLong])
+        #expect(reports[0].map(\.line) == [39])
         #expect(reports[1] == reports[0])
     }
 }

@@ -72,7 +72,7 @@ import VitalsTestSupport
         #expect(Fixtures.invalidSignalCases.count >= SignalsRule.allCases.count)
         for name in Fixtures.invalidSignalCases {
             do {
-                _ = try SignalsReader().read(directory: Fixtures.path("signals/invalid/\(name)"))
+                _ = try SignalsReader().read(directory: Fixtures.path("bad/\(name)"))
             } catch let error as SignalsValidationError {
                 seen.formUnion(error.problems.map(\.rule))
             }
@@ -100,7 +100,7 @@ import VitalsTestSupport
     }
 
     @Test func fileLevelProblemsFailEvenWhenSkipping() throws {
-        let dir = Fixtures.path("signals/invalid/missing-required-column")
+        let dir = Fixtures.path("bad/missing-required-column")
         #expect(throws: SignalsValidationError.self) {
             try SignalsReader(options: .init(skipInvalid: true)).read(directory: dir)
         }

@@ -43,15 +43,15 @@ public struct TemporaryDirectory: Sendable {
 }
 
 extension Fixtures {
-    /// The names of the broken signals directories in `Tests/Fixtures/signals/invalid`, one per rule.
+    /// The names of the broken signals directories in `Tests/Fixtures/bad`, one per rule.
     public static let invalidSignalCases: [String] = {
-        ((try? FileManager.default.contentsOfDirectory(atPath: path("signals/invalid"))) ?? []).sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: path("bad"))) ?? []).sorted()
     }()
 
     /// The path of a broken signals directory and the exact problem lines it must produce
     /// (its `expected.txt`, with `{dir}` replaced by the directory's path).
     public static func invalidSignalCase(_ name: String) throws -> (directory: String, expected: [String]) {
-        let dir = path("signals/invalid/\(name)")
+        let dir = path("bad/\(name)")
         let expected = try String(contentsOfFile: dir + "/expected.txt", encoding: .utf8)
             .replacingOccurrences(of: "{dir}", with: dir)
             .split(separator: "\n").map(String.init)
