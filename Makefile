@@ -13,7 +13,7 @@ EVAL_FROM  ?= 2025-07-01
 # The demo scores a month before the end of the data first, so the lists show changes and new flags.
 PREVIOUS_RUN ?= 2025-11-30
 
-.PHONY: all deps build release demo models test bench bench-ingest bench-train clean
+.PHONY: all deps build release demo models test crash-test fuzz fuzz-smoke bench bench-ingest bench-train clean
 
 all: build
 
@@ -67,6 +67,15 @@ models: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# SIGKILL `vitals score` (the release build) at random moments on a large simulated book, and
+# Ctrl-C it: every output must stay whole or untouched (Tests/VitalsCLITests/CrashSafetyTests.swift).
+CRASH_ACCOUNTS ?= 30000
+CRASH_TRIALS   ?= 40
+crash-test: release
+	$(SWIFT) build --build-tests
+	VITALS_BINARY=$(abspath $(RELEASE_BIN)) VITALS_CRASH_ACCOUNTS=$(CRASH_ACCOUNTS) VITALS_CRASH_TRIALS=$(CRASH_TRIALS) \
+		$(SWIFT) test --skip-build --filter CrashSafetyTests
 
 # The daily run at 10,000, 30,000 and 100,000 accounts against pandas + scikit-learn, DuckDB and
 # polars on the same generated books (cached in Benchmarks/.data), with the Python peers in a

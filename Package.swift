@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "VitalsHistory", targets: ["VitalsHistory"]),
         .library(name: "VitalsFeatures", targets: ["VitalsFeatures"]),
         .library(name: "VitalsInsight", targets: ["VitalsInsight"]),
+        .library(name: "VitalsOutput", targets: ["VitalsOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,7 +44,7 @@ let package = Package(
         .target(
             name: "VitalsModel",
             dependencies: [
-                "VitalsSignals", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsFeatures", "VitalsMarkov",
+                "VitalsSignals", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsFeatures", "VitalsMarkov", "VitalsOutput",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -51,7 +52,7 @@ let package = Package(
             name: "VitalsTraining",
             dependencies: [
                 "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation", "VitalsLinearAlgebra", "VitalsSignals",
-                "VitalsFeatures",
+                "VitalsFeatures", "VitalsOutput",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,7 +66,9 @@ let package = Package(
         ),
         .target(name: "VitalsFeatures", dependencies: ["VitalsSignals", .product(name: "Logging", package: "swift-log")]),
         .target(name: "VitalsSignals", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "VitalsSimulation", dependencies: ["VitalsSignals"]),
+        .target(name: "VitalsSimulation", dependencies: ["VitalsSignals", "VitalsOutput"]),
+        // Whole-or-nothing outputs: temporary files renamed into place, removed on an interrupt.
+        .target(name: "VitalsOutput"),
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [
@@ -80,6 +83,7 @@ let package = Package(
                 "VitalsEvaluation",
                 "VitalsInsight",
                 "VitalsHistory",
+                "VitalsOutput",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -138,8 +142,9 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsCLITests",
-            // The history is read back through its own module to check what the commands print.
-            dependencies: ["VitalsTestSupport", "VitalsHistory"]
+            // The history is read back through its own module to check what the commands print, and
+            // through GRDB to check its integrity after a crash.
+            dependencies: ["VitalsTestSupport", "VitalsHistory", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "VitalsInsightTests",

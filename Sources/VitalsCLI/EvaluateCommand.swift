@@ -2,6 +2,7 @@ import VitalsEvaluation
 typealias VitalsEvaluationReport = VitalsEvaluation.EvaluationReport
 import ArgumentParser
 import Foundation
+import VitalsOutput
 import VitalsModel
 import VitalsReport
 import VitalsSignals

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VitalsOutput
 import Logging
 import VitalsFeatures
 import VitalsModel

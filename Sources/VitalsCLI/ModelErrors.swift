@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VitalsOutput
 import VitalsEvaluation
 import VitalsHistory
 import VitalsInsight

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VitalsOutput
 import VitalsInsight
 import VitalsModel
 import VitalsSignals

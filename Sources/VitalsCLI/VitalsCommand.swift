@@ -8,9 +8,21 @@ struct VitalsCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 success; 64 bad command-line usage; 65 the input data breaks the signals \
             contract (or a model file is invalid); 66 an input file or directory cannot be read; 73 an \
-            output cannot be created; 78 a training config is invalid; 70 an internal error.
+            output cannot be created; 78 a training config is invalid; 70 an internal error; 130 interrupted \
+            (Ctrl-C; 143 for SIGTERM), with every unfinished output removed.
             """,
         subcommands: [SimulateCommand.self, ValidateCommand.self, FeaturesCommand.self, MarkovCommand.self, TrainCommand.self, EvaluateCommand.self, ScoreCommand.self,
                       AtRiskCommand.self, ProjectsCommand.self, ExplainCommand.self, HistoryCommand.self]
     )
+
+    static func main() {
+        InterruptHandling.install()
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import VitalsOutput
 
 /// A model file that cannot be used, and why.
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsOutput
 #if canImport(Glibc)
 import Glibc
 private let systemClose = Glibc.close
@@ -18,6 +19,8 @@ final class StagedDirectory {
     let destination: String
     let staging: String
     private var files: [StagedFile] = []
+    /// The staging directory's entry in `PendingOutputs`, so an interrupt removes it.
+    private let pendingToken: Int
 
     /// Creates the staging directory (and the destination's parent when missing).
     init(destination path: String) throws(SimulationError) {
@@ -25,7 +28,8 @@ final class StagedDirectory {
         var destination = path
         while destination.count > 1 && destination.hasSuffix("/") { destination.removeLast() }
         self.destination = destination
-        staging = destination + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        let staging = destination + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        self.staging = staging
         let fm = FileManager.default
         do {
             try fm.createDirectory(
@@ -33,7 +37,9 @@ final class StagedDirectory {
                     ? "." : (destination as NSString).deletingLastPathComponent,
                 withIntermediateDirectories: true)
             if fm.fileExists(atPath: staging) { try fm.removeItem(atPath: staging) }
-            try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
+            pendingToken = try PendingOutputs.shared.register(staging) {
+                try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
+            }.token
         } catch {
             throw .writeFailed(path: destination, reason: "cannot create \(staging): \(error.localizedDescription)")
         }
@@ -60,7 +66,8 @@ final class StagedDirectory {
     func commit() throws(SimulationError) {
         let fm = FileManager.default
         let aside = destination + ".old-\(ProcessInfo.processInfo.processIdentifier)"
-        do {
+        // Under the registry's lock, so an interrupt lands before the renames or after the old copy is gone.
+        do throws(any Error) { try PendingOutputs.shared.settle(pendingToken) {
             if fm.fileExists(atPath: destination) {
                 if fm.fileExists(atPath: aside) { try fm.removeItem(atPath: aside) }
                 try fm.moveItem(atPath: destination, toPath: aside)
@@ -74,7 +81,7 @@ final class StagedDirectory {
             } else {
                 try fm.moveItem(atPath: staging, toPath: destination)
             }
-        } catch {
+        } } catch {
             throw .writeFailed(path: destination, reason: error.localizedDescription)
         }
     }
@@ -82,7 +89,7 @@ final class StagedDirectory {
     /// Removes the staging directory after a failure.
     func discard() {
         for file in files { file.abandon() }
-        try? FileManager.default.removeItem(atPath: staging)
+        PendingOutputs.shared.settle(pendingToken) { try? FileManager.default.removeItem(atPath: staging) }
     }
 }
 

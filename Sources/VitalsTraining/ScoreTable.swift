@@ -1,4 +1,5 @@
 import Foundation
+import VitalsOutput
 import VitalsModel
 
 /// Rows of scores with named fields, written as CSV and as JSON Lines with the same

@@ -9,8 +9,12 @@ struct VitalsProcess {
         let stderr: String
     }
 
-    /// The `vitals` binary built next to the test bundle (`swift build --build-tests` builds both).
+    /// The `vitals` binary built next to the test bundle (`swift build --build-tests` builds both),
+    /// or the one VITALS_BINARY names (`make crash-test` runs the release build).
     static let executable: URL? = {
+        if let path = ProcessInfo.processInfo.environment["VITALS_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vitals"),
             Fixtures.packageRoot.appendingPathComponent(".build/debug/vitals"),

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Whole-or-nothing file output: the bytes go to a temporary file beside the target
+/// (`.<name>.<pid>.tmp`), are flushed to disk, and the file is then renamed over the target.
+/// A reader sees the old file or the new one, never a part; a failure leaves the old file as
+/// it was and removes the temporary one; an interrupt removes it through `PendingOutputs`.
+///
+/// A process killed outright (SIGKILL, power loss) can leave its temporary file behind, never
+/// under the target's name; the next write to the same target removes such leftovers whose
+/// process is gone.
+public enum AtomicFile {
+    public struct WriteError: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+    }
+
+    /// The temporary file's name for `target` in process `pid`.
+    static func temporaryName(for target: String, pid: Int32) -> String {
+        ".\(target).\(pid).tmp"
+    }
+
+    public static func write(_ data: Data, to path: String) throws(WriteError) {
+        let target = URL(fileURLWithPath: path)
+        let directory = target.deletingLastPathComponent().path
+        let name = target.lastPathComponent
+        removeLeftovers(of: name, in: directory)
+        let temporary = (directory as NSString).appendingPathComponent(
+            temporaryName(for: name, pid: ProcessInfo.processInfo.processIdentifier))
+        let (token, fd) = PendingOutputs.shared.register(temporary) { open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            PendingOutputs.shared.settle(token) {}
+            throw WriteError(path: path, reason: reason)
+        }
+        var failure: String?
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        PendingOutputs.shared.settle(token) {
+            if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+            if failure != nil { unlink(temporary) }
+        }
+        if let failure { throw WriteError(path: path, reason: failure) }
+    }
+
+    /// Removes `.<name>.<pid>.tmp` files in `directory` left by processes that no longer run.
+    static func removeLeftovers(of name: String, in directory: String) {
+        let prefix = ".\(name).", suffix = ".tmp"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries where entry.hasPrefix(prefix) && entry.hasSuffix(suffix) {
+            let middle = entry.dropFirst(prefix.count).dropLast(suffix.count)
+            guard let pid = Int32(middle), pid != ProcessInfo.processInfo.processIdentifier, !isRunning(pid) else { continue }
+            unlink((directory as NSString).appendingPathComponent(entry))
+        }
+    }
+
+    /// Whether process `pid` exists (signal 0 probes without sending anything).
+    static func isRunning(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+}
