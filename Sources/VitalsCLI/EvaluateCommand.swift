@@ -62,19 +62,20 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.setUp()
+        // The model first: a damaged model file is refused before a large book is read.
+        let file = try runReporting { try ModelFile.load(path: model) }
         let dataset = try directory.map { try readSignals($0, logger: logger) }
-        let (file, evaluation, window): (ModelFile, (report: EvaluationReportLike, baselines: [HTMLReport.Baseline]), String) = try runReporting {
-            let file = try ModelFile.load(path: model)
+        let (evaluation, window): ((report: EvaluationReportLike, baselines: [HTMLReport.Baseline]), String) = try runReporting {
             let k = capacity ?? file.config["evaluation.capacity"].flatMap(Int.init) ?? 50
             if let dataset {
                 let result = try SignalsEvaluation(model: file, dataset: dataset, from: Day(from!)!, to: to.flatMap(Day.init) ?? Day(ordinal: Int32.max - 1),
                                                    capacity: k, allowOverlap: allowOverlap).run(logger: logger)
                 let window = "snapshots \(result.dates.first.map { "\($0)" } ?? "—") … \(result.dates.last.map { "\($0)" } ?? "—") of \(directory!)"
-                return (file, (EvaluationReportLike(result.report, result.labels, result.probabilities),
+                return ((EvaluationReportLike(result.report, result.labels, result.probabilities),
                                result.baselines.map { HTMLReport.Baseline(name: $0.name, scores: $0.scores) }), window)
             }
             let result = try TableEvaluation(model: file, tablePath: table!, capacity: k).run()
-            return (file, (EvaluationReportLike(result.report, result.labels, result.probabilities), []), "rows of \(table!)")
+            return ((EvaluationReportLike(result.report, result.labels, result.probabilities), []), "rows of \(table!)")
         }
         if json {
             print(String(decoding: try evaluation.report.report.json(), as: UTF8.self))

@@ -37,7 +37,7 @@ func exitCode(for error: any Error) -> ExitCode {
         switch error {
         case .unreadable: return VitalsExitCode.noInput
         case .cannotWrite: return VitalsExitCode.cannotCreate
-        case .malformed, .newerFormat, .tampered: return VitalsExitCode.dataError
+        case .malformed, .newerFormat, .tampered, .altered: return VitalsExitCode.dataError
         }
     case let error as TableError: return error.message.hasPrefix("cannot read") ? VitalsExitCode.noInput : VitalsExitCode.dataError
     case is LogisticRegressionError, is SignalsModelError, is EvaluationReport.Failure, is InsightError:

@@ -72,8 +72,11 @@ struct SignalsInputOptions: ParsableArguments {
     /// Sets up logging, reads the signals and the model, runs `request` on them, and prints
     /// its warnings; errors get their message and exit code.
     func run<T>(_ request: (ModelFile, SignalsDataset) throws -> (T, warnings: [String])) throws -> T {
-        let dataset = try readSignals(directory, logger: logging.setUp())
-        let (result, warnings) = try runReporting { try request(try ModelFile.load(path: model), dataset) }
+        let logger = logging.setUp()
+        // The model first: a damaged model file is refused before a large book is read.
+        let file = try runReporting { try ModelFile.load(path: model) }
+        let dataset = try readSignals(directory, logger: logger)
+        let (result, warnings) = try runReporting { try request(file, dataset) }
         for warning in warnings { printError("warning: \(warning)") }
         return result
     }

@@ -56,14 +56,11 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.setUp()
+        // The model first: a damaged model file is refused before a large book is read.
+        let file = try runReporting { try ModelFile.load(path: model) }
         let dataset = try directory.map { try readSignals($0, logger: logger) }
         let (paths, notes): ([String], [String]) = try runReporting {
-            let file = try ModelFile.load(path: model)
-            do {
-                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            } catch {
-                throw AtomicFile.WriteError(path: out, reason: "cannot create the directory")
-            }
+            // The output directory and the history are created only once there is something to write.
             if let directory, let dataset {
                 let historyPath = noHistory ? nil : history ?? (out as NSString).appendingPathComponent("history.sqlite")
                 let scoring = SignalsScoring(model: file, dataset: dataset, directory: directory, asOf: asOf.flatMap(Day.init),

@@ -31,15 +31,18 @@ public struct ScoringRun: Sendable {
     }
 
     public func run() throws -> Outcome {
-        let history = try historyPath.map { try ScoreHistory(path: $0) }
+        // An existing history gives the previous scores; a new one is created only after the score
+        // files are written, so a run that fails leaves no empty history behind.
+        let existing = try historyPath.flatMap { FileManager.default.fileExists(atPath: $0) ? try ScoreHistory(path: $0) : nil }
         let (model, dataset, outDirectory) = (scoring.model, scoring.dataset, scoring.outDirectory)
         let task = model.task.rawValue
         let result = try scoring.run { day in
-            try history?.previousScores(task: task, before: "\(day)").map { run, scores in
-                ("\(history!.path) (run of \(run.asOf), model \(run.modelID))", scores.mapValues(\.probability))
+            try existing?.previousScores(task: task, before: "\(day)").map { run, scores in
+                ("\(existing!.path) (run of \(run.asOf), model \(run.modelID))", scores.mapValues(\.probability))
             }
         }
         let written = try scoring.logger.timed("write") { try result.scores.write(directory: outDirectory, stem: result.stem) }
+        let history = try existing ?? historyPath.map { try ScoreHistory(path: $0) }
         var historyNote: String?
         if let history {
             let snapshot = result.snapshot

@@ -8,6 +8,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case malformed(path: String, reason: String)
     case newerFormat(path: String, version: Int, supported: Int)
     case tampered(path: String, stored: String, computed: String)
+    case altered(path: String, line: Int, column: Int)
     case cannotWrite(path: String, reason: String)
 
     public var description: String {
@@ -17,7 +18,10 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case let .newerFormat(path, version, supported):
             return "\(path): format_version \(version) is newer than this vitals supports (\(supported)); upgrade vitals to read it"
         case let .tampered(path, stored, computed):
-            return "\(path): the content does not match model_id \(stored) (it hashes to \(computed)); the file was edited after training — retrain instead of editing"
+            return "\(path): the content does not match model_id \(stored) (it hashes to \(computed)); the file was changed after training (edited, or damaged in a copy); retrain or copy it again, never edit it"
+        case let .altered(path, line, column):
+            return "\(path):\(line): column \(column): the bytes differ from those vitals wrote for this content (the values hash to the model_id, "
+                + "but the file was reformatted, edited or damaged in a copy); copy it again or retrain"
         case let .cannotWrite(path, reason): return "\(path): cannot write the model file: \(reason)"
         }
     }
@@ -71,13 +75,18 @@ extension ModelFile {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
-        // The version first, so a newer file is refused for the right reason, not as malformed.
+        // Damage first (a truncated copy, a flipped byte that breaks the JSON), then the version,
+        // so a newer file is refused for the right reason, not as malformed.
+        if let damage = Self.jsonDamage(data) { throw .malformed(path: path, reason: damage) }
         struct Version: Decodable { let format_version: Int }
         guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
             throw .malformed(path: path, reason: "no integer format_version at the top level")
         }
         guard version.format_version <= currentFormatVersion else {
             throw .newerFormat(path: path, version: version.format_version, supported: currentFormatVersion)
+        }
+        guard version.format_version >= 1 else {
+            throw .malformed(path: path, reason: "format_version \(version.format_version) is not one vitals has ever written (it reads 1 to \(currentFormatVersion))")
         }
         let file: ModelFile
         do { file = try JSONDecoder().decode(ModelFile.self, from: data) } catch {
@@ -86,7 +95,43 @@ extension ModelFile {
         let computed: String
         do { computed = try file.computedID() } catch { throw .malformed(path: path, reason: "\(error)") }
         guard computed == file.modelID else { throw .tampered(path: path, stored: file.modelID, computed: computed) }
+        // The same values in other bytes (a flipped bit that keeps the meaning, 1e-05 → 1E-05, or a
+        // reformatted file) is still not the file vitals wrote: written files are canonical.
+        let canonical: Data
+        do { canonical = try file.serialized() } catch { throw .malformed(path: path, reason: "\(error)") }
+        if canonical != data {
+            let offset = zip(canonical, data).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(canonical.count, data.count)
+            let before = Array(data.prefix(offset))
+            let line = before.filter { $0 == 10 }.count + 1
+            throw .altered(path: path, line: line, column: offset - (before.lastIndex(of: 10).map { $0 + 1 } ?? 0) + 1)
+        }
         return file
+    }
+
+    /// What is wrong with bytes that do not parse as JSON, located by line and column; nil when they parse.
+    static func jsonDamage(_ data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data)
+            return nil
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            if detail.contains("end of file") || data.isEmpty {
+                return "the JSON ends before it is complete (the file has \(data.count) bytes): it was cut short; copy it again or retrain"
+            }
+            // "Invalid value around character 7." → line and column of that byte.
+            if detail.hasSuffix("character 0.") {
+                return "the file is not JSON; a model file is the JSON that vitals train writes"
+            }
+            if let range = detail.range(of: #"character [0-9]+"#, options: .regularExpression),
+               let offset = Int(detail[range].dropFirst("character ".count)), offset <= data.count {
+                let before = data.prefix(offset)
+                let line = before.filter { $0 == 10 }.count + 1
+                let column = offset - (before.lastIndex(of: 10).map { $0 + 1 } ?? 0) + 1
+                let what = detail.trimmingCharacters(in: CharacterSet(charactersIn: ".")).lowercased()
+                return "the JSON is damaged at line \(line), column \(column) (\(what)): copy the file again or retrain"
+            }
+            return "the JSON is damaged (\(detail)): copy the file again or retrain"
+        }
     }
 
     /// A decoding error as "key.path: what is wrong".

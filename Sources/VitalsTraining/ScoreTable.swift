@@ -81,8 +81,13 @@ public struct ScoreTable: Sendable, Equatable {
         return out
     }
 
-    /// Writes `<stem>.csv` and `<stem>.jsonl` in `directory`, each atomically.
+    /// Writes `<stem>.csv` and `<stem>.jsonl` in `directory` (created when missing), each atomically.
     public func write(directory: String, stem: String) throws -> [String] {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw AtomicFile.WriteError(path: directory, reason: "cannot create the directory")
+        }
         let csvPath = (directory as NSString).appendingPathComponent(stem + ".csv")
         let jsonPath = (directory as NSString).appendingPathComponent(stem + ".jsonl")
         try AtomicFile.write(Data(csvBytes()), to: csvPath)

@@ -49,10 +49,13 @@ struct SignalsFeaturizer {
         var states = [Int](repeating: -1, count: table.rowCount)
         if let chain = spec.accountChain {
             let position = Dictionary(uniqueKeysWithValues: table.featureNames.enumerated().map { ($1, $0) })
+            guard let tenure = position["tenure_days"] else {
+                throw SignalsModelError.featureMismatch("model \(model.modelID) has a health-state chain but no tenure_days feature to place accounts in it; retrain it")
+            }
             let base = table
             for r in 0..<base.rowCount {
                 let row = base.row(r)
-                states[r] = chain.rule.state(churned: false, tenureDays: Int(row[row.startIndex + position["tenure_days"]!])) { name in
+                states[r] = chain.rule.state(churned: false, tenureDays: Int(row[row.startIndex + tenure])) { name in
                     position[name].flatMap { row[row.startIndex + $0].isNaN ? nil : row[row.startIndex + $0] }
                 }
             }
@@ -68,7 +71,13 @@ struct SignalsFeaturizer {
             }
         }
         guard table.featureNames == spec.featureNames else {
-            throw SignalsModelError.featureMismatch("the data gives features \(table.featureNames.count) features where model \(model.modelID) has \(spec.featureNames.count); it cannot be produced from these signals")
+            let k = zip(table.featureNames, spec.featureNames).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(table.featureNames.count, spec.featureNames.count)
+            let here = k < table.featureNames.count ? "\"\(table.featureNames[k])\"" : "nothing"
+            let there = k < spec.featureNames.count ? "\"\(spec.featureNames[k])\"" : "nothing"
+            throw SignalsModelError.featureMismatch(
+                "model \(model.modelID) has \(spec.featureNames.count) features, but this vitals computes \(table.featureNames.count) from its "
+                    + "feature layout (feature \(k + 1) is \(there) in the model and \(here) here): the model was trained by another "
+                    + "version of vitals; retrain it")
         }
         return (table, states)
     }

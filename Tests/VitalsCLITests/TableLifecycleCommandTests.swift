@@ -79,7 +79,7 @@ import VitalsTestSupport
         let tampered = try directory.write("tampered.json", text)
         let refused = try VitalsProcess.run(["score", "--model", tampered, "--table", test, "--out", directory.path("s")])
         #expect(refused.status == 65)
-        #expect(refused.stderr.contains("the file was edited after training"))
+        #expect(refused.stderr.contains("the file was changed after training"))
 
         // A newer format.
         let newer = try directory.write("newer.json", try String(contentsOfFile: model, encoding: .utf8)

@@ -55,7 +55,7 @@ import VitalsTestSupport
         } throws: { error in
             guard case let ModelFileError.tampered(_, stored, computed) = error else { return false }
             return stored == file.modelID && computed != stored
-                && "\(error)".contains("the file was edited after training")
+                && "\(error)".contains("the file was changed after training")
         }
     }
 
@@ -83,8 +83,12 @@ import VitalsTestSupport
             return reason.hasSuffix(": missing")
         }
         let notJSON = try directory.write("notes.txt", "hello")
-        #expect(throws: ModelFileError.malformed(path: notJSON, reason: "no integer format_version at the top level")) {
+        #expect(throws: ModelFileError.malformed(path: notJSON, reason: "the file is not JSON; a model file is the JSON that vitals train writes")) {
             try ModelFile.load(path: notJSON)
+        }
+        let otherJSON = try directory.write("other.json", #"{"version": 1}"#)
+        #expect(throws: ModelFileError.malformed(path: otherJSON, reason: "no integer format_version at the top level")) {
+            try ModelFile.load(path: otherJSON)
         }
         #expect(throws: ModelFileError.self) { try ModelFile.load(path: directory.path("absent.json")) }
     }
