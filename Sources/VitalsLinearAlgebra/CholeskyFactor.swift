@@ -15,6 +15,7 @@ public struct CholeskyFactor: Sendable {
     /// - Throws: `LinearAlgebraError.notPositiveDefinite` with the order of the first
     ///   leading minor that is not positive definite.
     public init(factoring matrix: Matrix) throws {
+        BLASThreading.pin()
         guard matrix.rows == matrix.columns else {
             throw LinearAlgebraError.shapeMismatch("A is \(matrix.rows)×\(matrix.columns), not square")
         }
@@ -33,6 +34,7 @@ public struct CholeskyFactor: Sendable {
 
     /// Solves A x = b.
     public func solve(_ b: [Double]) throws -> [Double] {
+        BLASThreading.pin()
         guard b.count == order else { throw LinearAlgebraError.shapeMismatch("b has \(b.count) elements, A is \(order)×\(order)") }
         if order == 0 { return b }
         var x = b

@@ -11,6 +11,7 @@ extension Matrix {
     public func multiply(
         _ x: [Double], transposed: Bool = false, alpha: Double = 1, beta: Double = 0, adding y: [Double]? = nil
     ) throws -> [Double] {
+        BLASThreading.pin()
         let (inLength, outLength) = transposed ? (rows, columns) : (columns, rows)
         guard x.count == inLength else {
             throw LinearAlgebraError.shapeMismatch("x has \(x.count) elements, expected \(inLength)")
@@ -24,15 +25,42 @@ extension Matrix {
             for i in result.indices { result[i] *= beta }
             return result
         }
-        elements.withUnsafeBufferPointer { a in
-            x.withUnsafeBufferPointer { xp in
-                result.withUnsafeMutableBufferPointer { yp in
-                    cblas_dgemv(
-                        CblasRowMajor, transposed ? CblasTrans : CblasNoTrans,
-                        blasint(rows), blasint(columns), alpha, a.baseAddress, blasint(columns),
-                        xp.baseAddress, 1, beta, yp.baseAddress, 1)
+        // Over fixed row chunks on every core (OpenBLAS itself runs on one thread, `BLASThreading`):
+        // A·x gives each chunk its own outputs; Aᵀ·x sums the chunks' partial vectors in chunk order.
+        let chunks = RowChunks(rows: rows)
+        let columns = self.columns
+        if !transposed {
+            elements.withUnsafeBufferPointer { abuf in
+                x.withUnsafeBufferPointer { xbuf in
+                    result.withUnsafeMutableBufferPointer { ybuf in
+                        nonisolated(unsafe) let (a, xp, y) = (abuf, xbuf, ybuf)
+                        _ = chunks.map { range in
+                            cblas_dgemv(CblasRowMajor, CblasNoTrans, blasint(range.count), blasint(columns), alpha,
+                                        a.baseAddress! + range.lowerBound * columns, blasint(columns), xp.baseAddress, 1, beta,
+                                        y.baseAddress! + range.lowerBound, 1)
+                        }
+                    }
                 }
             }
+            return result
+        }
+        let partials = elements.withUnsafeBufferPointer { abuf in
+            x.withUnsafeBufferPointer { xbuf in
+                nonisolated(unsafe) let (a, xp) = (abuf, xbuf)
+                return chunks.map { range -> [Double] in
+                    var partial = [Double](repeating: 0, count: columns)
+                    partial.withUnsafeMutableBufferPointer { yp in
+                        cblas_dgemv(CblasRowMajor, CblasTrans, blasint(range.count), blasint(columns), alpha,
+                                    a.baseAddress! + range.lowerBound * columns, blasint(columns), xp.baseAddress! + range.lowerBound, 1, 0,
+                                    yp.baseAddress, 1)
+                    }
+                    return partial
+                }
+            }
+        }
+        for j in 0..<columns { result[j] = beta == 0 ? 0 : beta * result[j] }
+        for partial in partials {
+            for j in 0..<columns { result[j] += partial[j] }
         }
         return result
     }

@@ -25,6 +25,7 @@ extension Matrix {
         var info: Int32 = 0
         var jobLeft = UInt8(ascii: "N"), jobRight = UInt8(ascii: "V")
         func call(_ work: inout [Double], _ lwork: inout Int32) {
+            BLASThreading.pin()
             withUnsafeMutablePointer(to: &jobLeft) { jl in
                 withUnsafeMutablePointer(to: &jobRight) { jr in
                     jl.withMemoryRebound(to: CChar.self, capacity: 1) { jl in

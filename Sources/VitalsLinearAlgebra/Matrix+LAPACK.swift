@@ -11,6 +11,7 @@ extension Matrix {
     /// Only the symmetric structure of A is used, so row- and column-major storage
     /// are the same matrix; B is transposed to LAPACK's column-major layout.
     public func solvePositiveDefinite(_ rhs: Matrix) throws -> Matrix {
+        BLASThreading.pin()
         guard rows == columns else { throw LinearAlgebraError.shapeMismatch("A is \(rows)×\(columns), not square") }
         guard rhs.rows == rows else { throw LinearAlgebraError.shapeMismatch("B has \(rhs.rows) rows, A has \(rows)") }
         if rows == 0 || rhs.columns == 0 { return rhs }
@@ -36,6 +37,7 @@ extension Matrix {
     /// - Returns: X, shape `rows × k`.
     /// - Throws: `LinearAlgebraError.singular` when U has an exact zero pivot.
     public func solve(_ rhs: Matrix) throws -> Matrix {
+        BLASThreading.pin()
         guard rows == columns else { throw LinearAlgebraError.shapeMismatch("A is \(rows)×\(columns), not square") }
         guard rhs.rows == rows else { throw LinearAlgebraError.shapeMismatch("B has \(rhs.rows) rows, A has \(rows)") }
         if rows == 0 || rhs.columns == 0 { return rhs }

@@ -22,11 +22,13 @@ struct VitalsProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    /// Runs vitals with `arguments`; with a `launcher` (say `taskset -c 0 /path/to/vitals`), runs
+    /// the launcher's first element with the rest of it, then `arguments`.
+    static func run(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = []) throws -> Output {
         guard let executable else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "vitals"]) }
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        process.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? executable
+        process.arguments = Array(launcher.dropFirst()) + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
