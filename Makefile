@@ -13,7 +13,7 @@ EVAL_FROM  ?= 2025-07-01
 # The demo scores a month before the end of the data first, so the lists show changes and new flags.
 PREVIOUS_RUN ?= 2025-11-30
 
-.PHONY: all deps build release demo models test crash-test fuzz fuzz-smoke bench bench-ingest bench-train clean
+.PHONY: all deps build release demo models test crash-test fuzz bench bench-ingest bench-train clean
 
 all: build
 
@@ -63,10 +63,34 @@ models: release
 	$(RELEASE_BIN) evaluate .build/models-book/signals --model Models/overrun.json --from $(EVAL_FROM) --json > Models/overrun-evaluation.json
 	$(PYTHON) Models/make_model_cards.py
 
-# The whole test suite (unit, fixture, property and end-to-end tests).
+# The whole test suite (unit, fixture, property and end-to-end tests), then a 30-second fuzz run.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
+# libFuzzer on the CSV reader and column decoders (Fuzz/, Sources/VitalsFuzzTargets), for
+# FUZZ_SECONDS, from seeds made of every CSV in Tests/Fixtures plus the corpus kept in
+# .build/fuzz-corpus. An input that breaks a property is copied to Tests/Fixtures/fuzz/regressions
+# (the test suite replays that folder) and fails the run.
+FUZZ_SECONDS ?= 600
+FUZZ_BIN      = Fuzz/.build/release/SignalsFuzzer
+fuzz: deps
+	$(SWIFT) build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+	@rm -rf .build/fuzz-seeds .build/fuzz-crashes && mkdir -p .build/fuzz-corpus .build/fuzz-crashes
+	@Fuzz/seed-corpus.sh .build/fuzz-seeds
+	@cp Tests/Fixtures/fuzz/regressions/* .build/fuzz-seeds/ 2>/dev/null || true
+	@echo "==> fuzzing for $(FUZZ_SECONDS) s"
+	@SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) .build/fuzz-corpus .build/fuzz-seeds -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=16384 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=.build/fuzz-crashes/ \
+		> .build/fuzz.log 2>&1; status=$$?; \
+	grep -E "^(Done|stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|stat::peak_rss_mb)" .build/fuzz.log; \
+	found=$$(ls .build/fuzz-crashes | wc -l); \
+	if [ "$$found" -gt 0 ] || [ $$status -ne 0 ]; then \
+		for f in .build/fuzz-crashes/*; do [ -f "$$f" ] && cp "$$f" Tests/Fixtures/fuzz/regressions/; done; \
+		grep -E "property broken|ERROR" .build/fuzz.log | head -5; \
+		echo "fuzz: $$found finding(s), copied to Tests/Fixtures/fuzz/regressions (log: .build/fuzz.log)"; exit 1; \
+	fi; echo "fuzz: no findings"
 
 # SIGKILL `vitals score` (the release build) at random moments on a large simulated book, and
 # Ctrl-C it: every output must stay whole or untouched (Tests/VitalsCLITests/CrashSafetyTests.swift).

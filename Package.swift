@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "VitalsFeatures", targets: ["VitalsFeatures"]),
         .library(name: "VitalsInsight", targets: ["VitalsInsight"]),
         .library(name: "VitalsOutput", targets: ["VitalsOutput"]),
+        // The fuzz target for the reader, for Fuzz/ (libFuzzer) and the tests; not part of vitals.
+        .library(name: "VitalsFuzzTargets", targets: ["VitalsFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -69,6 +71,7 @@ let package = Package(
         .target(name: "VitalsSimulation", dependencies: ["VitalsSignals", "VitalsOutput"]),
         // Whole-or-nothing outputs: temporary files renamed into place, removed on an interrupt.
         .target(name: "VitalsOutput"),
+        .target(name: "VitalsFuzzTargets", dependencies: ["VitalsSignals"]),
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [
@@ -135,6 +138,10 @@ let package = Package(
         .testTarget(
             name: "VitalsSignalsTests",
             dependencies: ["VitalsSignals", "VitalsTestSupport"]
+        ),
+        .testTarget(
+            name: "VitalsFuzzTargetsTests",
+            dependencies: ["VitalsFuzzTargets", "VitalsSignals", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsSimulationTests",

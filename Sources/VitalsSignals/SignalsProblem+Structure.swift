@@ -36,7 +36,9 @@ extension CSVFault {
 extension SignalsProblem {
     /// A structural fault of the CSV text, at the field's header name (`field N` past the header).
     static func fault(_ fault: (kind: CSVFault, field: Int, line: Int), file: SignalsFile, names: [String]) -> SignalsProblem {
-        let column = fault.kind == .rowTooLong ? "row" : fault.field < names.count ? names[fault.field] : "field \(fault.field + 1)"
+        // An unnamed header field (found by fuzzing: `a,,b`) is named by its position, as one past the header is.
+        let named = fault.field < names.count && !names[fault.field].isEmpty
+        let column = fault.kind == .rowTooLong ? "row" : named ? names[fault.field] : "field \(fault.field + 1)"
         return SignalsProblem(file: file, line: fault.line, column: column,
                        rule: fault.kind.rule, message: fault.kind.message)
     }

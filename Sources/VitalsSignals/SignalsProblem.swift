@@ -5,6 +5,7 @@ public enum SignalsRule: String, CaseIterable, Sendable, Comparable {
     case notCSV = "not CSV"
     case emptyFile = "empty file"
     case missingHeader = "missing header"
+    case unreadableHeader = "unreadable header"
     case missingRequiredColumn = "missing required column"
     case duplicateColumn = "duplicate column"
     case noMetricColumn = "no metric column"
@@ -40,7 +41,7 @@ public enum SignalsRule: String, CaseIterable, Sendable, Comparable {
     /// A file-level rule: the whole file is unusable, so `--skip-invalid` cannot skip past it.
     public var isFatal: Bool {
         switch self {
-        case .missingRequiredFile, .notCSV, .emptyFile, .missingHeader, .missingRequiredColumn, .duplicateColumn,
+        case .missingRequiredFile, .notCSV, .emptyFile, .missingHeader, .unreadableHeader, .missingRequiredColumn, .duplicateColumn,
              .noMetricColumn, .missingKeyFile, .noRows, .unterminatedQuote, .rowTooLong:
             return true
         default:

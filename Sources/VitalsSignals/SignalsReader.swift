@@ -194,7 +194,13 @@ private struct ReadSession {
             rowProblems.removeAll(keepingCapacity: true)
             if let fault = scanner.fault {
                 record(.fault(fault, file: file, names: names))
-                if fault.kind.stopsFile { return nil }
+                if fault.kind.stopsFile {
+                    // Counted as the parallel read counts them (found by fuzzing), though the file is unusable.
+                    report[file].rowsRead = rowsRead
+                    report[file].rowsKept = rowsKept
+                    report[file].skipped = options.skipInvalid ? skipped : [:]
+                    return nil
+                }
                 skipped[fault.kind.rule, default: 0] += 1
                 continue
             }
@@ -275,13 +281,15 @@ private struct ReadSession {
                                   message: "the file is empty; expected a header row naming the columns"))
             return nil
         }
+        // A header that cannot be read makes the whole file unusable, so its problem is fatal
+        // (found by fuzzing: as a row-level rule, --skip-invalid dropped the file without failing).
         if let fault = scanner.fault {
-            record(SignalsProblem(file: file, line: fault.line, column: "header", rule: fault.kind.rule,
+            record(SignalsProblem(file: file, line: fault.line, column: "header", rule: .unreadableHeader,
                                   message: fault.kind.message))
             return nil
         }
         for k in 0..<scanner.fieldCount where !ColumnBuilder.isValidUTF8(scanner.field(k)) {
-            record(SignalsProblem(file: file, line: scanner.recordLine, column: "field \(k + 1)", rule: .invalidUTF8,
+            record(SignalsProblem(file: file, line: scanner.recordLine, column: "field \(k + 1)", rule: .unreadableHeader,
                                   message: "invalid UTF-8 in the header; export the file as UTF-8"))
             return nil
         }
