@@ -96,7 +96,7 @@ struct LoggingOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Also print debug detail (files read, rows, fits).")
     var verbose = false
 
-    @Flag(help: "Print how long each stage took (read, index, features, score, write, …) as 'timing <stage> <seconds> s'.")
+    @Flag(help: "Print how long each stage took (read, index, features, score, write, …) as 'timing <stage> <seconds> s', and at the end 'peak resident memory <MB> MB'.")
     var timings = false
 
     func validate() throws {
@@ -114,6 +114,7 @@ struct LoggingOptions: ParsableArguments {
                 TerminalLogHandler(logLevel: .trace, shownLevel: level, showTimings: timings, interactive: interactive)
             }
         }
+        if timings { PeakMemory.reportAtExit() }
         var logger = Logger(label: "vitals")
         // Timings are debug events: let them through to the handler, which shows what was asked for.
         logger.logLevel = timings ? min(level, .debug) : level
@@ -127,5 +128,31 @@ enum LoggingBootstrap {
         guard !done else { return }
         done = true
         body()
+    }
+}
+
+/// The process's peak resident memory, printed on the way out with `--timings`. It is read from
+/// /proc/self/status (VmHWM), which counts this program alone: wait4's ru_maxrss in a parent
+/// also counts the memory of the process that spawned it, before the exec.
+enum PeakMemory {
+    nonisolated(unsafe) private static var registered = false
+
+    static func reportAtExit() {
+        guard !registered else { return }
+        registered = true
+        atexit { PeakMemory.print() }
+    }
+
+    /// VmHWM in kB, or nil where /proc is missing.
+    static func kilobytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+    }
+
+    static func print() {
+        guard let kb = kilobytes() else { return }
+        FileHandle.standardError.write(Data("peak resident memory \(kb / 1024) MB\n".utf8))
     }
 }

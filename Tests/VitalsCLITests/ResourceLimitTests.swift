@@ -3,27 +3,15 @@ import Testing
 import VitalsTestSupport
 
 /// Memory stays bounded on a 1.2 GB usage.csv, and a file that is not CSV fails at once.
-/// Peak memory is the child's maximum resident set size, from wait4(2).
+/// Peak memory is what `--timings` prints, the child's VmHWM: wait4's ru_maxrss would also
+/// count the test process's memory at the spawn.
 @Suite(.serialized) struct ResourceLimitTests {
-    /// Runs vitals with its output in files; returns the exit status, peak RSS in bytes and stdout.
-    static func measured(_ arguments: [String], in directory: TemporaryDirectory) throws -> (status: Int32, peakBytes: Int, stdout: String) {
-        let executable = try #require(VitalsProcess.executable).path
-        let out = directory.path("stdout.txt"), err = directory.path("stderr.txt")
-        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        try #require(spawned == 0)
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exit, usage.ru_maxrss * 1024, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+    /// Runs vitals with `--timings`; returns the exit status, peak resident memory in bytes and stdout.
+    static func measured(_ arguments: [String]) throws -> (status: Int32, peakBytes: Int, stdout: String) {
+        let result = try VitalsProcess.run(arguments + ["--timings"])
+        let line = try #require(result.stderr.split(separator: "\n").first { $0.hasPrefix("peak resident memory ") })
+        let megabytes = try #require(Int(line.split(separator: " ")[3]))
+        return (result.status, megabytes << 20, result.stdout)
     }
 
     /// accounts.csv with `accounts` rows, and usage.csv with one row per account per day for
@@ -64,7 +52,7 @@ import VitalsTestSupport
         defer { dir.remove() }
         let bytes = try Self.writeBook(in: dir, accounts: 50_000, days: 780)
         #expect(bytes > 1_200_000_000)
-        let result = try Self.measured(["validate", dir.path], in: dir)
+        let result = try Self.measured(["validate", dir.path])
         #expect(result.status == 0)
         #expect(result.stdout.contains(": valid"))
         #expect(result.stdout.contains("usage.csv           39000000"))
@@ -91,7 +79,7 @@ import VitalsTestSupport
         noise[5] = 0  // a NUL in the first line, as any binary file has early on
         for _ in 0..<300 { try handle.write(contentsOf: noise) }
         try handle.close()
-        let result = try Self.measured(["validate", dir.path], in: dir)
+        let result = try Self.measured(["validate", dir.path])
         #expect(result.status == 65)
         let problems = result.stdout.split(separator: "\n").filter { $0.hasPrefix("usage.csv:") }
         #expect(problems.count == 1)

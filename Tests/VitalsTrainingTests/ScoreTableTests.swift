@@ -36,6 +36,10 @@ import VitalsTraining
         #expect(paths.map { ($0 as NSString).lastPathComponent } == ["churn-scores-2025-12-31.csv", "churn-scores-2025-12-31.jsonl"])
         #expect(try String(contentsOfFile: paths[0], encoding: .utf8) == Self.table.csv())
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).count == 2)
-        #expect(throws: (any Error).self) { try Self.table.write(directory: directory.path("missing/dir"), stem: "x") }
+        // A missing directory is created; one that cannot be (its parent is a file) is an error.
+        let nested = try Self.table.write(directory: directory.path("new/dir"), stem: "x")
+        #expect(nested.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        try directory.write("plain-file", "not a directory")
+        #expect(throws: (any Error).self) { try Self.table.write(directory: directory.path("plain-file/dir"), stem: "x") }
     }
 }
