@@ -10,12 +10,7 @@ import VitalsTestSupport
     static let book = BuiltOnce<TemporaryDirectory>()
 
     static func signals() throws -> String {
-        try book.value {
-            let dir = try TemporaryDirectory("determinism")
-            let made = try VitalsProcess.run(["simulate", "--out", dir.path("signals"), "--accounts", "1000", "--seed", "21"])
-            guard made.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSDebugDescriptionErrorKey: made.stderr]) }
-            return dir
-        }.path("signals")
+        try book.value { try VitalsProcess.simulatedBook(accounts: 1000, seed: 21, label: "determinism") }.path("signals")
     }
 
     static let taskset = "/usr/bin/taskset"

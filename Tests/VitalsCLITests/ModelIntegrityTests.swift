@@ -12,12 +12,7 @@ import VitalsTestSupport
 
     /// A 300-account simulated book to score.
     static func signals() throws -> String {
-        try book.value {
-            let dir = try TemporaryDirectory("integrity-book")
-            let made = try VitalsProcess.run(["simulate", "--out", dir.path("signals"), "--accounts", "300", "--seed", "5"])
-            guard made.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSDebugDescriptionErrorKey: made.stderr]) }
-            return dir
-        }.path("signals")
+        try book.value { try VitalsProcess.simulatedBook(accounts: 300, seed: 5, label: "integrity-book") }.path("signals")
     }
 
     /// Scores the book with `bytes` as the model file; checks exit 65 and that no output appeared.

@@ -52,6 +52,16 @@ struct VitalsProcess {
     }
 }
 
+extension VitalsProcess {
+    /// `vitals simulate` into a fresh temporary directory's `signals`; throws with its stderr if it fails.
+    static func simulatedBook(accounts: Int, seed: Int, label: String) throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory(label)
+        let made = try run(["simulate", "--out", dir.path("signals"), "--accounts", "\(accounts)", "--seed", "\(seed)"])
+        guard made.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSDebugDescriptionErrorKey: made.stderr]) }
+        return dir
+    }
+}
+
 /// A value built the first time a test asks for it and shared by the tests that follow (a
 /// simulated book and its models take seconds to make). The lock makes concurrent first
 /// calls build it once.

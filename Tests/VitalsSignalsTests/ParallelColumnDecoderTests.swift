@@ -101,19 +101,22 @@ import VitalsTestSupport
         #expect(problems(Self.parallel(chunk: 90)) == expected)
     }
 
+    /// The problems a read reports, whether it returned or threw.
+    static func problems(_ dir: String, _ options: SignalsReadOptions) -> [SignalsProblem] {
+        do {
+            return try SignalsReader(options: options).read(directory: dir).report.problems
+        } catch let error as SignalsValidationError {
+            return error.report.problems
+        } catch {
+            return []
+        }
+    }
+
     @Test func unterminatedQuoteStopsTheFileAsTheSequentialReadDoes() throws {
         let dir = try Self.directory(rows: 400, extra: ["A1,\"2025-01-01,1,2,3,4,5"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let options = [SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max), Self.parallel(chunk: 128, skip: true)]
-        let reports: [[SignalsProblem]] = options.map { option in
-            do {
-                return try SignalsReader(options: option).read(directory: dir).report.problems
-            } catch let error as SignalsValidationError {
-                return error.report.problems
-            } catch {
-                return []
-            }
-        }
+        let reports = options.map { Self.problems(dir, $0) }
         #expect(reports[0].contains { $0.rule == .unterminatedQuote && $0.line == 39 })
         #expect(reports[1] == reports[0])
     }
@@ -126,15 +129,7 @@ import VitalsTestSupport
         let dir = try Self.directory(rows: 400, extra: [long])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let options = [SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max), Self.parallel(chunk: chunk, skip: true)]
-        let reports: [[SignalsProblem]] = options.map { option in
-            do {
-                return try SignalsReader(options: option).read(directory: dir).report.problems
-            } catch let error as SignalsValidationError {
-                return error.report.problems
-            } catch {
-                return []
-            }
-        }
+        let reports = options.map { Self.problems(dir, $0) }
         #expect(reports[0].map(\.rule) == [.rowTooLong])
         #expect(reports[0].map(\.line) == [39])
         #expect(reports[1] == reports[0])
