@@ -56,43 +56,39 @@ public final class SignalsFuzzTarget {
         let lenient = read(SignalsReadOptions(skipInvalid: true, maxStoredProblems: 100_000, parallelMinimumBytes: Int.max))
         let strict = read(SignalsReadOptions(skipInvalid: false, maxStoredProblems: 100_000, parallelMinimumBytes: Int.max))
         let lines = content.reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
-        switch lenient {
-        case .failure(let message): return "lenient read: \(message)"
-        case .success(let outcome):
-            if outcome.threw, !outcome.report.problems.contains(where: \.rule.isFatal) {
-                return "lenient read failed without a problem that stops the file: \(outcome.report.problems.prefix(3).map(\.description))"
-            }
-            if let broken = Self.malformed(outcome.report, file: file, lines: lines) { return broken }
-            if case .success(let strictOutcome) = strict {
-                if strictOutcome.threw != (outcome.threw || outcome.report.problemCount > 0) {
-                    return "strict read \(strictOutcome.threw ? "failed" : "passed") but the lenient read found \(outcome.report.problemCount) problems"
-                }
-            } else if case .failure(let message) = strict {
-                return "strict read: \(message)"
-            }
-            if file == .usage {
-                let parallel = read(SignalsReadOptions(skipInvalid: true, maxStoredProblems: 100_000, parallelMinimumBytes: 0,
-                                                       parallelChunkBytes: chunk))
-                guard case .success(let many) = parallel else {
-                    if case .failure(let message) = parallel { return "parallel read: \(message)" }
-                    return nil
-                }
-                if many.threw != outcome.threw { return "parallel read \(many.threw ? "failed" : "passed"), sequential did not" }
-                if many.report.problems != outcome.report.problems {
-                    let k = zip(many.report.problems, outcome.report.problems).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-                        ?? min(many.report.problems.count, outcome.report.problems.count)
-                    return "parallel problems differ (chunk \(chunk)) at #\(k): "
-                        + "\(k < many.report.problems.count ? many.report.problems[k].description : "none") vs "
-                        + "\(k < outcome.report.problems.count ? outcome.report.problems[k].description : "none")"
-                }
-                let (a, b) = (many.report[.usage], outcome.report[.usage])
-                if a.rowsRead != b.rowsRead || a.rowsKept != b.rowsKept || a.skipped != b.skipped || many.report.problemCount != outcome.report.problemCount {
-                    return "parallel counts differ (chunk \(chunk)): read \(a.rowsRead)/\(b.rowsRead), kept \(a.rowsKept)/\(b.rowsKept), "
-                        + "skipped \(a.skipped)/\(b.skipped), problems \(many.report.problemCount)/\(outcome.report.problemCount)"
-                }
-                if many.usage != outcome.usage { return "parallel usage columns differ (chunk \(chunk))" }
-            }
+        let outcome: Outcome
+        do { outcome = try lenient.get() } catch { return "lenient read: \(error)" }
+        if outcome.threw, !outcome.report.problems.contains(where: \.rule.isFatal) {
+            return "lenient read failed without a problem that stops the file: \(outcome.report.problems.prefix(3).map(\.description))"
         }
+        if let broken = Self.malformed(outcome.report, file: file, lines: lines) { return broken }
+        let strictOutcome: Outcome
+        do { strictOutcome = try strict.get() } catch { return "strict read: \(error)" }
+        if strictOutcome.threw != (outcome.threw || outcome.report.problemCount > 0) {
+            return "strict read \(strictOutcome.threw ? "failed" : "passed") but the lenient read found \(outcome.report.problemCount) problems"
+        }
+        guard file == .usage else { return nil }
+        let many: Outcome
+        do {
+            many = try read(SignalsReadOptions(skipInvalid: true, maxStoredProblems: 100_000, parallelMinimumBytes: 0,
+                                               parallelChunkBytes: chunk)).get()
+        } catch {
+            return "parallel read: \(error)"
+        }
+        if many.threw != outcome.threw { return "parallel read \(many.threw ? "failed" : "passed"), sequential did not" }
+        if many.report.problems != outcome.report.problems {
+            let k = zip(many.report.problems, outcome.report.problems).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(many.report.problems.count, outcome.report.problems.count)
+            return "parallel problems differ (chunk \(chunk)) at #\(k): "
+                + "\(k < many.report.problems.count ? many.report.problems[k].description : "none") vs "
+                + "\(k < outcome.report.problems.count ? outcome.report.problems[k].description : "none")"
+        }
+        let (a, b) = (many.report[.usage], outcome.report[.usage])
+        if a.rowsRead != b.rowsRead || a.rowsKept != b.rowsKept || a.skipped != b.skipped || many.report.problemCount != outcome.report.problemCount {
+            return "parallel counts differ (chunk \(chunk)): read \(a.rowsRead)/\(b.rowsRead), kept \(a.rowsKept)/\(b.rowsKept), "
+                + "skipped \(a.skipped)/\(b.skipped), problems \(many.report.problemCount)/\(outcome.report.problemCount)"
+        }
+        if many.usage != outcome.usage { return "parallel usage columns differ (chunk \(chunk))" }
         return nil
     }
 

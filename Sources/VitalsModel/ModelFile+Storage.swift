@@ -101,9 +101,8 @@ extension ModelFile {
         do { canonical = try file.serialized() } catch { throw .malformed(path: path, reason: "\(error)") }
         if canonical != data {
             let offset = zip(canonical, data).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(canonical.count, data.count)
-            let before = Array(data.prefix(offset))
-            let line = before.filter { $0 == 10 }.count + 1
-            throw .altered(path: path, line: line, column: offset - (before.lastIndex(of: 10).map { $0 + 1 } ?? 0) + 1)
+            let (line, column) = Self.lineAndColumn(of: offset, in: data)
+            throw .altered(path: path, line: line, column: column)
         }
         return file
     }
@@ -124,14 +123,19 @@ extension ModelFile {
             }
             if let range = detail.range(of: #"character [0-9]+"#, options: .regularExpression),
                let offset = Int(detail[range].dropFirst("character ".count)), offset <= data.count {
-                let before = data.prefix(offset)
-                let line = before.filter { $0 == 10 }.count + 1
-                let column = offset - (before.lastIndex(of: 10).map { $0 + 1 } ?? 0) + 1
+                let (line, column) = Self.lineAndColumn(of: offset, in: data)
                 let what = detail.trimmingCharacters(in: CharacterSet(charactersIn: ".")).lowercased()
                 return "the JSON is damaged at line \(line), column \(column) (\(what)): copy the file again or retrain"
             }
             return "the JSON is damaged (\(detail)): copy the file again or retrain"
         }
+    }
+
+    /// The 1-based line and column of byte `offset` in `data`.
+    static func lineAndColumn(of offset: Int, in data: Data) -> (line: Int, column: Int) {
+        let before = Array(data.prefix(offset))
+        let lineStart = before.lastIndex(of: 10).map { $0 + 1 } ?? 0
+        return (before.filter { $0 == 10 }.count + 1, offset - lineStart + 1)
     }
 
     /// A decoding error as "key.path: what is wrong".

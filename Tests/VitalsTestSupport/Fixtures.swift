@@ -43,7 +43,7 @@ public struct TemporaryDirectory: Sendable {
 }
 
 extension Fixtures {
-    /// The names of the broken signals directories in `Tests/Fixtures/bad`, one per rule.
+    /// The names of the bad-input cases in `Tests/Fixtures/bad`: broken signals directories, at least one per rule.
     public static let invalidSignalCases: [String] = {
         ((try? FileManager.default.contentsOfDirectory(atPath: path("bad"))) ?? []).sorted()
     }()

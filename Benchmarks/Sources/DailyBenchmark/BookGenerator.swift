@@ -38,6 +38,14 @@ enum BookGenerator {
     private static let reasons = ["new integration", "extra data source", "scope clarification", "additional training"]
     private static let priorities = ["low", "normal", "high", "urgent", ""]
 
+    /// A writer for `file` in `directory`, its header row already written.
+    private static func headedWriter(_ file: SignalsFile, in directory: String) throws -> ByteWriter {
+        let writer = try ByteWriter(path: directory + "/" + file.fileName)
+        writer.text(file.canonicalHeader)
+        writer.endRow()
+        return writer
+    }
+
     static func write(directory: String, accounts n: Int, seed: UInt64) throws -> BookSize {
         var rng = SplitMix64(seed: seed)
         let first = firstDay, last = lastDay
@@ -54,9 +62,7 @@ enum BookGenerator {
         var adoption = [Double](repeating: 0, count: n), depth = [Double](repeating: 0, count: n)
         var start = [Int32](repeating: 0, count: n), churn = [Int32](repeating: Int32.max, count: n)
         ids.reserveCapacity(n)
-        let a = try ByteWriter(path: directory + "/accounts.csv")
-        a.text(SignalsFile.accounts.canonicalHeader)
-        a.endRow()
+        let a = try headedWriter(.accounts, in: directory)
         let earliestStart = Day(year: 2021, month: 1, day: 1)!
         for k in 0..<n {
             let number = String(k + 1)
@@ -103,15 +109,9 @@ enum BookGenerator {
         func active(_ k: Int, _ day: Int32) -> Bool { day >= start[k] && day < churn[k] }
 
         // usage.csv, tickets.csv and nps.csv, day by day, as daily exports are appended.
-        let u = try ByteWriter(path: directory + "/usage.csv")
-        u.text(SignalsFile.usage.canonicalHeader)
-        u.endRow()
-        let t = try ByteWriter(path: directory + "/tickets.csv")
-        t.text(SignalsFile.tickets.canonicalHeader)
-        t.endRow()
-        let s = try ByteWriter(path: directory + "/nps.csv")
-        s.text(SignalsFile.nps.canonicalHeader)
-        s.endRow()
+        let u = try headedWriter(.usage, in: directory)
+        let t = try headedWriter(.tickets, in: directory)
+        let s = try headedWriter(.nps, in: directory)
         var usageRows = 0, ticketRows = 0, npsRows = 0
         // About five tickets per account-year at the median size, more for large and risky accounts.
         let ticketRate = (0..<n).map { k in 5.0 / 365 * pow(Double(seats[k]) / 40, 0.35) * exp(0.35 * risk[k]) }
@@ -169,18 +169,10 @@ enum BookGenerator {
         size.files.append(("nps.csv", s.size, npsRows))
 
         // projects.csv and its timesheets, milestones and change orders: one project per five accounts.
-        let p = try ByteWriter(path: directory + "/projects.csv")
-        p.text(SignalsFile.projects.canonicalHeader)
-        p.endRow()
-        let ts = try ByteWriter(path: directory + "/timesheets.csv")
-        ts.text(SignalsFile.timesheets.canonicalHeader)
-        ts.endRow()
-        let ms = try ByteWriter(path: directory + "/milestones.csv")
-        ms.text(SignalsFile.milestones.canonicalHeader)
-        ms.endRow()
-        let co = try ByteWriter(path: directory + "/change_orders.csv")
-        co.text(SignalsFile.changeOrders.canonicalHeader)
-        co.endRow()
+        let p = try headedWriter(.projects, in: directory)
+        let ts = try headedWriter(.timesheets, in: directory)
+        let ms = try headedWriter(.milestones, in: directory)
+        let co = try headedWriter(.changeOrders, in: directory)
         let projectCount = max(1, n / 5)
         var timesheetRows = 0, milestoneRows = 0, changeRows = 0
         let projectWindowStart = Day(year: 2024, month: 10, day: 1)!
