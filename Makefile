@@ -13,7 +13,7 @@ EVAL_FROM  ?= 2025-07-01
 # The demo scores a month before the end of the data first, so the lists show changes and new flags.
 PREVIOUS_RUN ?= 2025-11-30
 
-.PHONY: all deps build release demo models test crash-test fuzz bench bench-ingest bench-train clean
+.PHONY: all deps build release demo models test crash-test fuzz bench bench-ingest bench-train config-docs compare-behaviour clean
 
 all: build
 
@@ -68,6 +68,16 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
+# Training/README.md's key table, regenerated from the key table in code (TrainingConfig+Keys.swift).
+config-docs: deps
+	$(SWIFT) build --build-tests
+	VITALS_WRITE_CONFIG_DOCS=1 $(SWIFT) test --skip-build --filter TrainingConfigDocsTests
+
+# Every command's outputs, byte for byte, against BASE (a git revision; default HEAD~1): for refactors.
+BASE ?= HEAD~1
+compare-behaviour: deps
+	Tools/compare-behaviour.sh $(BASE)
 
 # libFuzzer on the CSV reader and column decoders (Fuzz/, Sources/VitalsFuzzTargets), for
 # FUZZ_SECONDS, from seeds made of every CSV in Tests/Fixtures plus the corpus kept in

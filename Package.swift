@@ -1,25 +1,37 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The modules follow the data (docs/ARCHITECTURE.md): each imports only those listed above it.
+//
+//   VitalsFoundation                  days, logging and progress, whole-or-nothing outputs, the shared vocabulary
+//   VitalsSignals   VitalsHistory     the contract's reader and validator; the score history (SQLite)
+//   VitalsLinearAlgebra → VitalsEvaluation, VitalsLogistic, VitalsMarkov    the maths
+//   VitalsFeatures                    point-in-time features, the state rules and chains, the one Featurizer
+//   VitalsModel                       the model file
+//   VitalsTraining                    the config and the one Trainer (only the CLI imports it)
+//   VitalsScoring                     scored snapshots, score files, previous scores, the scoring run, evaluation
+//   VitalsViews                       lists, explanations, trends, reports and their renderers
+//   VitalsCLI                         `vitals`: options, exit codes, one core call per command
 let package = Package(
     name: "Vitals",
     products: [
         .executable(name: "vitals", targets: ["VitalsCLI"]),
+        // The layers meant for use from other Swift code: read a signals directory, simulate one,
+        // train a model, score with it, and show the results.
         .library(name: "VitalsSignals", targets: ["VitalsSignals"]),
         .library(name: "VitalsSimulation", targets: ["VitalsSimulation"]),
+        .library(name: "VitalsFeatures", targets: ["VitalsFeatures"]),
+        .library(name: "VitalsTraining", targets: ["VitalsTraining"]),
+        .library(name: "VitalsScoring", targets: ["VitalsScoring"]),
+        .library(name: "VitalsViews", targets: ["VitalsViews"]),
+        // What every layer's API speaks: days, the vocabulary, whole-or-nothing outputs.
+        .library(name: "VitalsFoundation", targets: ["VitalsFoundation"]),
+        // The maths on their own: matrices on OpenBLAS, penalized logistic regression, absorbing Markov chains.
         .library(name: "VitalsLinearAlgebra", targets: ["VitalsLinearAlgebra"]),
         .library(name: "VitalsLogistic", targets: ["VitalsLogistic"]),
-        .library(name: "VitalsEvaluation", targets: ["VitalsEvaluation"]),
         .library(name: "VitalsMarkov", targets: ["VitalsMarkov"]),
-        .library(name: "VitalsModel", targets: ["VitalsModel"]),
-        .library(name: "VitalsTraining", targets: ["VitalsTraining"]),
-        .library(name: "VitalsReport", targets: ["VitalsReport"]),
-        .library(name: "VitalsHistory", targets: ["VitalsHistory"]),
-        .library(name: "VitalsFeatures", targets: ["VitalsFeatures"]),
-        .library(name: "VitalsInsight", targets: ["VitalsInsight"]),
-        .library(name: "VitalsOutput", targets: ["VitalsOutput"]),
-        // The fuzz target for the reader, for Fuzz/ (libFuzzer) and the tests; not part of vitals.
-        .library(name: "VitalsFuzzTargets", targets: ["VitalsFuzzTargets"]),
+        // Not API: the fuzz target for Fuzz/ (libFuzzer); the underscore says so, as swift-numerics' `_NumericsShims`.
+        .library(name: "_VitalsFuzzTargets", targets: ["VitalsFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,60 +45,65 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // OpenBLAS/LAPACK from Debian's libopenblas-dev. Only VitalsLinearAlgebra imports it.
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
+        // Foundation: no Vitals dependency.
+        .target(name: "VitalsFoundation", dependencies: [.product(name: "Logging", package: "swift-log")]),
+
+        // Signals and the history.
+        .target(name: "VitalsSignals", dependencies: ["VitalsFoundation", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "VitalsHistory", dependencies: ["VitalsFoundation", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "VitalsSimulation", dependencies: ["VitalsFoundation", "VitalsSignals"]),
+        .target(name: "VitalsFuzzTargets", dependencies: ["VitalsSignals"]),
+
+        // The maths. OpenBLAS/LAPACK from Debian's libopenblas-dev; only VitalsLinearAlgebra imports it.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "VitalsLinearAlgebra", dependencies: ["COpenBLAS"]),
-        .target(name: "VitalsLogistic", dependencies: ["VitalsLinearAlgebra"]),
         .target(name: "VitalsEvaluation"),
+        .target(
+            name: "VitalsLogistic",
+            dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsEvaluation", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(name: "VitalsMarkov", dependencies: ["VitalsLinearAlgebra"]),
+
+        // Features, the model file, training, scoring and the views.
+        .target(
+            name: "VitalsFeatures",
+            dependencies: ["VitalsFoundation", "VitalsSignals", "VitalsLinearAlgebra", "VitalsMarkov", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "VitalsModel",
             dependencies: [
-                "VitalsSignals", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsFeatures", "VitalsMarkov", "VitalsOutput",
+                "VitalsFoundation", "VitalsFeatures", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsSignals",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "VitalsTraining",
             dependencies: [
-                "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation", "VitalsLinearAlgebra", "VitalsSignals",
-                "VitalsFeatures", "VitalsOutput",
+                "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation",
+                "VitalsLinearAlgebra",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "VitalsReport", dependencies: ["VitalsEvaluation"]),
-        .target(name: "VitalsHistory", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        // The people's side: the at-risk and project lists, explanations, and scoring runs kept in the history.
         .target(
-            name: "VitalsInsight",
-            dependencies: ["VitalsTraining", "VitalsModel", "VitalsHistory", "VitalsSignals", "VitalsFeatures", "VitalsMarkov"]
+            name: "VitalsScoring",
+            dependencies: [
+                "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsHistory", "VitalsLogistic", "VitalsEvaluation",
+                "VitalsLinearAlgebra", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        .target(name: "VitalsFeatures", dependencies: ["VitalsSignals", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "VitalsSignals", dependencies: [.product(name: "Logging", package: "swift-log")]),
-        .target(name: "VitalsSimulation", dependencies: ["VitalsSignals", "VitalsOutput"]),
-        // Whole-or-nothing outputs: temporary files renamed into place, removed on an interrupt.
-        .target(name: "VitalsOutput"),
-        .target(name: "VitalsFuzzTargets", dependencies: ["VitalsSignals"]),
+        .target(
+            name: "VitalsViews",
+            dependencies: [
+                "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsScoring", "VitalsHistory", "VitalsMarkov",
+                "VitalsEvaluation",
+            ]
+        ),
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [
-                "VitalsSignals",
-                "VitalsSimulation",
-                "VitalsModel",
-                "VitalsTraining",
-                "VitalsReport",
-                "VitalsFeatures",
-                "VitalsMarkov",
-                "VitalsLogistic",
-                "VitalsEvaluation",
-                "VitalsInsight",
-                "VitalsHistory",
-                "VitalsOutput",
+                "VitalsFoundation", "VitalsSignals", "VitalsSimulation", "VitalsFeatures", "VitalsModel", "VitalsTraining", "VitalsScoring",
+                "VitalsViews", "VitalsHistory", "VitalsMarkov", "VitalsLogistic", "VitalsEvaluation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -94,58 +111,55 @@ let package = Package(
 
         // assertClose, fixture paths and temporary directories for every test target.
         // Fixtures live in Tests/Fixtures, outside any target, and are found from the source path.
+        // Test targets mirror the source folders.
         .target(name: "VitalsTestSupport", path: "Tests/VitalsTestSupport"),
-        .testTarget(
-            name: "VitalsLinearAlgebraTests",
-            dependencies: ["VitalsLinearAlgebra", "VitalsTestSupport"]
+        // Simulated books and models trained on them in process, shared by the feature, training, scoring and view tests.
+        .target(
+            name: "VitalsTestBooks",
+            dependencies: ["VitalsTestSupport", "VitalsSimulation", "VitalsSignals", "VitalsFeatures", "VitalsFoundation", "VitalsModel", "VitalsTraining"],
+            path: "Tests/VitalsTestBooks"
         ),
-        .testTarget(
-            name: "VitalsLogisticTests",
-            dependencies: ["VitalsLogistic", "VitalsLinearAlgebra", "VitalsTestSupport"]
-        ),
-        .testTarget(
-            name: "VitalsMarkovTests",
-            dependencies: ["VitalsMarkov", "VitalsLinearAlgebra", "VitalsTestSupport"]
-        ),
-        .testTarget(
-            name: "VitalsModelTests",
-            dependencies: ["VitalsModel", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsTestSupport"]
-        ),
-        .testTarget(
-            name: "VitalsTrainingTests",
-            dependencies: [
-                "VitalsTraining", "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation", "VitalsLinearAlgebra",
-                "VitalsFeatures", "VitalsSignals", "VitalsSimulation", "VitalsTestSupport",
-            ]
-        ),
-        .testTarget(
-            name: "VitalsReportTests",
-            dependencies: ["VitalsReport", "VitalsEvaluation", "VitalsTestSupport"]
-        ),
+        .testTarget(name: "VitalsFoundationTests", dependencies: ["VitalsFoundation", "VitalsTestSupport"]),
+        .testTarget(name: "VitalsSignalsTests", dependencies: ["VitalsSignals", "VitalsFoundation", "VitalsTestSupport"]),
         .testTarget(
             name: "VitalsHistoryTests",
             // GRDB directly, to build a history as an older release wrote it.
             dependencies: ["VitalsHistory", "VitalsTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "VitalsSimulationTests", dependencies: ["VitalsSimulation", "VitalsSignals", "VitalsFoundation", "VitalsTestSupport"]),
+        .testTarget(name: "VitalsFuzzTargetsTests", dependencies: ["VitalsFuzzTargets", "VitalsSignals", "VitalsTestSupport"]),
+        .testTarget(name: "VitalsLinearAlgebraTests", dependencies: ["VitalsLinearAlgebra", "VitalsTestSupport"]),
+        .testTarget(name: "VitalsEvaluationTests", dependencies: ["VitalsEvaluation", "VitalsTestSupport"]),
+        .testTarget(name: "VitalsLogisticTests", dependencies: ["VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsTestSupport"]),
+        .testTarget(name: "VitalsMarkovTests", dependencies: ["VitalsMarkov", "VitalsLinearAlgebra", "VitalsTestSupport"]),
         .testTarget(
             name: "VitalsFeaturesTests",
-            dependencies: ["VitalsFeatures", "VitalsSignals", "VitalsSimulation", "VitalsTestSupport"]
+            dependencies: ["VitalsFeatures", "VitalsSignals", "VitalsFoundation", "VitalsMarkov", "VitalsLinearAlgebra", "VitalsSimulation", "VitalsLogistic", "VitalsEvaluation", "VitalsTestBooks", "VitalsTestSupport"]
         ),
         .testTarget(
-            name: "VitalsEvaluationTests",
-            dependencies: ["VitalsEvaluation", "VitalsTestSupport"]
+            name: "VitalsModelTests",
+            dependencies: ["VitalsModel", "VitalsFeatures", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsTestSupport"]
         ),
         .testTarget(
-            name: "VitalsSignalsTests",
-            dependencies: ["VitalsSignals", "VitalsTestSupport"]
+            name: "VitalsTrainingTests",
+            dependencies: [
+                "VitalsTraining", "VitalsModel", "VitalsFeatures", "VitalsScoring", "VitalsSignals", "VitalsFoundation", "VitalsSimulation",
+                "VitalsLogistic", "VitalsTestBooks", "VitalsTestSupport",
+            ]
         ),
         .testTarget(
-            name: "VitalsFuzzTargetsTests",
-            dependencies: ["VitalsFuzzTargets", "VitalsSignals", "VitalsTestSupport"]
+            name: "VitalsScoringTests",
+            dependencies: [
+                "VitalsScoring", "VitalsModel", "VitalsFeatures", "VitalsHistory", "VitalsSignals", "VitalsFoundation", "VitalsLogistic",
+                "VitalsLinearAlgebra", "VitalsTraining", "VitalsSimulation", "VitalsTestBooks", "VitalsTestSupport",
+            ]
         ),
         .testTarget(
-            name: "VitalsSimulationTests",
-            dependencies: ["VitalsSimulation", "VitalsSignals", "VitalsTestSupport"]
+            name: "VitalsViewsTests",
+            dependencies: [
+                "VitalsViews", "VitalsScoring", "VitalsModel", "VitalsFeatures", "VitalsMarkov", "VitalsHistory", "VitalsEvaluation", "VitalsSignals", "VitalsFoundation",
+                "VitalsTraining", "VitalsSimulation", "VitalsTestBooks", "VitalsTestSupport",
+            ]
         ),
         .testTarget(
             name: "VitalsCLITests",
@@ -153,10 +167,6 @@ let package = Package(
             // through GRDB to check its integrity after a crash.
             // VitalsModel seals a model file whose features differ, as another version would write one.
             dependencies: ["VitalsTestSupport", "VitalsHistory", "VitalsModel", .product(name: "GRDB", package: "GRDB.swift")]
-        ),
-        .testTarget(
-            name: "VitalsInsightTests",
-            dependencies: ["VitalsInsight", "VitalsTraining", "VitalsSignals", "VitalsTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -15,6 +15,7 @@ let package = Package(
             name: "IngestBenchmark",
             dependencies: [
                 "BenchmarkSupport",
+                .product(name: "VitalsFoundation", package: "Vitals"),
                 .product(name: "VitalsSignals", package: "Vitals"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
@@ -23,6 +24,7 @@ let package = Package(
             name: "DailyBenchmark",
             dependencies: [
                 "BenchmarkSupport",
+                .product(name: "VitalsFoundation", package: "Vitals"),
                 .product(name: "VitalsSignals", package: "Vitals"),
             ]
         ),

@@ -13,7 +13,7 @@ let package = Package(
         .target(name: "CFuzzerDriver"),
         .executableTarget(
             name: "SignalsFuzzer",
-            dependencies: ["CFuzzerDriver", .product(name: "VitalsFuzzTargets", package: "Vitals")]
+            dependencies: ["CFuzzerDriver", .product(name: "_VitalsFuzzTargets", package: "Vitals")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,10 +1,7 @@
-import ArgumentParser
 import Foundation
-import VitalsInsight
-import VitalsModel
-import VitalsSignals
+import ArgumentParser
+import VitalsViews
 
-extension AtRiskSort: ExpressibleByArgument {}
 
 struct AtRiskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,10 +40,8 @@ struct AtRiskCommand: ParsableCommand {
     }
 
     func run() throws {
-        let list = try input.run { model, dataset in
-            try AtRiskRequest(model: model, dataset: dataset, directory: input.directory, asOf: input.asOfDay, historyPath: history,
-                              query: AtRiskQuery(top: top, csm: csm, segment: segment, sort: sort),
-                              allowMissingSignals: input.allowMissingSignals).run()
+        let list = try input.run { scoring in
+            try AtRiskRequest(input: scoring, historyPath: history, query: AtRiskQuery(top: top, csm: csm, segment: segment, sort: sort)).run()
         }
         try output.emit(list)
     }

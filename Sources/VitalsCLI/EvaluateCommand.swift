@@ -1,12 +1,11 @@
-import VitalsEvaluation
-typealias VitalsEvaluationReport = VitalsEvaluation.EvaluationReport
-import ArgumentParser
 import Foundation
-import VitalsOutput
+import ArgumentParser
+import VitalsEvaluation
+import VitalsFoundation
 import VitalsModel
-import VitalsReport
+import VitalsScoring
 import VitalsSignals
-import VitalsTraining
+import VitalsViews
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,11 +29,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "The model file.")
     var model: String
 
-    @Option(help: "First snapshot date to evaluate (YYYY-MM-DD).")
-    var from: String?
+    @Option(help: ArgumentHelp("First snapshot date to evaluate.", valueName: "YYYY-MM-DD"))
+    var from: Day?
 
-    @Option(help: "Last snapshot date to evaluate (YYYY-MM-DD; default: the end of the data).")
-    var to: String?
+    @Option(help: ArgumentHelp("Last snapshot date to evaluate (default: the end of the data).", valueName: "YYYY-MM-DD"))
+    var to: Day?
 
     @Option(help: "A labelled CSV feature table.")
     var table: String?
@@ -56,7 +55,6 @@ struct EvaluateCommand: ParsableCommand {
     func validate() throws {
         guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
         if directory != nil, from == nil { throw ValidationError("--from is required with a signals directory") }
-        try checkDates([("--from", from), ("--to", to)])
         if let capacity, capacity < 1 { throw ValidationError("--capacity must be ≥ 1, got \(capacity)") }
     }
 
@@ -65,23 +63,21 @@ struct EvaluateCommand: ParsableCommand {
         // The model first: a damaged model file is refused before a large book is read.
         let file = try runReporting { try ModelFile.load(path: model) }
         let dataset = try directory.map { try readSignals($0, logger: logger) }
-        let (evaluation, window): ((report: EvaluationReportLike, baselines: [HTMLReport.Baseline]), String) = try runReporting {
+        let (result, window): (ModelEvaluation.Result, String) = try runReporting {
             let k = capacity ?? file.config["evaluation.capacity"].flatMap(Int.init) ?? 50
+            let evaluation = ModelEvaluation(model: file, capacity: k)
             if let dataset {
-                let result = try SignalsEvaluation(model: file, dataset: dataset, from: Day(from!)!, to: to.flatMap(Day.init) ?? Day(ordinal: Int32.max - 1),
-                                                   capacity: k, allowOverlap: allowOverlap).run(logger: logger)
-                let window = "snapshots \(result.dates.first.map { "\($0)" } ?? "—") … \(result.dates.last.map { "\($0)" } ?? "—") of \(directory!)"
-                return ((EvaluationReportLike(result.report, result.labels, result.probabilities),
-                               result.baselines.map { HTMLReport.Baseline(name: $0.name, scores: $0.scores) }), window)
+                let result = try evaluation.run(.signals(dataset: dataset, from: from!, to: to ?? Day(ordinal: Int32.max - 1), allowOverlap: allowOverlap),
+                                                logger: logger)
+                return (result, "snapshots \(result.dates.first.map { "\($0)" } ?? "—") … \(result.dates.last.map { "\($0)" } ?? "—") of \(directory!)")
             }
-            let result = try TableEvaluation(model: file, tablePath: table!, capacity: k).run()
-            return ((EvaluationReportLike(result.report, result.labels, result.probabilities), []), "rows of \(table!)")
+            return (try evaluation.run(.table(path: table!), logger: logger), "rows of \(table!)")
         }
         if json {
-            print(String(decoding: try evaluation.report.report.json(), as: UTF8.self))
+            print(String(decoding: try result.report.json(), as: UTF8.self))
         } else {
             print("\(file.modelID) on \(window)")
-            print(evaluation.report.report.text(), terminator: "")
+            print(result.report.text(), terminator: "")
         }
         if let report {
             try ensureParentDirectory(report)
@@ -91,27 +87,14 @@ struct EvaluateCommand: ParsableCommand {
                 if let project = file.signals?.projectChain { chain = (project.states, project.transitions) }
                 let page = HTMLReport(
                     title: "Evaluation of \(file.modelID)",
-                    facts: ["\(file.task.rawValue) model trained on \(file.data.range) (\(file.data.rows) snapshots, \(file.data.positives) positive)",
+                    facts: ["\(file.kind.name) model trained on \(file.data.range) (\(file.data.rows) snapshots, \(file.data.positives) positive)",
                             "evaluated on \(window)", "written by \(vitalsProgram)"],
-                    report: evaluation.report.report, labels: evaluation.report.labels, probabilities: evaluation.report.probabilities,
-                    baselines: evaluation.baselines,
+                    report: result.report, labels: result.labels, probabilities: result.probabilities,
+                    baselines: result.baselines.map { HTMLReport.Baseline(name: $0.name, scores: $0.scores) },
                     coefficients: zip(file.model.featureNames, file.model.coefficients).map { ($0, $1) }, chain: chain)
                 try AtomicFile.write(Data(try page.render().utf8), to: report)
             }
             print("wrote \(report)")
         }
-    }
-}
-
-/// The figures and the rows behind them, for the report.
-struct EvaluationReportLike {
-    let report: VitalsEvaluationReport
-    let labels: [Double]
-    let probabilities: [Double]
-
-    init(_ report: VitalsEvaluationReport, _ labels: [Double], _ probabilities: [Double]) {
-        self.report = report
-        self.labels = labels
-        self.probabilities = probabilities
     }
 }

@@ -1,5 +1,5 @@
-import ArgumentParser
 import Foundation
+import ArgumentParser
 
 /// The documented exit codes (README, "Exit codes"); BSD sysexits values.
 enum VitalsExitCode {

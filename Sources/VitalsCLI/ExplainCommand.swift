@@ -1,8 +1,7 @@
-import ArgumentParser
 import Foundation
-import VitalsInsight
-import VitalsModel
-import VitalsSignals
+import ArgumentParser
+import VitalsFoundation
+import VitalsViews
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,8 +24,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "The project to explain (with an overrun model).")
     var project: String?
 
-    @Option(help: "Compare with this date instead of the history's previous run (YYYY-MM-DD).")
-    var since: String?
+    @Option(help: ArgumentHelp("Compare with this date instead of the history's previous run.", valueName: "YYYY-MM-DD"))
+    var since: Day?
 
     @Option(help: "The score history; its previous run is the comparison.")
     var history: String?
@@ -40,15 +39,14 @@ struct ExplainCommand: ParsableCommand {
     func validate() throws {
         guard (account == nil) != (project == nil) else { throw ValidationError("give --account or --project") }
         guard format != .csv else { throw ValidationError("explain prints a table or json") }
-        try checkDates([("--since", since)])
     }
 
     func run() throws {
-        let explanation = try input.run { model, dataset in
-            if account != nil, model.task != .churn { throw ValidationError("--account needs a churn model; \(input.model) is \(model.task.rawValue)") }
-            if project != nil, model.task != .overrun { throw ValidationError("--project needs an overrun model; \(input.model) is \(model.task.rawValue)") }
-            return try ExplainRequest(model: model, dataset: dataset, directory: input.directory, id: account ?? project!, asOf: input.asOfDay,
-                                      since: since.flatMap(Day.init), historyPath: history, allowMissingSignals: input.allowMissingSignals).run()
+        let explanation = try input.run { scoring in
+            let kind = scoring.model.kind
+            if account != nil, kind != .signals(.churn) { throw ValidationError("--account needs a churn model; \(input.model) is \(kind.name)") }
+            if project != nil, kind != .signals(.overrun) { throw ValidationError("--project needs an overrun model; \(input.model) is \(kind.name)") }
+            return try ExplainRequest(input: scoring, id: account ?? project!, since: since, historyPath: history).run()
         }
         if format == .json {
             print(try explanation.json(), terminator: "")

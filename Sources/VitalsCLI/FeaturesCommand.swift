@@ -1,9 +1,7 @@
-import ArgumentParser
 import Foundation
-import VitalsOutput
-import Logging
+import ArgumentParser
 import VitalsFeatures
-import VitalsModel
+import VitalsFoundation
 import VitalsSignals
 
 struct FeaturesCommand: ParsableCommand {
@@ -27,19 +25,19 @@ struct FeaturesCommand: ParsableCommand {
     var list = false
 
     @Option(help: "churn or overrun.")
-    var task: String = "churn"
+    var task: RiskTask = .churn
 
-    @Option(help: "One snapshot date (YYYY-MM-DD).")
-    var asOf: String?
+    @Option(help: ArgumentHelp("One snapshot date.", valueName: "YYYY-MM-DD"))
+    var asOf: Day?
 
-    @Option(help: "First date of a snapshot range (YYYY-MM-DD).")
-    var from: String?
+    @Option(help: ArgumentHelp("First date of a snapshot range.", valueName: "YYYY-MM-DD"))
+    var from: Day?
 
-    @Option(help: "Last date of a snapshot range (YYYY-MM-DD).")
-    var to: String?
+    @Option(help: ArgumentHelp("Last date of a snapshot range.", valueName: "YYYY-MM-DD"))
+    var to: Day?
 
     @Option(help: "monthly or weekly (default: monthly for churn, weekly for overrun).")
-    var cadence: String?
+    var cadence: Cadence?
 
     @Option(help: "Churn horizon in days.")
     var horizon = 90
@@ -59,10 +57,7 @@ struct FeaturesCommand: ParsableCommand {
         if list { return }
         guard directory != nil else { throw ValidationError("give a signals directory, or --list") }
         guard out != nil else { throw ValidationError("--out is required") }
-        guard FeatureLayout.Task(rawValue: task) != nil else { throw ValidationError("--task must be churn or overrun, got \(task)") }
         guard asOf == nil || (from == nil && to == nil) else { throw ValidationError("give either --as-of or --from/--to, not both") }
-        try checkDates([("--as-of", asOf), ("--from", from), ("--to", to)])
-        if let cadence, SnapshotCadence(rawValue: cadence) == nil { throw ValidationError("--cadence must be monthly or weekly") }
         guard horizon >= 1 else { throw ValidationError("--horizon must be ≥ 1") }
     }
 
@@ -83,16 +78,20 @@ struct FeaturesCommand: ParsableCommand {
         let dataset = try readSignals(directory, logger: logger)
         let started = Date()
         let index = SignalsIndex(dataset)
-        let kind = FeatureLayout.Task(rawValue: task)!
-        let builder = SnapshotBuilder(index: index, horizonDays: horizon)
+        let builder = SnapshotBuilder(index: index)
+        // The point-in-time features alone, with the default label settings but the horizon.
+        let recipe = FeatureRecipe(layout: builder.layout(task: task), horizonDays: horizon, tolerance: builder.tolerance,
+                                   graceDays: builder.graceDays, markov: nil)
         let dates: [Day]
         if let asOf {
-            dates = [Day(asOf)!]
+            dates = [asOf]
         } else {
-            let chosen = cadence.flatMap(SnapshotCadence.init) ?? (kind == .churn ? .monthly : .weekly)
-            dates = chosen.dates(from: from.flatMap(Day.init) ?? index.dataStart + 90, through: to.flatMap(Day.init) ?? index.dataEnd)
+            let chosen = cadence ?? task.defaultCadence
+            dates = chosen.dates(from: from ?? index.dataStart + SnapshotBuilder.warmUpDays, through: to ?? index.dataEnd)
         }
-        let table = builder.table(layout: builder.layout(task: kind), dates: dates, requireLabels: labelledOnly, logger: logger)
+        let table = try runReporting {
+            try Featurizer(recipe: recipe, index: index).table(dates: dates, requireLabels: labelledOnly, logger: logger).table
+        }
         let seconds = Date().timeIntervalSince(started)
         try runReporting { try AtomicFile.write(table.csv(dataset: dataset), to: out) }
         let known = table.labels.filter { !$0.isNaN }
@@ -100,18 +99,5 @@ struct FeaturesCommand: ParsableCommand {
         print("labels: \(Int(known.reduce(0, +))) positive, \(known.count - Int(known.reduce(0, +))) negative, \(table.rowCount - known.count) not known yet"
               + (labelledOnly ? "; left out: \(table.censored) censored (label window past \(index.dataEnd)), \(table.excluded) cancelled" : ""))
         print(String(format: "built in %.2f s", seconds))
-    }
-}
-
-/// Reads and validates a signals directory, with the reader's exit codes.
-func readSignals(_ directory: String, logger: Logger) throws -> SignalsDataset {
-    do {
-        return try logger.timed("read") { try SignalsReader().read(directory: directory, logger: logger).dataset }
-    } catch let error as SignalsValidationError {
-        printError("error: \(directory) breaks the signals contract:\n\(error)")
-        throw VitalsExitCode.dataError
-    } catch let error as SignalsIOError {
-        printError("error: \(error)")
-        throw VitalsExitCode.noInput
     }
 }

@@ -1,6 +1,7 @@
-import ArgumentParser
 import Foundation
-import VitalsInsight
+import ArgumentParser
+import VitalsFoundation
+import VitalsViews
 
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,7 +31,7 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let trend = try runReporting {
-            try HistoryRequest(historyPath: history, task: account != nil ? "churn" : "overrun", entityID: account ?? project!).run()
+            try HistoryRequest(historyPath: history, task: account != nil ? .churn : .overrun, entityID: account ?? project!).run()
         }
         try output.emit(trend)
     }

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import VitalsOutput
+import VitalsFoundation
 
 /// Ctrl-C (SIGINT), SIGTERM and SIGHUP: remove the temporary files and directories being
 /// written (`PendingOutputs`) and exit 128 + the signal (130 for Ctrl-C). Outputs already in

@@ -1,9 +1,11 @@
-import ArgumentParser
 import Foundation
+import ArgumentParser
 import VitalsFeatures
+import VitalsFoundation
 import VitalsMarkov
 import VitalsSignals
 import VitalsTraining
+import VitalsViews
 
 struct MarkovCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,8 +21,8 @@ struct MarkovCommand: ParsableCommand {
     @Argument(help: "The signals directory.")
     var directory: String
 
-    @Option(help: "The as-of date (YYYY-MM-DD).")
-    var asOf: String?
+    @Option(help: ArgumentHelp("The as-of date (default: the end of the data).", valueName: "YYYY-MM-DD"))
+    var asOf: Day?
 
     @Option(help: "Analyse one segment's chain (shrunk toward the whole book's).")
     var segment: String?
@@ -33,17 +35,14 @@ struct MarkovCommand: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
-    func validate() throws {
-        try checkDates([("--as-of", asOf)])
-    }
-
     func run() throws {
         let logger = logging.setUp()
         let dataset = try readSignals(directory, logger: logger)
         let report = try runReporting {
             let settings = try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: .churn)
             let index = SignalsIndex(dataset)
-            return try MarkovReport.build(index: index, config: settings, asOf: asOf.flatMap(Day.init) ?? index.dataEnd, segment: segment)
+            return try MarkovReport.build(index: index, rule: settings.healthStates, estimator: settings.chain, asOf: asOf ?? index.dataEnd,
+                                          segment: segment)
         }
         if json {
             print(String(decoding: try report.json(), as: UTF8.self))

@@ -1,8 +1,10 @@
-import ArgumentParser
 import Foundation
-import VitalsInsight
+import ArgumentParser
+import VitalsFoundation
 import VitalsModel
+import VitalsScoring
 import VitalsSignals
+import VitalsViews
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
@@ -57,26 +59,23 @@ struct SignalsInputOptions: ParsableArguments {
     @Option(help: "The model file.")
     var model: String
 
-    @Option(help: "As of this date (YYYY-MM-DD; default: the end of the data).")
-    var asOf: String?
+    @Option(help: ArgumentHelp("As of this date (default: the end of the data).", valueName: "YYYY-MM-DD"))
+    var asOf: Day?
 
     @Flag(help: "Go on when a signal file the model was trained on is missing (with a warning).")
     var allowMissingSignals = false
 
     @OptionGroup var logging: LoggingOptions
 
-    func validate() throws { try checkDates([("--as-of", asOf)]) }
-
-    var asOfDay: Day? { asOf.flatMap(Day.init) }
-
     /// Sets up logging, reads the signals and the model, runs `request` on them, and prints
     /// its warnings; errors get their message and exit code.
-    func run<T>(_ request: (ModelFile, SignalsDataset) throws -> (T, warnings: [String])) throws -> T {
+    func run<T>(_ request: (ScoringInput) throws -> (T, warnings: [String])) throws -> T {
         let logger = logging.setUp()
         // The model first: a damaged model file is refused before a large book is read.
         let file = try runReporting { try ModelFile.load(path: model) }
         let dataset = try readSignals(directory, logger: logger)
-        let (result, warnings) = try runReporting { try request(file, dataset) }
+        let input = ScoringInput(model: file, dataset: dataset, directory: directory, asOf: asOf, allowMissingSignals: allowMissingSignals)
+        let (result, warnings) = try runReporting { try request(input) }
         for warning in warnings { printError("warning: \(warning)") }
         return result
     }

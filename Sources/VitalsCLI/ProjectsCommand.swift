@@ -1,8 +1,6 @@
-import ArgumentParser
 import Foundation
-import VitalsInsight
-import VitalsModel
-import VitalsSignals
+import ArgumentParser
+import VitalsViews
 
 struct ProjectsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,10 +26,7 @@ struct ProjectsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let list = try input.run { model, dataset in
-            try ProjectListRequest(model: model, dataset: dataset, directory: input.directory, asOf: input.asOfDay, top: top,
-                                   allowMissingSignals: input.allowMissingSignals).run()
-        }
+        let list = try input.run { scoring in try ProjectListRequest(input: scoring, top: top).run() }
         try output.emit(list)
     }
 }

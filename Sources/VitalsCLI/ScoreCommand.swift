@@ -1,10 +1,9 @@
-import ArgumentParser
 import Foundation
-import VitalsOutput
-import VitalsInsight
+import ArgumentParser
+import VitalsFoundation
 import VitalsModel
+import VitalsScoring
 import VitalsSignals
-import VitalsTraining
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,8 +27,8 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "The model file.")
     var model: String
 
-    @Option(help: "Score as of this date (YYYY-MM-DD; default: the end of the data).")
-    var asOf: String?
+    @Option(help: ArgumentHelp("Score as of this date (default: the end of the data).", valueName: "YYYY-MM-DD"))
+    var asOf: Day?
 
     @Option(help: "A CSV feature table to score.")
     var table: String?
@@ -50,7 +49,6 @@ struct ScoreCommand: ParsableCommand {
 
     func validate() throws {
         guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
-        try checkDates([("--as-of", asOf)])
         if noHistory, history != nil { throw ValidationError("--history and --no-history contradict each other") }
     }
 
@@ -63,13 +61,12 @@ struct ScoreCommand: ParsableCommand {
             // The output directory and the history are created only once there is something to write.
             if let directory, let dataset {
                 let historyPath = noHistory ? nil : history ?? (out as NSString).appendingPathComponent("history.sqlite")
-                let scoring = SignalsScoring(model: file, dataset: dataset, directory: directory, asOf: asOf.flatMap(Day.init),
-                                             outDirectory: out, allowMissingSignals: allowMissingSignals, logger: logger)
-                let outcome = try ScoringRun(scoring: scoring, historyPath: historyPath).run()
+                let input = ScoringInput(model: file, dataset: dataset, directory: directory, asOf: asOf, allowMissingSignals: allowMissingSignals)
+                let outcome = try ScoringRun(input: input, outDirectory: out, historyPath: historyPath, logger: logger).run()
                 return (outcome.written, outcome.warnings.map { "warning: \($0)" } + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))
             }
-            let scores = try TableScoring(model: file, tablePath: table!).run()
-            return (try scores.write(directory: out, stem: "\(file.task.rawValue)-scores"), [])
+            let scoring = TableScoring(model: file, tablePath: table!)
+            return (try scoring.run().write(directory: out, stem: scoring.stem), [])
         }
         for note in notes { printError(note) }
         for path in paths { print("wrote \(path)") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VitalsFoundation
 import VitalsSignals
 import VitalsSimulation
 
@@ -27,11 +28,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed = SimulationConfig().seed
 
-    @Option(help: "First day of the data window, YYYY-MM-DD.", transform: { text in
-        guard let day = Day(text) else { throw ValidationError("--start must be a date YYYY-MM-DD, got \"\(text)\"") }
-        return day
-    })
-    var start = SimulationConfig().start
+    @Option(help: ArgumentHelp("First day of the data window.", valueName: "YYYY-MM-DD"))
+    var start: Day = SimulationConfig().start
 
     @Flag(help: "Replace the output directories when they exist.")
     var force = false

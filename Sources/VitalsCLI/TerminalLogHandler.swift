@@ -1,6 +1,7 @@
-import ArgumentParser
 import Foundation
+import ArgumentParser
 import Logging
+import VitalsFoundation
 import VitalsSignals
 
 /// Where the core's log lines and progress events go: standard error, as a redrawn bar with

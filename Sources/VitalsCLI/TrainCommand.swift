@@ -1,5 +1,6 @@
-import ArgumentParser
 import Foundation
+import ArgumentParser
+import VitalsFoundation
 import VitalsSignals
 import VitalsTraining
 
@@ -22,10 +23,10 @@ struct TrainCommand: ParsableCommand {
     var directory: String?
 
     @Option(help: "churn or overrun (with a signals directory).")
-    var task: String?
+    var task: RiskTask?
 
-    @Option(help: "Train only on labels known by this date (YYYY-MM-DD).")
-    var until: String?
+    @Option(help: ArgumentHelp("Train only on labels known by this date.", valueName: "YYYY-MM-DD"))
+    var until: Day?
 
     @Option(help: "A CSV feature table to train on.")
     var table: String?
@@ -49,8 +50,6 @@ struct TrainCommand: ParsableCommand {
         guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
         if table != nil, label == nil { throw ValidationError("--table needs --label") }
         if directory != nil, config == nil, task == nil { throw ValidationError("give --task churn|overrun (or a --config that sets it)") }
-        if let task, TrainingConfig.Task(rawValue: task) == nil { throw ValidationError("--task must be churn or overrun, got \(task)") }
-        try checkDates([("--until", until)])
     }
 
     @OptionGroup var logging: LoggingOptions
@@ -61,22 +60,19 @@ struct TrainCommand: ParsableCommand {
         try ensureParentDirectory(out)
         let dataset = try directory.map { try readSignals($0, logger: logger) }
         let result: (summary: String, warnings: [String]) = try runReporting {
-            var settings = try config.map { try TrainingConfig.load(path: $0) }
-                ?? TrainingConfig(task: task.flatMap(TrainingConfig.Task.init) ?? .churn)
+            var settings = try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: task ?? .churn)
+            let source: TrainingSource
             if let directory, let dataset {
-                if let task, let chosen = TrainingConfig.Task(rawValue: task), chosen != settings.task {
-                    if config != nil { throw ValidationError("--task \(task) contradicts the config's task: \(settings.task.rawValue)") }
-                    settings = TrainingConfig(task: chosen)
+                if let task, task != settings.task {
+                    if config != nil { throw ValidationError("--task \(task.rawValue) contradicts the config's task: \(settings.task.rawValue)") }
+                    settings = TrainingConfig(task: task)
                 }
-                let training = SignalsTraining(directory: directory, dataset: dataset, config: settings,
-                                               until: until.flatMap(Day.init), program: vitalsProgram)
-                let result = try training.run(logger: logger)
-                try logger.timed("write") { try result.model.write(to: out) }
-                return (result.summary, result.warnings)
+                source = .signals(directory: directory, dataset: dataset, until: until)
+            } else {
+                source = .table(path: table!, label: label!, id: id)
             }
-            let training = TableTraining(tablePath: table!, labelColumn: label!, idColumn: id, config: settings, program: vitalsProgram)
-            let result = try training.run(logger: logger)
-            try result.model.write(to: out)
+            let result = try Trainer(config: settings, program: vitalsProgram).train(source, logger: logger)
+            try logger.timed("write") { try result.model.write(to: out) }
             return (result.summary, result.warnings)
         }
         for warning in result.warnings { printError("warning: \(warning)") }

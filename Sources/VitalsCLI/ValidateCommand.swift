@@ -1,4 +1,5 @@
 import ArgumentParser
+import VitalsFoundation
 import VitalsSignals
 
 struct ValidateCommand: ParsableCommand {

@@ -1,3 +1,6 @@
+// VitalsCLI: the `vitals` executable, a thin front end. Typed options, one core value built
+// and called per command, progress on standard error, and exit codes from error types.
+
 import ArgumentParser
 
 @main

@@ -13,6 +13,16 @@ public enum CalibrationMetrics {
         return total / Double(labels.count)
     }
 
+    /// How close to 0 or 1 `clippedLogLoss` lets a probability come.
+    public static let logLossClip = 1e-15
+
+    /// `logLoss` with every probability first clipped to [1e-15, 1 − 1e-15], as scikit-learn's
+    /// `log_loss` did: one confident miss cannot make the mean infinite. Every figure Vitals
+    /// reports as "log loss" (cross-validation, held-out figures, evaluation) is this one.
+    public static func clippedLogLoss(labels: [Double], probabilities: [Double]) -> Double {
+        logLoss(labels: labels, probabilities: probabilities.map { min(max($0, logLossClip), 1 - logLossClip) })
+    }
+
     /// Mean squared error of the probabilities, (1/n) Σ (p − y)².
     public static func brierScore(labels: [Double], probabilities: [Double]) -> Double {
         precondition(labels.count == probabilities.count && !labels.isEmpty)

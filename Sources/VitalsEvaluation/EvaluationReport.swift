@@ -1,3 +1,7 @@
+// VitalsEvaluation: how good a score is. Ranking metrics with exact tie handling, calibration
+// metrics (with the one clipped log loss every figure uses), curves for charts, and the
+// evaluation report that sets a model beside its baselines.
+
 import Foundation
 
 /// How well one score ranks (and, for probabilities, how well it is calibrated) on an
@@ -74,8 +78,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
             return ScoreFigures(
                 auc: RankingMetrics.rocAUC(labels: labels, scores: scores)!,
                 prAUC: RankingMetrics.averagePrecision(labels: labels, scores: scores)!,
-                // Clipped to [1e-15, 1 − 1e-15] as scikit-learn's log_loss did, so one certain miss stays finite.
-                logLoss: probability ? CalibrationMetrics.logLoss(labels: labels, probabilities: scores.map { min(max($0, 1e-15), 1 - 1e-15) }) : nil,
+                logLoss: probability ? CalibrationMetrics.clippedLogLoss(labels: labels, probabilities: scores) : nil,
                 brier: probability ? CalibrationMetrics.brierScore(labels: labels, probabilities: scores) : nil,
                 ece: probability ? CalibrationMetrics.expectedCalibrationError(labels: labels, probabilities: scores) : nil,
                 precisionAtK: atK.precision, recallAtK: atK.recall, arrRecallAtK: atK.arrRecall,

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// One signal family's features for one kind of entity (accounts or projects).

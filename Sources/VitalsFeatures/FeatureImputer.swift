@@ -1,3 +1,5 @@
+import VitalsFoundation
+
 /// The missing-value policy's second half: a value that cannot be computed (NaN) is
 /// replaced by that feature's median over the training rows, learned once and stored in
 /// the model. (The first half is the `<family>_missing` indicator the extractors set.)
@@ -16,8 +18,7 @@ public struct FeatureImputer: Sendable, Equatable, Codable {
         self.allMissing = allMissing
     }
 
-    /// Learns each column's median over the rows where it is known (the mean of the two
-    /// middle values for an even count, as numpy's median).
+    /// Learns each column's median over the rows where it is known (`Statistics.median`).
     public static func fit(features: [Double], columns: Int, names: [String]) -> FeatureImputer {
         precondition(names.count == columns && (columns == 0 || features.count % columns == 0))
         let rows = columns == 0 ? 0 : features.count / columns
@@ -32,8 +33,7 @@ public struct FeatureImputer: Sendable, Equatable, Codable {
                 continue
             }
             column.sort()
-            let n = column.count
-            values[j] = n % 2 == 1 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2
+            values[j] = Statistics.median(sorted: column)!
         }
         return FeatureImputer(featureNames: names, values: values, allMissing: allMissing)
     }

@@ -1,3 +1,4 @@
+import VitalsFoundation
 import VitalsSignals
 
 /// A file's rows grouped by entity and, within each entity, sorted by date: one

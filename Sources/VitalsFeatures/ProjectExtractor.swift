@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// A project's delivery features as of a date (the overrun task), plus its account's

@@ -1,4 +1,5 @@
 import Dispatch
+import VitalsFoundation
 import VitalsSignals
 
 /// A signals dataset prepared for point-in-time questions: each file's rows grouped by

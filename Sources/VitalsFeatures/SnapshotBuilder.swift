@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import VitalsFoundation
 import VitalsSignals
 
 /// Builds snapshot tables: for a task and a list of snapshot dates, one row per eligible
@@ -35,7 +36,7 @@ public struct SnapshotBuilder: Sendable {
     }
 
     /// A layout whose one-hot levels are those in the data (sorted), for training.
-    public func layout(task: FeatureLayout.Task, families: [FeatureFamily]? = nil) -> FeatureLayout {
+    public func layout(task: RiskTask, families: [FeatureFamily]? = nil) -> FeatureLayout {
         let data = index.dataset
         func levels(_ column: TextColumn?) -> [String] {
             guard let column else { return [] }
@@ -118,9 +119,13 @@ public struct SnapshotBuilder: Sendable {
                              labels: labels, censored: censored, excluded: excluded)
     }
 
-    /// The default snapshot dates for training: from the first date with 90 days of data
-    /// behind it to the end of the data.
-    public func defaultDates(cadence: SnapshotCadence) -> [Day] {
-        cadence.dates(from: index.dataStart + 90, through: index.dataEnd)
+    /// How much data a snapshot needs behind it: the first snapshot date is this many days after
+    /// the start of the data, so every window of up to 90 days is filled.
+    public static let warmUpDays = 90
+
+    /// The snapshot dates of `cadence` from the first date with `warmUpDays` of data behind it
+    /// through `through` (default: the end of the data).
+    public func defaultDates(cadence: Cadence, through: Day? = nil) -> [Day] {
+        cadence.dates(from: index.dataStart + Self.warmUpDays, through: through ?? index.dataEnd)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 extension SnapshotTable {
@@ -10,34 +11,24 @@ extension SnapshotTable {
         var out = [UInt8]()
         out.reserveCapacity(rowCount * (columnCount * 6 + 32))
         func append(_ s: String) { out.append(contentsOf: s.utf8) }
-        append(layout.task == .churn ? "account_id,as_of" : "project_id,as_of")
+        append("\(layout.task.idColumn),as_of")
         for name in featureNames {
             append(",")
-            append(Self.quoted(name))
+            CSVText.appendField(name, to: &out)
         }
         append(",label\n")
         for r in 0..<rowCount {
-            append(Self.quoted(ids[Int(entities[r])]))
+            CSVText.appendField(ids[Int(entities[r])], to: &out)
             append(",")
             dates[r].append(to: &out)
             for value in row(r) {
                 append(",")
-                if !value.isNaN { append(Self.number(value)) }
+                if !value.isNaN { append(CSVText.number(value)) }
             }
             append(",")
             if !labels[r].isNaN { append(labels[r] == 1 ? "1" : "0") }
             append("\n")
         }
         return Data(out)
-    }
-
-    static func number(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-        return "\(x)"
-    }
-
-    static func quoted(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// The rows a model trains, evaluates or scores on: one per eligible entity per
@@ -23,34 +24,27 @@ public struct SnapshotTable: Sendable {
     public var columnCount: Int { featureNames.count }
 
     public func row(_ r: Int) -> ArraySlice<Double> { features[(r * columnCount)..<((r + 1) * columnCount)] }
-}
 
-/// Which snapshot dates a table covers.
-public enum SnapshotCadence: String, Sendable, CaseIterable {
-    case monthly, weekly
+    /// Each feature's column, by name.
+    public var columnOf: [String: Int] { Dictionary(uniqueKeysWithValues: featureNames.enumerated().map { ($1, $0) }) }
 
-    /// Month-ends (or Sundays) in [from, through].
-    public func dates(from: Day, through: Day) -> [Day] {
-        var out: [Day] = []
-        switch self {
-        case .monthly:
-            var monthStart = from.startOfMonth
-            while true {
-                let end = monthStart.adding(months: 1) - 1
-                if end > through { break }
-                if end >= from { out.append(end) }
-                monthStart = monthStart.adding(months: 1)
-            }
-        case .weekly:
-            var day = from + ((7 - from.isoWeekday) % 7)  // the first Sunday on or after `from`
-            while day <= through {
-                out.append(day)
-                day = day + 7
-            }
-        }
-        return out
+    /// Row r's features by name, nil where missing (NaN) or not in the table: what the state
+    /// rules read. `columns` is `columnOf`, computed once per table by the caller.
+    public func lookup(row r: Int, columns: [String: Int]) -> FeatureLookup {
+        let base = r * columnCount
+        let features = self.features
+        return { name in columns[name].flatMap { features[base + $0].isNaN ? nil : features[base + $0] } }
+    }
+
+    /// Column `name`, one value per row (NaN where missing, or everywhere when the table has no such column).
+    public func column(_ name: String) -> [Double] {
+        guard let k = featureNames.firstIndex(of: name) else { return [Double](repeating: .nan, count: rowCount) }
+        return (0..<rowCount).map { features[$0 * columnCount + k] }
     }
 }
+
+/// A feature value by name, nil when it is missing: how the state rules read a row.
+public typealias FeatureLookup = (String) -> Double?
 
 extension SnapshotTable {
     /// This table with more columns after the existing ones (the Markov layer's features),

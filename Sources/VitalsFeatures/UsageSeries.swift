@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// Each account's product usage as one entry per day (several rows of one day added up),

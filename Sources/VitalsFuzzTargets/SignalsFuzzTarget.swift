@@ -1,4 +1,8 @@
+// VitalsFuzzTargets: the reader's fuzz target and its properties, for Fuzz/ (libFuzzer) and
+// the tests' replay of its findings. Not API (the product is `_VitalsFuzzTargets`).
+
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// The fuzz target for the CSV reader and the column decoders: one input becomes one signal

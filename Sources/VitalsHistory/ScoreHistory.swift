@@ -1,3 +1,7 @@
+// VitalsHistory: the score history, an SQLite file kept through GRDB with versioned
+// migrations: every scoring run and its scores, appended one transaction per run, read back
+// as the previous run and as one entity's trend.
+
 import Foundation
 import GRDB
 

@@ -1,3 +1,7 @@
+// VitalsLinearAlgebra: `Matrix` and the BLAS/LAPACK kernels the maths needs, on OpenBLAS
+// (the only importer of COpenBLAS), with sums kept in one order so results do not depend on
+// the thread count.
+
 /// A dense, row-major matrix of `Double`.
 ///
 /// Element (i, j) lives at `elements[i * columns + j]`. Row-major matches how

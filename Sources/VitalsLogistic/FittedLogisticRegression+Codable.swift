@@ -1,6 +1,5 @@
 /// The JSON form of a fitted model, as model files store it: snake_case keys, every
 /// number a JSON number that reads back to the same `Double`.
-
 extension SolverChoice: Codable {}
 
 extension ProbabilityCalibration: Codable {

@@ -1,3 +1,8 @@
+// VitalsLogistic: penalized logistic regression. The loss (value, gradient, Hessian) apart
+// from its solvers (Newton, L-BFGS, coordinate descent), the estimator whose `fit` returns a
+// fitted model carrying its convergence, probability calibration, and `PenaltySelection`
+// (C by time-ordered cross-validation) beside the estimator.
+
 import Foundation
 import VitalsLinearAlgebra
 

@@ -1,3 +1,7 @@
+// VitalsMarkov: the maths of absorbing Markov chains and nothing about customers. State
+// spaces, transition counts, Dirichlet estimation with smoothing and shrinkage, credible
+// intervals, absorption analysis and the book forecast. The state rules live in VitalsFeatures.
+
 import VitalsLinearAlgebra
 
 /// A discrete-time Markov chain over a `StateSpace`: row i of `transitions` is the

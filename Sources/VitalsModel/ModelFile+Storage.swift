@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
-import VitalsOutput
+import Crypto
+import VitalsFoundation
 
 /// A model file that cannot be used, and why.
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {
@@ -41,7 +41,7 @@ extension ModelFile {
         var copy = self
         copy.modelID = ""
         let digest = SHA256.hash(data: try Self.canonicalJSON(copy))
-        return "\(task.rawValue)-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        return "\(kind.name)-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     /// This file with its id set from its content.

@@ -1,11 +1,43 @@
+// VitalsModel: the model file. Self-describing canonical JSON with a content-hash id, checked
+// on load (damage, version, hash, bytes); the data fingerprint; and a signals model's spec,
+// which stores the feature recipe so scoring featurizes exactly as training did.
+
 import Foundation
+import VitalsFeatures
+import VitalsFoundation
 import VitalsLogistic
 
-/// What a model is for.
-public enum ModelTask: String, Sendable, Codable, CaseIterable {
-    case churn, overrun
+/// What a model file was trained for: a risk task on a signals directory, or the label of
+/// a data team's own feature table. Written in the file's `task` field as `churn`,
+/// `overrun` or `table`, which also prefixes the model id.
+public enum ModelKind: Sendable, Equatable, Codable {
+    case signals(RiskTask)
     /// A model trained with `--table` on a data team's own feature table.
     case table
+
+    /// `churn`, `overrun` or `table`.
+    public var name: String {
+        switch self {
+        case let .signals(task): return task.rawValue
+        case .table: return "table"
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        if name == "table" {
+            self = .table
+        } else if let task = RiskTask(rawValue: name) {
+            self = .signals(task)
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown task '\(name)'"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
 }
 
 /// A model file: JSON, self-describing, and checked when loaded.
@@ -23,7 +55,8 @@ public struct ModelFile: Sendable, Equatable, Codable {
     /// `<task>-<16 hex digits>`: the first 64 bits of the SHA-256 of the file's canonical
     /// JSON with this field empty.
     public var modelID: String
-    public var task: ModelTask
+    /// `task` in the file.
+    public var kind: ModelKind
     /// The program that wrote the file, e.g. `vitals 0.1.0`.
     public var createdBy: String
     /// How source columns become features (`--table` models).
@@ -41,15 +74,15 @@ public struct ModelFile: Sendable, Equatable, Codable {
     public var metrics: [String: Double]
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", modelID = "model_id", task, createdBy = "created_by"
+        case formatVersion = "format_version", modelID = "model_id", kind = "task", createdBy = "created_by"
         case encoding, signals, labelColumn = "label_column", idColumn = "id_column", model, config, data, metrics
     }
 
-    public init(task: ModelTask, createdBy: String, encoding: TableEncoder?, labelColumn: String?, idColumn: String?,
+    public init(kind: ModelKind, createdBy: String, encoding: TableEncoder?, labelColumn: String?, idColumn: String?,
                 model: FittedLogisticRegression, config: [String: String], data: DataFingerprint, metrics: [String: Double]) {
         self.formatVersion = Self.currentFormatVersion
         self.modelID = ""
-        self.task = task
+        self.kind = kind
         self.createdBy = createdBy
         self.encoding = encoding
         self.signals = nil
@@ -59,6 +92,14 @@ public struct ModelFile: Sendable, Equatable, Codable {
         self.config = config
         self.data = data
         self.metrics = metrics
+    }
+}
+
+extension ModelFile {
+    /// The risk task of a model trained on signals; nil for a table model.
+    public var riskTask: RiskTask? {
+        if case let .signals(task) = kind { return task }
+        return nil
     }
 }
 

@@ -1,48 +1,13 @@
 import VitalsFeatures
+import VitalsFoundation
 import VitalsMarkov
 
 /// What a model trained on a signals directory needs to score new data exactly as it was
-/// trained: the feature layout (families and one-hot levels), the imputation values, the
-/// label settings, and the Markov layer's fitted figures.
+/// trained: the feature recipe (layout, label settings, the fitted Markov columns), the
+/// feature names it was trained on, the imputation values, and the risk bands.
+///
+/// Stored in the model file under `signals`; the JSON keys are the property names.
 public struct SignalsModelSpec: Sendable, Equatable, Codable {
-    /// The health chain's part of the churn model: the fitted state rule and, per state,
-    /// the chain's churn probability within the horizon and expected months to churn.
-    public struct AccountChain: Sendable, Equatable, Codable {
-        public let rule: FittedHealthStateRule
-        public let states: [String]
-        public let transitions: [[Double]]
-        public let churnProbability: [Double]
-        public let expectedMonths: [Double]
-        public let horizonMonths: Int
-
-        public init(rule: FittedHealthStateRule, states: [String], transitions: [[Double]], churnProbability: [Double],
-                    expectedMonths: [Double], horizonMonths: Int) {
-            self.rule = rule
-            self.states = states
-            self.transitions = transitions
-            self.churnProbability = churnProbability
-            self.expectedMonths = expectedMonths
-            self.horizonMonths = horizonMonths
-        }
-    }
-
-    /// The project phase chain's part of the overrun model.
-    public struct ProjectChain: Sendable, Equatable, Codable {
-        public let rule: ProjectPhaseRule
-        public let states: [String]
-        public let transitions: [[Double]]
-        public let overrunProbability: [Double]
-        public let expectedWeeks: [Double]
-
-        public init(rule: ProjectPhaseRule, states: [String], transitions: [[Double]], overrunProbability: [Double], expectedWeeks: [Double]) {
-            self.rule = rule
-            self.states = states
-            self.transitions = transitions
-            self.overrunProbability = overrunProbability
-            self.expectedWeeks = expectedWeeks
-        }
-    }
-
     public let layout: FeatureLayout
     /// Every feature's name in model order: the layout's, then the Markov columns.
     public let featureNames: [String]
@@ -52,28 +17,82 @@ public struct SignalsModelSpec: Sendable, Equatable, Codable {
     public let graceDays: Int
     /// The signal files the features are computed from; scoring refuses data without them.
     public let requiredFiles: [String]
-    public let accountChain: AccountChain?
-    public let projectChain: ProjectChain?
-    /// Probability cut points of the risk bands (low < first ≤ medium < second ≤ high).
-    public let riskBands: [Double]
+    /// The health chain's columns (churn models with the Markov family).
+    public let accountChain: HealthStateColumns?
+    /// The phase chain's columns (overrun models with the Markov family).
+    public let projectChain: PhaseColumns?
+    public let riskBands: RiskBands
     /// The first and last snapshot date trained on.
-    public let firstSnapshot: String
-    public let lastSnapshot: String
+    public let firstSnapshot: Day
+    public let lastSnapshot: Day
 
-    public init(layout: FeatureLayout, featureNames: [String], imputer: FeatureImputer, horizonDays: Int, tolerance: Double, graceDays: Int,
-                requiredFiles: [String], accountChain: AccountChain?, projectChain: ProjectChain?, riskBands: [Double],
-                firstSnapshot: String, lastSnapshot: String) {
-        self.layout = layout
-        self.featureNames = featureNames
+    public init(recipe: FeatureRecipe, imputer: FeatureImputer, requiredFiles: [String], riskBands: RiskBands, firstSnapshot: Day,
+                lastSnapshot: Day) {
+        self.layout = recipe.layout
+        self.featureNames = recipe.featureNames
         self.imputer = imputer
-        self.horizonDays = horizonDays
-        self.tolerance = tolerance
-        self.graceDays = graceDays
+        self.horizonDays = recipe.horizonDays
+        self.tolerance = recipe.tolerance
+        self.graceDays = recipe.graceDays
         self.requiredFiles = requiredFiles
-        self.accountChain = accountChain
-        self.projectChain = projectChain
+        switch recipe.markov {
+        case let .health(columns): (accountChain, projectChain) = (columns, nil)
+        case let .phase(columns): (accountChain, projectChain) = (nil, columns)
+        case nil: (accountChain, projectChain) = (nil, nil)
+        }
         self.riskBands = riskBands
         self.firstSnapshot = firstSnapshot
         self.lastSnapshot = lastSnapshot
+    }
+
+    public var task: RiskTask { layout.task }
+
+    /// The Markov columns, whichever chain they come from.
+    public var markov: MarkovColumns? { accountChain.map(MarkovColumns.health) ?? projectChain.map(MarkovColumns.phase) }
+
+    /// How the model's features are made.
+    public var recipe: FeatureRecipe {
+        FeatureRecipe(layout: layout, horizonDays: horizonDays, tolerance: tolerance, graceDays: graceDays, markov: markov)
+    }
+
+    /// The featurizer for this model on `index`.
+    ///
+    /// - Throws: `SignalsModelError.featureMismatch` when this vitals lays out other features
+    ///   from the recipe than the model was trained on (a model written by another version).
+    public func featurizer(index: SignalsIndex, modelID: String) throws(SignalsModelError) -> Featurizer {
+        let recipe = self.recipe
+        let here = recipe.featureNames
+        guard here == featureNames else {
+            let k = zip(here, featureNames).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(here.count, featureNames.count)
+            throw .featureMismatch(model: modelID, modelFeatures: featureNames.count, computedFeatures: here.count, position: k + 1,
+                                   inModel: k < featureNames.count ? featureNames[k] : nil, computed: k < here.count ? here[k] : nil)
+        }
+        return Featurizer(recipe: recipe, index: index)
+    }
+}
+
+/// A model trained on signals that cannot be applied as asked.
+public enum SignalsModelError: Error, Equatable, CustomStringConvertible {
+    /// The model was trained on a feature table, not on signals.
+    case notASignalsModel(String)
+    /// A signal file the model's features come from is absent.
+    case missingSignalFile(directory: String, file: String, model: String)
+    /// This vitals computes other features than the model has (another version wrote it).
+    case featureMismatch(model: String, modelFeatures: Int, computedFeatures: Int, position: Int, inModel: String?, computed: String?)
+    /// An evaluation window that starts inside the model's training snapshots.
+    case overlap(from: Day, lastTrained: Day)
+
+    public var description: String {
+        switch self {
+        case let .notASignalsModel(id): return "model \(id) was trained on a feature table; use --table"
+        case let .missingSignalFile(directory, file, model):
+            return "\(directory) has no \(file), which model \(model) was trained on; add it, or pass --allow-missing-signals to score without it"
+        case let .featureMismatch(model, modelFeatures, computedFeatures, position, inModel, computed):
+            return "model \(model) has \(modelFeatures) features, but this vitals computes \(computedFeatures) from its feature layout "
+                + "(feature \(position) is \(inModel.map { "\"\($0)\"" } ?? "nothing") in the model and \(computed.map { "\"\($0)\"" } ?? "nothing") here): "
+                + "the model was trained by another version of vitals; retrain it"
+        case let .overlap(from, last):
+            return "the evaluation window starts \(from), inside the model's training snapshots (up to \(last)); evaluate on later dates or pass --allow-overlap"
+        }
     }
 }

@@ -1,3 +1,5 @@
+import VitalsFoundation
+
 /// Parses one column of one file into typed storage, a row at a time.
 ///
 /// A row is first *staged* (every field parsed and checked), and only a row

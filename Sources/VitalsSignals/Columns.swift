@@ -1,8 +1,9 @@
+import VitalsFoundation
+
 /// Typed column storage. Each column is one flat array with an in-band sentinel
 /// for a missing value, so a 36-million-row usage file costs 4 bytes per cell
 /// and no per-row objects. The `subscript` gives the `Optional` view; the raw
 /// arrays are public for tight loops.
-
 /// Dates, with `Int32.min` for a missing value.
 public struct DayColumn: Sendable, Equatable {
     public static let missing = Int32.min

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Dispatch
+import VitalsFoundation
 
 /// Reads a file whose columns all hold 32-bit codes (account or project references, dates,
 /// counts), such as usage.csv, on every core, with the same rules and messages as the

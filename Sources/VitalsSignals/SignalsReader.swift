@@ -1,5 +1,11 @@
+// VitalsSignals: the signals contract (docs/SIGNALS.md) as code. The schema, the byte-level
+// CSV scanner and the parallel column decoder, the validating reader that turns a signals
+// directory into typed column tables (`SignalsDataset`) with every problem located to file,
+// line and column, and the validator with its summary. Stands on VitalsFoundation only.
+
 import Foundation
 import Logging
+import VitalsFoundation
 
 /// How strictly to read a signals directory.
 public struct SignalsReadOptions: Sendable, Equatable {

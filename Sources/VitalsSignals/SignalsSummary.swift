@@ -1,3 +1,5 @@
+import VitalsFoundation
+
 /// The overview `vitals validate` prints: how much of each signal there is and
 /// how much of the book it covers.
 public struct SignalsSummary: Sendable, Equatable {

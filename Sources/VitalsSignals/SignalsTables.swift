@@ -1,3 +1,5 @@
+import VitalsFoundation
+
 /// The contents of a signals directory, one typed table per file.
 ///
 /// References are resolved: `account` and `project` columns hold row indices

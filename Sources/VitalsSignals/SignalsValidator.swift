@@ -1,4 +1,6 @@
 import Logging
+import VitalsFoundation
+
 /// What `vitals validate` does: read a directory, check every rule, and say
 /// what there is and what is wrong.
 public struct SignalsValidator: Sendable {

@@ -1,3 +1,4 @@
+import VitalsFoundation
 import VitalsSignals
 
 /// How a churned account left.

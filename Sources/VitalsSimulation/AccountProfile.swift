@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// Market segment of an account; drawn SMB 60 %, Mid-Market 30 %, Enterprise 10 %.

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// nps.csv: quarterly relationship surveys.

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// projects.csv, change_orders.csv, milestones.csv and timesheets.csv.

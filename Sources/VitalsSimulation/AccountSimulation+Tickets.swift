@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// tickets.csv: support tickets, drawn month by month from the latent state.

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// usage.csv: one row per day with any activity, from the account's first day

@@ -1,3 +1,4 @@
+import VitalsFoundation
 import VitalsSignals
 
 /// One account's whole story: who it is, its implementation, its months and

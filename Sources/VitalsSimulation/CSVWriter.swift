@@ -1,3 +1,4 @@
+import VitalsFoundation
 import VitalsSignals
 
 /// Rows of one CSV file as bytes, written field by field.
@@ -32,22 +33,11 @@ struct CSVWriter {
         rows += 1
     }
 
-    /// Text, quoted (RFC 4180, `"` doubled) only when it holds a comma, quote or line break;
-    /// `nil` is the empty field.
+    /// Text, quoted as `CSVText` quotes every field Vitals writes; `nil` is the empty field.
     mutating func text(_ value: String?) {
         separator()
         guard let value else { return }
-        let utf8 = value.utf8
-        guard utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else {
-            bytes.append(contentsOf: utf8)
-            return
-        }
-        bytes.append(34)
-        for b in utf8 {
-            if b == 34 { bytes.append(34) }
-            bytes.append(b)
-        }
-        bytes.append(34)
+        CSVText.appendField(value, to: &bytes)
     }
 
     /// Bytes known to need no quoting (ids and words the simulator builds itself).

@@ -1,5 +1,6 @@
 import Foundation
-import VitalsOutput
+import VitalsFoundation
+
 #if canImport(Glibc)
 import Glibc
 private let systemClose = Glibc.close

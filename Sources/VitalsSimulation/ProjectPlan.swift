@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// What a professional-services project is for; sets its budget, team, roles and milestones.

@@ -1,3 +1,4 @@
+import VitalsFoundation
 import VitalsSignals
 
 /// The size, span and seed of a simulated book of business.

@@ -1,3 +1,4 @@
+import VitalsFoundation
 import VitalsSignals
 
 /// The files of the truth directory: what the signals only hint at.

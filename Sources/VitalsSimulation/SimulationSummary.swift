@@ -1,3 +1,4 @@
+import VitalsFoundation
 import VitalsSignals
 
 /// What a simulation produced: rows per file, the book's outcomes and its size.

@@ -1,5 +1,9 @@
+// VitalsSimulation: a simulated book of business written as a signals directory (and its
+// latent truth beside it), byte for byte the same for the same config and seed.
+
 import Dispatch
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 /// Simulates a book of business and writes it as a signals directory.

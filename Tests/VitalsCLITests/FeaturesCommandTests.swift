@@ -38,7 +38,7 @@ import VitalsTestSupport
         // Refuses to overwrite, and rejects bad arguments with usage errors.
         #expect(try VitalsProcess.run(["features", signals, "--as-of", "2024-09-30", "--out", one]).status == 73)
         let badDate = try VitalsProcess.run(["features", signals, "--as-of", "30/09/2024", "--out", directory.path("x.csv")])
-        #expect(badDate.status == 64 && badDate.stderr.contains("--as-of must be a date YYYY-MM-DD"))
+        #expect(badDate.status == 64 && badDate.stderr.contains("The value '30/09/2024' is invalid for '--as-of <YYYY-MM-DD>'"))
         let badTask = try VitalsProcess.run(["features", signals, "--task", "renewal", "--as-of", "2024-09-30", "--out", directory.path("x.csv")])
         #expect(badTask.status == 64)
         let missing = try VitalsProcess.run(["features", directory.path("nowhere"), "--as-of", "2024-09-30", "--out", directory.path("x.csv")])

@@ -56,6 +56,6 @@ import VitalsTestSupport
         #expect(zero.stderr.contains("accounts"))
         let date = try VitalsProcess.run(["simulate", "--out", "/tmp/never", "--start", "2024-02-30"])
         #expect(date.status == 64)
-        #expect(date.stderr.contains("--start must be a date YYYY-MM-DD"))
+        #expect(date.stderr.contains("The value '2024-02-30' is invalid for '--start <YYYY-MM-DD>'"))
     }
 }

@@ -61,20 +61,3 @@ extension VitalsProcess {
         return dir
     }
 }
-
-/// A value built the first time a test asks for it and shared by the tests that follow (a
-/// simulated book and its models take seconds to make). The lock makes concurrent first
-/// calls build it once.
-final class BuiltOnce<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var built: Value?
-
-    func value(_ build: () throws -> Value) throws -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let built { return built }
-        let value = try build()
-        built = value
-        return value
-    }
-}

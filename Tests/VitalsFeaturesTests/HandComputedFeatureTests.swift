@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VitalsFeatures
+import VitalsFoundation
 import VitalsSignals
 import VitalsTestSupport
 

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import VitalsFeatures
+import VitalsFoundation
 import VitalsSignals
+import VitalsTestBooks
 import VitalsTestSupport
 
 /// The point-in-time rule, tested as the issue states it: cut every file at D (drop rows
@@ -10,10 +12,10 @@ import VitalsTestSupport
     /// Writes the signals cut at `day` into `directory`.
     static func cut(_ signals: String, at day: Day, into directory: String) throws {
         let d = "\(day)"
-        func keep(_ file: String, dateColumn: String, blank: [String] = [], also: ((inout [String], CSVText) -> Void)? = nil) throws {
+        func keep(_ file: String, dateColumn: String, blank: [String] = [], also: ((inout [String], CSVRows) -> Void)? = nil) throws {
             let path = signals + "/" + file
             guard FileManager.default.fileExists(atPath: path) else { return }
-            var table = try CSVText(path: path)
+            var table = try CSVRows(path: path)
             let dateIndex = table.column(dateColumn)
             table.rows = table.rows.filter { $0[dateIndex] <= d }  // ISO dates compare as text
             for name in blank {
@@ -49,7 +51,7 @@ import VitalsTestSupport
     }
 
     @Test func featuresAsOfDDoNotMoveWhenTheFutureIsCutAway() throws {
-        let book = try SimulatedBook.shared()
+        let book = try TestBook.shared()
         let builder = SnapshotBuilder(index: book.index)
         var rng = SeededGenerator(seed: 4242)
         let span = book.index.dataEnd - book.index.dataStart
@@ -59,7 +61,7 @@ import VitalsTestSupport
             defer { directory.remove() }
             try Self.cut(book.signals, at: day, into: directory.path)
             let cutData = try SignalsReader().read(directory: directory.path).dataset
-            for task in FeatureLayout.Task.allCases {
+            for task in RiskTask.allCases {
                 let layout = builder.layout(task: task)
                 let full = Self.features(book.dataset, layout: layout, day: day)
                 let cut = Self.features(cutData, layout: layout, day: day)
@@ -75,5 +77,25 @@ import VitalsTestSupport
                 #expect(differences.count == 0, "\(task) as of \(day): e.g. \(differences.prefix(5))")
             }
         }
+    }
+}
+
+/// CSV text as header + rows of fields (the simulator quotes names with commas, so split properly).
+struct CSVRows {
+    var header: [String]
+    var rows: [[String]]
+
+    init(path: String) throws {
+        let scanner = try CSVScanner(path: path)
+        _ = try scanner.next()
+        header = scanner.fields
+        rows = []
+        while try scanner.next() { rows.append(scanner.fields) }
+    }
+
+    func column(_ name: String) -> Int { header.firstIndex(of: name)! }
+
+    func text() -> String {
+        ([header] + rows).map { $0.map(CSVText.field).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import VitalsFeatures
+import VitalsFoundation
 import VitalsSignals
+import VitalsTestBooks
 import VitalsTestSupport
 
 /// On the simulated book the features carry the signal the simulator puts in:
@@ -13,7 +15,7 @@ import VitalsTestSupport
     }
 
     @Test func usageTrendDetractorsAndBurnRateSeparateTheClasses() throws {
-        let book = try SimulatedBook.shared()
+        let book = try TestBook.shared()
         let builder = SnapshotBuilder(index: book.index)
         let churn = builder.table(layout: builder.layout(task: .churn), dates: builder.defaultDates(cadence: .monthly), requireLabels: true)
         let overrun = builder.table(layout: builder.layout(task: .overrun), dates: builder.defaultDates(cadence: .weekly), requireLabels: true)
@@ -30,7 +32,7 @@ import VitalsTestSupport
 
     /// Deterministic: two builds of the same table are identical, bit for bit.
     @Test func tablesAreDeterministic() throws {
-        let book = try SimulatedBook.shared()
+        let book = try TestBook.shared()
         let builder = SnapshotBuilder(index: book.index)
         let dates = builder.defaultDates(cadence: .monthly)
         let a = builder.table(layout: builder.layout(task: .churn), dates: dates, requireLabels: true)

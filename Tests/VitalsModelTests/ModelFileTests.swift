@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VitalsFeatures
 import VitalsLinearAlgebra
 import VitalsLogistic
 import VitalsModel
@@ -17,7 +18,7 @@ import VitalsTestSupport
         let fitted = try LogisticRegression(c: 0.7).fit(x: x, y: y, featureNames: encoder.featureNames)
             .calibrated(heldOutX: x, y: y, method: .platt)
         return ModelFile(
-            task: .table, createdBy: "vitals test", encoding: encoder, labelColumn: "churned", idColumn: nil,
+            kind: .table, createdBy: "vitals test", encoding: encoder, labelColumn: "churned", idColumn: nil,
             model: fitted, config: ["c": "0.7"],
             data: try DataFingerprint.of(files: [("train.csv", path)], range: "rows 1–300", rows: 300, positives: Int(y.reduce(0, +))),
             metrics: ["train_auc": 0.61234567890123456])

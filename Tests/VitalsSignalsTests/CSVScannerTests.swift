@@ -1,4 +1,5 @@
 import Testing
+import VitalsFoundation
 import VitalsSignals
 import VitalsTestSupport
 

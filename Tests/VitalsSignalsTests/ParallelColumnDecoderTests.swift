@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VitalsFoundation
 import VitalsSignals
 import VitalsTestSupport
 

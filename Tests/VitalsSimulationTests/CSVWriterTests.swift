@@ -1,5 +1,7 @@
 import Testing
+import VitalsFoundation
 import VitalsSignals
+
 @testable import VitalsSimulation
 
 @Suite struct CSVWriterTests {

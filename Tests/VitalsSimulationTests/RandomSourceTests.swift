@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VitalsTestSupport
+
 @testable import VitalsSimulation
 
 /// The samplers are hand-written, so each is checked against its law's mean and

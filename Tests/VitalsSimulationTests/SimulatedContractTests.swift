@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import VitalsFoundation
 import VitalsSignals
 import VitalsTestSupport
+
 @testable import VitalsSimulation
 
 /// A simulated directory obeys every rule of the contract (docs/SIGNALS.md), as

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 import VitalsSimulation
 import VitalsTestSupport
@@ -24,17 +25,9 @@ final class SimulatedWorld: @unchecked Sendable {
         report = result.report
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var cached: SimulatedWorld?
+    private static let cache = BuiltOnce<SimulatedWorld>()
 
-    static func shared() throws -> SimulatedWorld {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached { return cached }
-        let world = try SimulatedWorld()
-        cached = world
-        return world
-    }
+    static func shared() throws -> SimulatedWorld { try cache.value(SimulatedWorld.init) }
 
     /// A truth file as rows of named fields. The truth files hold no quoted fields
     /// (ids, words, dates and numbers only), so splitting on commas is exact.

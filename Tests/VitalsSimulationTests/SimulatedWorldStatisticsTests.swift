@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VitalsFoundation
 import VitalsSignals
 import VitalsSimulation
 import VitalsTestSupport

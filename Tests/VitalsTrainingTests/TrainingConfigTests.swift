@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VitalsFeatures
 import VitalsLogistic
 import VitalsTestSupport
 import VitalsTraining
@@ -13,7 +14,7 @@ import VitalsTraining
         #expect(churn.healthStates.components.last?.weight == -0.5)
         let overrun = try TrainingConfig.load(path: Fixtures.packageRoot.appendingPathComponent("Training/overrun.yaml").path)
         #expect(overrun.task == .overrun && overrun.cadence == .weekly && overrun.tolerance == 0.1 && overrun.graceDays == 14)
-        #expect(overrun.families == ["delivery", "support", "nps", "markov"] && overrun.capacity == 20)
+        #expect(overrun.families == [.delivery, .support, .nps, .markov] && overrun.capacity == 20)
     }
 
     @Test func absentKeysTakeTheirDefaults() throws {
@@ -48,5 +49,34 @@ import VitalsTraining
         #expect(flat["model.l1_ratio"] == "0.5")
         #expect(flat["labels.cadence"] == "weekly")
         #expect(flat["states.engagement.active_user_ratio_30d"] == "1.0")
+    }
+}
+
+/// Training/README.md's key table is generated from the key table in code, so the docs
+/// cannot drift from the parser. `make config-docs` rewrites it.
+@Suite struct TrainingConfigDocsTests {
+    static let begin = "<!-- keys: generated from TrainingConfig.sections by `make config-docs`; do not edit by hand -->\n"
+    static let end = "<!-- end of keys -->"
+
+    @Test func theReadmeKeyTableIsTheGeneratedOne() throws {
+        let path = Fixtures.packageRoot.appendingPathComponent("Training/README.md").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let start = try #require(text.range(of: Self.begin)), stop = try #require(text.range(of: Self.end))
+        let generated = TrainingConfig.keyTableMarkdown
+        if ProcessInfo.processInfo.environment["VITALS_WRITE_CONFIG_DOCS"] == "1" {
+            try (text[..<start.upperBound] + generated + text[stop.lowerBound...]).write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(String(text[start.upperBound..<stop.lowerBound]) == generated, "run make config-docs")
+    }
+
+    /// Every key the parser reads is in the table, and every key in the model file's copy of a
+    /// config comes from the table.
+    @Test func theTableNamesEveryKey() throws {
+        let table = TrainingConfig.keyTableMarkdown
+        for key in TrainingConfig(task: .churn).flattened.keys {
+            let documented = key.hasPrefix("states.engagement.") ? "states.engagement" : key
+            #expect(table.contains("| `\(documented)` |"), "\(key) is not in the table")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import BenchmarkSupport
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 // Writes a whole signals directory (all eight files of the contract) for a book of

@@ -1,5 +1,6 @@
 import BenchmarkSupport
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 // The daily run at scale: Vitals against pandas + scikit-learn, DuckDB and polars on the

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import VitalsFoundation
 import VitalsSignals
 
 // Writes a synthetic signals directory byte by byte: accounts.csv and a daily

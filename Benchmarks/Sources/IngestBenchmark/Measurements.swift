@@ -1,6 +1,7 @@
 import BenchmarkSupport
 import CSV
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 // The three things timed. Each returns what it saw, so the runs can be checked

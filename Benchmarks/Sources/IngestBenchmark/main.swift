@@ -1,5 +1,6 @@
 import BenchmarkSupport
 import Foundation
+import VitalsFoundation
 import VitalsSignals
 
 // Ingest throughput of Vitals' hand-written CSV reader against CSV.swift, the Swift

@@ -1,0 +1,66 @@
+import VitalsFeatures
+import VitalsFoundation
+import VitalsModel
+
+/// The contract's score file (docs/SIGNALS.md, "What the engine writes"): one row per
+/// scored entity, as `<task>-scores-<as-of>.csv` and `.jsonl` with the same fields.
+public enum ScoreFile {
+    /// `churn-scores-2025-12-31`: the two files' name without the extension.
+    public static func stem(task: RiskTask, asOf: Day) -> String { "\(task.rawValue)-scores-\(asOf)" }
+
+    /// The columns of a task's score file.
+    public static func columns(_ task: RiskTask) -> [String] {
+        switch task {
+        case .churn:
+            return ["account_id", "as_of", "churn_probability", "risk_band", "health_state", "expected_days_to_churn", "arr", "arr_at_risk",
+                    "top_drivers", "previous_probability", "change", "model_id"]
+        case .overrun:
+            return ["project_id", "account_id", "as_of", "overrun_probability", "budget_hours", "hours_logged", "change_order_hours",
+                    "forecast_hours_at_completion", "forecast_overrun_pct", "forecast_end_date", "top_drivers", "model_id"]
+        }
+    }
+
+    /// The rows for a snapshot; `previous` holds an earlier run's probabilities by entity id
+    /// (the churn file's `previous_probability` and `change`).
+    public static func table(_ snapshot: ScoredSnapshot, previous: [String: Double]) -> ScoreTable {
+        let model = snapshot.model, day = snapshot.asOf, table = snapshot.table
+        let probabilities = snapshot.probabilities
+        let drivers = Drivers(featureNames: model.model.featureNames, encoder: nil)
+        let contributions = drivers.contributions(of: model.model, x: snapshot.x)
+        var scores = ScoreTable(columns: columns(snapshot.task))
+        switch snapshot.task {
+        case .churn:
+            let accounts = snapshot.dataset.accounts
+            for r in 0..<table.rowCount {
+                let a = Int(table.entities[r]), p = probabilities[r]
+                let id = snapshot.ids[r]
+                let arr = accounts.arr.flatMap { $0[a] }
+                let before = previous[id]
+                scores.rows.append([
+                    .text(id), .text("\(day)"), .number(p), .text(snapshot.band(r).rawValue), snapshot.stateName(r).map { .text($0) } ?? .missing,
+                    snapshot.expectedDaysToChurn(r).map { .integer($0) } ?? .missing, arr.map { .number($0) } ?? .missing,
+                    arr.map { .number(ArrAtRisk.of(arr: $0, probability: p)) } ?? .missing, .text(drivers.topDrivers(contributions[r])),
+                    before.map { .number($0) } ?? .missing, before.map { .number(p - $0) } ?? .missing, .text(model.modelID),
+                ])
+            }
+        case .overrun:
+            let projects = snapshot.dataset.projects!
+            for r in 0..<table.rowCount {
+                let p = Int(table.entities[r])
+                let f = ProjectForecast(snapshot, row: r)
+                scores.rows.append([
+                    .text(projects.projectID[p]), .text(snapshot.dataset.accounts.accountID[Int(projects.account[p])]), .text("\(day)"),
+                    .number(probabilities[r]), .number(f.budgetHours), .number(f.hoursLogged), .number(f.changeOrderHours),
+                    .number((f.hoursAtCompletion * 10).rounded() / 10), .number((f.overrunShare * 1000).rounded() / 10), .text("\(f.endDate)"),
+                    .text(drivers.topDrivers(contributions[r])), .text(model.modelID),
+                ])
+            }
+        }
+        return scores
+    }
+}
+
+/// ARR × probability, to the cent: the revenue expected to be lost.
+public enum ArrAtRisk {
+    public static func of(arr: Double, probability: Double) -> Double { (arr * probability * 100).rounded() / 100 }
+}

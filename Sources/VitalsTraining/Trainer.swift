@@ -1,0 +1,98 @@
+// VitalsTraining: the training config (one key table for defaults, parsing, the model file's
+// copy and the docs) and the one `Trainer`, for signals and for tables. Only the CLI imports
+// this module.
+
+import Foundation
+import Logging
+import VitalsEvaluation
+import VitalsFeatures
+import VitalsFoundation
+import VitalsLinearAlgebra
+import VitalsLogistic
+import VitalsModel
+import VitalsSignals
+
+/// Where a model learns from: a signals directory (a task's snapshots), or a data team's
+/// own feature table.
+public enum TrainingSource: Sendable {
+    /// Snapshots of the config's task from the signals in `directory`, with labels known by
+    /// `until` (default: the end of the data).
+    case signals(directory: String, dataset: SignalsDataset, until: Day?)
+    /// The rows of a CSV table (in time order); `label` is the 0/1 column, `id` a column
+    /// carried into score files and never used as a feature.
+    case table(path: String, label: String, id: String?)
+}
+
+/// The one trainer: `vitals train` on signals and on tables.
+///
+/// 1. The source gives the rows in time order with their features (signals: point-in-time
+///    features and the Markov columns fitted on the same period, then the training medians
+///    for missing values; tables: the encoding learned on the training rows) and holds out
+///    the latest `model.calibration_fraction` of them (signals: of the snapshot dates).
+/// 2. C is chosen on the earlier rows by time-ordered cross-validation when asked
+///    (`PenaltySelection`), and the model is fitted on them.
+/// 3. The calibration is fitted on the held-out rows (`FittedLogisticRegression.calibrated`,
+///    the one place a calibration is fitted).
+/// 4. The model file records the config, a fingerprint of the data, the figures and, for
+///    signals, the feature recipe; its id is the hash of its content.
+public struct Trainer: Sendable {
+    public var config: TrainingConfig
+    /// The program recorded in the model file, e.g. `vitals 0.1.0`.
+    public var program: String
+
+    public init(config: TrainingConfig, program: String) {
+        self.config = config
+        self.program = program
+    }
+
+    public struct Result: Sendable {
+        public let model: ModelFile
+        /// What a person reads after training: rows, solver, choice of C, figures, coefficients.
+        public let summary: String
+        public let warnings: [String]
+    }
+
+    public func train(_ source: TrainingSource, logger: Logger = .silent) throws -> Result {
+        let rows: TrainingRows
+        switch source {
+        case let .signals(directory, dataset, until):
+            rows = try TrainingRows.signals(directory: directory, dataset: dataset, until: until, config: config, logger: logger)
+        case let .table(path, label, id):
+            rows = try TrainingRows.table(path: path, labelColumn: label, idColumn: id, config: config, logger: logger)
+        }
+        var warnings = rows.warnings
+        var estimator = config.estimator
+        var selection = ""
+        if config.selectC {
+            logger.info("selecting C over \(config.cGrid) by \(config.cvFolds)-fold time-ordered cross-validation")
+            let (c, candidates) = try logger.timed("select_c") {
+                try PenaltySelection(grid: config.cGrid, folds: config.cvFolds)
+                    .select(estimator: estimator, x: rows.x, y: rows.y, featureNames: rows.featureNames, logger: logger)
+            }
+            estimator.c = c
+            selection = "C = \(c) by time-ordered CV (mean held-out log loss: "
+                + candidates.map { "C=\($0.c): " + ($0.logLoss.map { String(format: "%.4f", $0) } ?? "n/a") }.joined(separator: ", ") + ")"
+        }
+        logger.info("fitting on \(rows.x.rows) \(rows.noun.plural) × \(rows.x.columns) features")
+        var model = try logger.timed("fit") { try estimator.fit(x: rows.x, y: rows.y, featureNames: rows.featureNames) }
+        warnings += model.warnings
+        var metrics = try rows.trainingFigures(model)
+        if let heldOut = rows.heldOut {
+            let raw = try model.probabilities(heldOut.x)
+            if let auc = RankingMetrics.rocAUC(labels: heldOut.y, scores: raw) {
+                metrics.merge(rows.heldOutFigures(auc: auc, uncalibrated: raw, labels: heldOut.y)) { $1 }
+                logger.info("calibrating (\(config.calibration.rawValue)) on the latest \(heldOut.description)")
+                model = try logger.timed("calibrate") { try model.calibrated(heldOutX: heldOut.x, y: heldOut.y, method: config.calibration) }
+                if rows.reportsCalibratedLogLoss {
+                    metrics["holdout_log_loss"] = CalibrationMetrics.clippedLogLoss(labels: heldOut.y, probabilities: try model.probabilities(heldOut.x))
+                }
+            } else {
+                warnings.append(rows.oneClassWarning)
+            }
+        }
+        var flat = rows.configEntries(config)
+        flat["model.c"] = "\(estimator.c)"
+        let file = try rows.modelFile(model: model, config: flat, metrics: metrics, program: program).sealed()
+        return Result(model: file, summary: rows.summary(file: file, model: model, selection: selection, metrics: metrics), warnings: warnings)
+    }
+}

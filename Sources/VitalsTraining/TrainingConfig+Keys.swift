@@ -1,0 +1,242 @@
+import VitalsFeatures
+import VitalsFoundation
+import VitalsLogistic
+import VitalsMarkov
+
+/// One key of the training config: where it lives, what it means and allows, how it is read
+/// (with its default) and how it is written back into the model file.
+struct ConfigKey: Sendable {
+    /// The section (`labels`, …), nil at the top level.
+    let section: String?
+    let name: String
+    /// The rule, as errors say it ("must be a number > 0"); the docs show it without "must be".
+    let rule: String
+    /// What the key does, for Training/README.md.
+    let meaning: String
+    /// Reads the key from its section's reader into the config; an absent key sets the default.
+    let read: @Sendable (inout ConfigReader, inout TrainingConfig, ConfigKey) throws(ConfigError) -> Void
+    /// The key's `(dotted name, value)` entries in the model file's copy of the config.
+    let write: @Sendable (TrainingConfig, ConfigKey) -> [(String, String)]
+
+    var key: String { section.map { "\($0).\(name)" } ?? name }
+
+    init(_ section: String?, _ name: String, rule: String, meaning: String,
+         read: @escaping @Sendable (inout ConfigReader, inout TrainingConfig, ConfigKey) throws(ConfigError) -> Void,
+         write: @escaping @Sendable (TrainingConfig) -> String) {
+        self.section = section
+        self.name = name
+        self.rule = rule
+        self.meaning = meaning
+        self.read = read
+        let dotted = section.map { "\($0).\(name)" } ?? name
+        self.write = { config, _ in [(dotted, write(config))] }
+    }
+
+    init(_ section: String?, _ name: String, rule: String, meaning: String,
+         read: @escaping @Sendable (inout ConfigReader, inout TrainingConfig, ConfigKey) throws(ConfigError) -> Void,
+         writeEntries: @escaping @Sendable (TrainingConfig, ConfigKey) -> [(String, String)]) {
+        self.section = section
+        self.name = name
+        self.rule = rule
+        self.meaning = meaning
+        self.read = read
+        self.write = writeEntries
+    }
+}
+
+/// A section of the config: its keys in reading order, and a check of the section as a whole.
+struct ConfigSection: Sendable {
+    let name: String?
+    let keys: [ConfigKey]
+    var check: @Sendable (TrainingConfig, String) throws(ConfigError) -> Void = { _, _ throws(ConfigError) in }
+}
+
+extension TrainingConfig {
+    static func list(_ values: [Double]) -> String { "[" + values.map { "\($0)" }.joined(separator: ", ") + "]" }
+    static func names(_ values: [String]) -> String { "[" + values.joined(separator: ", ") + "]" }
+
+    /// The config's keys, section by section, in the order they are read.
+    static let sections: [ConfigSection] = [
+        ConfigSection(name: nil, keys: [
+            ConfigKey(nil, "task", rule: "must be one of churn, overrun", meaning: "which model; the only required key",
+                      read: { _, _, _ throws(ConfigError) in }, write: { $0.task.rawValue }),
+            ConfigKey(nil, "seed", rule: "must be an integer ≥ 0",
+                      meaning: "for anything random; the same data, config and seed give the same model file byte for byte",
+                      read: { r, c, k throws(ConfigError) in c.seed = try r.int(k.name, default: 42, k.rule) { $0 >= 0 } },
+                      write: { "\($0.seed)" }),
+        ]),
+        ConfigSection(name: "labels", keys: [
+            ConfigKey("labels", "horizon_days", rule: "must be an integer in 1…730",
+                      meaning: "churn: positive when `churn_date` falls in (D, D + H]",
+                      read: { r, c, k throws(ConfigError) in c.horizonDays = try r.int(k.name, default: 90, k.rule) { (1...730).contains($0) } },
+                      write: { "\($0.horizonDays)" }),
+            ConfigKey("labels", "cadence", rule: "must be one of monthly, weekly",
+                      meaning: "the snapshot dates: month-ends or Sundays",
+                      read: { r, c, k throws(ConfigError) in
+                          c.cadence = Cadence(rawValue: try r.choice(k.name, default: c.task.defaultCadence.rawValue,
+                                                                     from: Cadence.allCases.map(\.rawValue)))!
+                      }, write: { $0.cadence.rawValue }),
+            ConfigKey("labels", "tolerance", rule: "must be a number in [0, 5]",
+                      meaning: "overrun: positive when logged hours exceed `budget_hours` × (1 + T)",
+                      read: { r, c, k throws(ConfigError) in c.tolerance = try r.double(k.name, default: 0.10, k.rule) { (0...5).contains($0) } },
+                      write: { "\($0.tolerance)" }),
+            ConfigKey("labels", "grace_days", rule: "must be an integer ≥ 0",
+                      meaning: "overrun: positive when `actual_end_date` is after `planned_end_date` + G",
+                      read: { r, c, k throws(ConfigError) in c.graceDays = try r.int(k.name, default: 14, k.rule) { $0 >= 0 } },
+                      write: { "\($0.graceDays)" }),
+        ]),
+        ConfigSection(name: "features", keys: [
+            ConfigKey("features", "families", rule: "must be a list of account, usage, support, nps, delivery, markov",
+                      meaning: "the feature families the model uses (overrun models always use the project's own delivery features)",
+                      read: { r, c, k throws(ConfigError) in
+                          let names = try r.strings(k.name, default: allowedFamilies.map(\.rawValue))
+                          if let unknown = names.first(where: { name in !allowedFamilies.contains { $0.rawValue == name } }) {
+                              throw ConfigError(path: r.path, line: 0, key: k.key,
+                                                message: "unknown family '\(unknown)' (known: \(allowedFamilies.map(\.rawValue).joined(separator: ", ")))")
+                          }
+                          c.families = names.map { FeatureFamily(rawValue: $0)! }
+                      }, write: { names($0.families.map(\.rawValue)) }),
+        ]),
+        ConfigSection(name: "states", keys: [
+            ConfigKey("states", "onboarding_days", rule: "must be an integer ≥ 0", meaning: "accounts younger than this are in `onboarding`",
+                      read: { r, c, k throws(ConfigError) in
+                          c.healthStates.onboardingDays = try r.int(k.name, default: 90, k.rule) { $0 >= 0 }
+                      }, write: { "\($0.healthStates.onboardingDays)" }),
+            ConfigKey("states", "bands", rule: "must be a list of names, best first", meaning: "the engagement bands after onboarding",
+                      read: { r, c, k throws(ConfigError) in
+                          c.healthStates.bands = try r.strings(k.name, default: HealthStateRule().bands)
+                      }, write: { names($0.healthStates.bands) }),
+            ConfigKey("states", "band_quantiles", rule: "must be increasing numbers in (0, 1), one fewer than the bands",
+                      meaning: "training quantiles of the engagement index that separate the bands: by default the lowest 25 % at risk, the top 40 % healthy",
+                      read: { r, c, k throws(ConfigError) in
+                          let bands = c.healthStates.bands.count
+                          c.healthStates.bandQuantiles = try r.doubles(k.name, default: HealthStateRule().bandQuantiles, k.rule) { q in
+                              q.count == bands - 1 && q.allSatisfy { $0 > 0 && $0 < 1 } && zip(q, q.dropFirst()).allSatisfy { $0 < $1 }
+                          }
+                      }, write: { list($0.healthStates.bandQuantiles) }),
+            ConfigKey("states", "engagement", rule: "must be a mapping of feature names to nonzero weights",
+                      meaning: "the engagement index: each feature standardized on the training snapshots, weighted, averaged over the features present (a missing feature is left out, not zeroed)",
+                      read: { r, c, k throws(ConfigError) in
+                          c.healthStates.components = try r.weights(k.name, default: HealthStateRule.defaultComponents.map { ($0.feature, $0.weight) })
+                              .map { HealthStateRule.Component(feature: $0.0, weight: $0.1) }
+                      }, writeEntries: { config, k in config.healthStates.components.map { ("\(k.key).\($0.feature)", "\($0.weight)") } }),
+            ConfigKey("states", "smoothing", rule: "must be a number ≥ 0",
+                      meaning: "pseudo-count added to every allowed transition (0.5: Jeffreys' prior)",
+                      read: { r, c, k throws(ConfigError) in c.chain.smoothing = try r.double(k.name, default: 0.5, k.rule) { $0 >= 0 } },
+                      write: { "\($0.chain.smoothing)" }),
+            ConfigKey("states", "shrinkage", rule: "must be a number ≥ 0",
+                      meaning: "how many transitions' weight the global chain has in a segment's chain",
+                      read: { r, c, k throws(ConfigError) in c.chain.shrinkage = try r.double(k.name, default: 20, k.rule) { $0 >= 0 } },
+                      write: { "\($0.chain.shrinkage)" }),
+        ], check: { config, path throws(ConfigError) in
+            do { try config.healthStates.validate() } catch { throw ConfigError(path: path, line: 0, key: "states", message: "\(error)") }
+        }),
+        ConfigSection(name: "phases", keys: [
+            ConfigKey("phases", "burn_watch", rule: "must be a number > 0",
+                      meaning: "project phase `watch` above this burn rate (budget share burned / time share elapsed)",
+                      read: { r, c, k throws(ConfigError) in c.projectPhases.burnWatch = try r.double(k.name, default: 1.1, k.rule) { $0 > 0 } },
+                      write: { "\($0.projectPhases.burnWatch)" }),
+            ConfigKey("phases", "burn_off_track", rule: "must be a number ≥ burn_watch", meaning: "project phase `off_track` above this burn rate",
+                      read: { r, c, k throws(ConfigError) in
+                          let watch = c.projectPhases.burnWatch
+                          c.projectPhases.burnOffTrack = try r.double(k.name, default: 1.3, k.rule) { $0 >= watch }
+                      }, write: { "\($0.projectPhases.burnOffTrack)" }),
+            ConfigKey("phases", "schedule_watch", rule: "must be a number in [0, 1]",
+                      meaning: "project phase `watch` below this schedule performance index (milestones done / due)",
+                      read: { r, c, k throws(ConfigError) in
+                          c.projectPhases.scheduleWatch = try r.double(k.name, default: 0.9, k.rule) { (0...1).contains($0) }
+                      }, write: { "\($0.projectPhases.scheduleWatch)" }),
+            ConfigKey("phases", "schedule_off_track", rule: "must be a number in [0, schedule_watch]",
+                      meaning: "project phase `off_track` below this schedule performance index",
+                      read: { r, c, k throws(ConfigError) in
+                          let watch = c.projectPhases.scheduleWatch
+                          c.projectPhases.scheduleOffTrack = try r.double(k.name, default: 0.75, k.rule) { $0 >= 0 && $0 <= watch }
+                      }, write: { "\($0.projectPhases.scheduleOffTrack)" }),
+            ConfigKey("phases", "change_watch", rule: "must be a number ≥ 0", meaning: "project phase `watch` above this change-order hours / budget",
+                      read: { r, c, k throws(ConfigError) in c.projectPhases.changeWatch = try r.double(k.name, default: 0.1, k.rule) { $0 >= 0 } },
+                      write: { "\($0.projectPhases.changeWatch)" }),
+            ConfigKey("phases", "change_off_track", rule: "must be a number ≥ change_watch",
+                      meaning: "project phase `off_track` above this change-order hours / budget",
+                      read: { r, c, k throws(ConfigError) in
+                          let watch = c.projectPhases.changeWatch
+                          c.projectPhases.changeOffTrack = try r.double(k.name, default: 0.25, k.rule) { $0 >= watch }
+                      }, write: { "\($0.projectPhases.changeOffTrack)" }),
+        ]),
+        ConfigSection(name: "model", keys: [
+            ConfigKey("model", "c", rule: "must be a number > 0", meaning: "inverse regularization strength C (scikit-learn's convention)",
+                      read: { r, c, k throws(ConfigError) in c.c = try r.double(k.name, default: 1, k.rule) { $0 > 0 } }, write: { "\($0.c)" }),
+            ConfigKey("model", "select_c", rule: "must be true or false",
+                      meaning: "pick C from `c_grid` by time-ordered cross-validation (log loss on each later fold)",
+                      read: { r, c, k throws(ConfigError) in c.selectC = try r.bool(k.name, default: false) }, write: { "\($0.selectC)" }),
+            ConfigKey("model", "c_grid", rule: "must be a non-empty list of numbers > 0", meaning: "the candidates for `select_c`",
+                      read: { r, c, k throws(ConfigError) in
+                          c.cGrid = try r.doubles(k.name, default: [0.01, 0.1, 1, 10], k.rule) { g in !g.isEmpty && g.allSatisfy { $0 > 0 } }
+                      }, write: { list($0.cGrid) }),
+            ConfigKey("model", "cv_folds", rule: "must be an integer in 2…10", meaning: "time-ordered folds for `select_c`",
+                      read: { r, c, k throws(ConfigError) in c.cvFolds = try r.int(k.name, default: 3, k.rule) { (2...10).contains($0) } },
+                      write: { "\($0.cvFolds)" }),
+            ConfigKey("model", "l1_ratio", rule: "must be a number in [0, 1]", meaning: "elastic-net mix: 0 ridge, 1 lasso (sparse models)",
+                      read: { r, c, k throws(ConfigError) in c.l1Ratio = try r.double(k.name, default: 0, k.rule) { (0...1).contains($0) } },
+                      write: { "\($0.l1Ratio)" }),
+            ConfigKey("model", "class_weight", rule: "must be one of none, balanced", meaning: "`balanced` weighs each class n / (2 nₖ)",
+                      read: { r, c, k throws(ConfigError) in
+                          c.classWeight = try r.choice(k.name, default: "none", from: ["none", "balanced"]) == "balanced" ? .balanced : .none
+                      }, write: { $0.classWeight == .balanced ? "balanced" : "none" }),
+            ConfigKey("model", "calibration", rule: "must be one of automatic, platt, isotonic, none",
+                      meaning: "probability calibration; automatic is isotonic with ≥ 1,000 held-out rows and ≥ 50 per class, Platt otherwise",
+                      read: { r, c, k throws(ConfigError) in
+                          c.calibration = CalibrationMethod(
+                              rawValue: try r.choice(k.name, default: "automatic", from: CalibrationMethod.allCases.map(\.rawValue)))!
+                      }, write: { $0.calibration.rawValue }),
+            ConfigKey("model", "calibration_fraction", rule: "must be a number in (0, 0.5]",
+                      meaning: "the latest share of training snapshots (or table rows) held out to fit the calibration",
+                      read: { r, c, k throws(ConfigError) in
+                          c.calibrationFraction = try r.double(k.name, default: 0.2, k.rule) { $0 > 0 && $0 <= 0.5 }
+                      }, write: { "\($0.calibrationFraction)" }),
+            ConfigKey("model", "max_iterations", rule: "must be an integer ≥ 1", meaning: "solver iteration limit",
+                      read: { r, c, k throws(ConfigError) in c.maxIterations = try r.int(k.name, default: 100, k.rule) { $0 >= 1 } },
+                      write: { "\($0.maxIterations)" }),
+            ConfigKey("model", "tolerance", rule: "must be a number in (0, 1)", meaning: "solver tolerance on the relative gradient norm",
+                      read: { r, c, k throws(ConfigError) in c.solverTolerance = try r.double(k.name, default: 1e-8, k.rule) { $0 > 0 && $0 < 1 } },
+                      write: { "\($0.solverTolerance)" }),
+        ]),
+        ConfigSection(name: "evaluation", keys: [
+            ConfigKey("evaluation", "capacity", rule: "must be an integer ≥ 1",
+                      meaning: "k of precision@k and recall@k: how many accounts (projects) the team can act on per cycle",
+                      read: { r, c, k throws(ConfigError) in c.capacity = try r.int(k.name, default: 50, k.rule) { $0 >= 1 } },
+                      write: { "\($0.capacity)" }),
+            ConfigKey("evaluation", "risk_bands", rule: "must be two increasing probabilities in (0, 1)",
+                      meaning: "the score files' `risk_band`: low below the first, medium up to the second, high from it",
+                      read: { r, c, k throws(ConfigError) in
+                          let cuts = try r.doubles(k.name, default: RiskBands.standard.cuts, k.rule, RiskBands.areValid)
+                          c.riskBands = RiskBands(mediumFrom: cuts[0], highFrom: cuts[1])
+                      }, write: { list($0.riskBands.cuts) }),
+        ]),
+    ]
+
+    /// Every key, in reading order.
+    static var keys: [ConfigKey] { sections.flatMap(\.keys) }
+
+    /// Training/README.md's key table: key, default (per task where they differ), allowed
+    /// values and meaning, one row per key.
+    public static var keyTableMarkdown: String {
+        let churn = TrainingConfig(task: .churn), overrun = TrainingConfig(task: .overrun)
+        var out = "| key | default | allowed | meaning |\n|---|---|---|---|\n"
+        for key in keys {
+            let allowed = key.rule.hasPrefix("must be ") ? String(key.rule.dropFirst("must be ".count)) : key.rule
+            let values = { (config: TrainingConfig) in key.write(config, key).map { "\($0.1)" } }
+            var shown: String
+            if key.name == "task" {
+                shown = "—"
+            } else if key.name == "engagement" {
+                shown = key.write(churn, key).map { "`\($0.0.dropFirst(key.key.count + 1))`: \($0.1)" }.joined(separator: ", ")
+            } else if values(churn) == values(overrun) {
+                shown = "`\(values(churn).joined())`"
+            } else {
+                shown = "`\(values(churn).joined())` (churn), `\(values(overrun).joined())` (overrun)"
+            }
+            out += "| `\(key.key)` | \(shown) | \(allowed) | \(key.meaning) |\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Logging
+import VitalsEvaluation
+import VitalsFeatures
+import VitalsFoundation
+import VitalsLinearAlgebra
+import VitalsLogistic
+import VitalsModel
+import VitalsSignals
+
+/// A source's rows ready for the trainer: the design matrix of the rows it fits on, in time
+/// order, and the later rows held out for the calibration, with what the model file and the
+/// summary need to say where they came from.
+struct TrainingRows {
+    struct HeldOut {
+        let x: Matrix
+        let y: [Double]
+        /// "4117 snapshots" / "1000 rows", for log lines.
+        let description: String
+    }
+
+    /// How a signals model's rows were made.
+    struct SignalsOrigin {
+        let directory: String
+        let table: SnapshotTable
+        let fitDates: [Day]
+        let cutoff: Day
+        let until: Day?
+        let recipe: FeatureRecipe
+        /// The families the config chose (which decide the files the model needs).
+        let families: [FeatureFamily]
+        let imputer: FeatureImputer
+        let riskBands: RiskBands
+    }
+
+    /// How a table model's rows were made.
+    struct TableOrigin {
+        let path: String
+        let rowCount: Int
+        let positives: Int
+        let labelColumn: String
+        let idColumn: String?
+        let encoder: TableEncoder
+    }
+
+    enum Origin {
+        case signals(SignalsOrigin)
+        case table(TableOrigin)
+    }
+
+    let x: Matrix
+    let y: [Double]
+    let featureNames: [String]
+    let heldOut: HeldOut?
+    let warnings: [String]
+    let origin: Origin
+
+    /// What one row is, for log lines.
+    var noun: (singular: String, plural: String) {
+        switch origin {
+        case .signals: return ("snapshot", "snapshots")
+        case .table: return ("row", "rows")
+        }
+    }
+}
+
+extension TrainingRows {
+    /// A task's snapshots from a signals directory: dates on the config's cadence from 90 days
+    /// into the data to `until` (default: the end of the data), labels known by `until`, the
+    /// configured families plus the Markov columns fitted on the same period, and the latest
+    /// `calibration_fraction` of the snapshot dates held out.
+    static func signals(directory: String, dataset: SignalsDataset, until: Day?, config: TrainingConfig, logger: Logger) throws -> TrainingRows {
+        let index = logger.timed("index") { SignalsIndex(dataset) }
+        let cutoff = min(until ?? index.dataEnd, index.dataEnd)
+        let task = config.task
+        let pointInTime = SnapshotBuilder(index: index)
+        var recipe = FeatureRecipe(
+            layout: pointInTime.layout(task: task, families: FeatureLayout.families(for: task, chosen: config.families)),
+            horizonDays: config.horizonDays, tolerance: config.tolerance, graceDays: config.graceDays, markov: nil)
+        let dates = pointInTime.defaultDates(cadence: config.cadence, through: cutoff)
+        logger.info("building \(task.rawValue) snapshots over \(dates.count) dates up to \(cutoff)")
+        let base = logger.timed("snapshots") {
+            Featurizer(recipe: recipe, index: index).pointInTimeTable(dates: dates, requireLabels: true, labelCutoff: cutoff, logger: logger)
+        }
+        guard base.rowCount > 0, base.labels.contains(1), base.labels.contains(0) else {
+            throw LogisticRegressionError.invalidData(
+                "no labelled \(task.rawValue) snapshots with both outcomes up to \(cutoff) (\(base.rowCount) rows); train on more history or a later --until")
+        }
+        if config.families.contains(.markov) {
+            logger.info("fitting the Markov chain")
+            recipe.markov = task == .churn
+                ? try MarkovColumns.fitHealth(index: index, rule: config.healthStates, estimator: config.chain, through: cutoff,
+                                              horizonDays: config.horizonDays)
+                : try MarkovColumns.fitPhase(index: index, rule: config.projectPhases, estimator: config.chain, through: cutoff,
+                                             tolerance: config.tolerance, graceDays: config.graceDays)
+        }
+        let table = try Featurizer(recipe: recipe, index: index).appendingMarkov(to: base).table
+
+        // Hold out the latest dates for calibration; everything is fitted on the earlier ones.
+        let distinctDates = Array(Set(table.dates)).sorted()
+        let heldOutDates = config.calibration == .none ? 0 : max(1, Int((Double(distinctDates.count) * config.calibrationFraction).rounded()))
+        let firstHeldOut = heldOutDates > 0 && distinctDates.count > heldOutDates ? distinctDates[distinctDates.count - heldOutDates] : nil
+        let fitTable = table.filteringRows { firstHeldOut == nil || table.dates[$0] < firstHeldOut! }
+        let heldOutTable = table.filteringRows { firstHeldOut != nil && table.dates[$0] >= firstHeldOut! }
+        let imputer = FeatureImputer.fit(features: fitTable.features, columns: fitTable.columnCount, names: fitTable.featureNames)
+        var warnings: [String] = []
+        if !imputer.allMissing.isEmpty {
+            warnings.append("no training row has a value for \(imputer.allMissing.joined(separator: ", ")); imputed with 0")
+        }
+        let heldOut = heldOutTable.rowCount > 0
+            ? HeldOut(x: imputer.design(heldOutTable), y: heldOutTable.labels, description: "\(heldOutDates) snapshot dates") : nil
+        return TrainingRows(
+            x: imputer.design(fitTable), y: fitTable.labels, featureNames: fitTable.featureNames, heldOut: heldOut, warnings: warnings,
+            origin: .signals(SignalsOrigin(directory: directory, table: table, fitDates: fitTable.dates, cutoff: cutoff, until: until,
+                                           recipe: recipe, families: config.families, imputer: imputer,
+                                           riskBands: config.riskBands)))
+    }
+
+    /// A data team's table: the rows in file order, taken to be time order; the latest
+    /// `calibration_fraction` of them held out; the encoding (types, levels, imputation)
+    /// learned on the training rows only.
+    static func table(path: String, labelColumn: String, idColumn: String?, config: TrainingConfig, logger: Logger) throws -> TrainingRows {
+        logger.info("reading \(path)")
+        let table = try FeatureTable.read(path: path)
+        let labels = try table.labels(labelColumn)
+        if let idColumn, table.columnIndex(idColumn) == nil {
+            throw TableError(path: path, message: "no id column named \(idColumn)")
+        }
+        let n = table.rowCount
+        let heldOutRows = config.calibration != .none ? Int((Double(n) * config.calibrationFraction).rounded()) : 0
+        let fitRows = n - heldOutRows
+        guard fitRows >= 2 else { throw TableError(path: path, message: "\(n) rows are too few to train on") }
+        let train = table.rows(0..<fitRows)
+        let (encoder, warnings) = try TableEncoder.fit(train, excluding: Set([labelColumn] + (idColumn.map { [$0] } ?? [])))
+        let heldOut = heldOutRows > 0
+            ? HeldOut(x: try encoder.transform(table.rows(fitRows..<n)), y: Array(labels[fitRows..<n]), description: "\(heldOutRows) rows") : nil
+        return TrainingRows(
+            x: try encoder.transform(train), y: Array(labels[0..<fitRows]), featureNames: encoder.featureNames, heldOut: heldOut,
+            warnings: warnings,
+            origin: .table(TableOrigin(path: path, rowCount: n, positives: Int(labels.reduce(0, +)), labelColumn: labelColumn,
+                                       idColumn: idColumn, encoder: encoder)))
+    }
+}
+
+extension TrainingRows {
+    /// The figures of the fitted (uncalibrated) model on its own rows.
+    func trainingFigures(_ model: FittedLogisticRegression) throws -> [String: Double] {
+        switch origin {
+        case .signals: return ["train_rows": Double(x.rows), "train_positives": y.reduce(0, +)]
+        case .table: return RankingMetrics.rocAUC(labels: y, scores: try model.probabilities(x)).map { ["train_auc": $0] } ?? [:]
+        }
+    }
+
+    /// The uncalibrated model's figures on the held-out rows, which it never trained on.
+    func heldOutFigures(auc: Double, uncalibrated: [Double], labels: [Double]) -> [String: Double] {
+        switch origin {
+        case .signals: return ["holdout_auc": auc, "holdout_rows": Double(labels.count)]
+        case .table:
+            return ["holdout_auc": auc, "holdout_log_loss_uncalibrated": CalibrationMetrics.clippedLogLoss(labels: labels, probabilities: uncalibrated)]
+        }
+    }
+
+    var reportsCalibratedLogLoss: Bool {
+        if case .signals = origin { return true }
+        return false
+    }
+
+    var oneClassWarning: String {
+        switch origin {
+        case .signals: return "the held-out snapshots have one class only, so no calibration was fitted"
+        case .table:
+            return "the latest \(heldOut?.y.count ?? 0) rows have one class only, so no calibration was fitted; lower model.calibration_fraction or add data"
+        }
+    }
+
+    /// The config as the model file records it: every key for signals (and `until`), the
+    /// model's keys and the seed for a table.
+    func configEntries(_ config: TrainingConfig) -> [String: String] {
+        switch origin {
+        case let .signals(origin):
+            var flat = config.flattened
+            if let until = origin.until { flat["until"] = "\(until)" }
+            return flat
+        case .table: return config.flattened.filter { $0.key.hasPrefix("model.") || $0.key == "seed" }
+        }
+    }
+
+    /// The unsealed model file.
+    func modelFile(model: FittedLogisticRegression, config: [String: String], metrics: [String: Double], program: String) throws -> ModelFile {
+        switch origin {
+        case let .signals(origin):
+            let table = origin.table, task = origin.recipe.task
+            let required = FeatureLayout.requiredFiles(task: task, families: origin.families)
+            let present = required.filter { FileManager.default.fileExists(atPath: (origin.directory as NSString).appendingPathComponent($0)) }
+            let fingerprint = try DataFingerprint.of(
+                files: present.map { ($0, (origin.directory as NSString).appendingPathComponent($0)) },
+                range: "\(table.dates.first!) … \(table.dates.last!)", rows: table.rowCount, positives: Int(table.labels.reduce(0, +)))
+            var file = ModelFile(kind: .signals(task), createdBy: program, encoding: nil, labelColumn: nil, idColumn: nil,
+                                 model: model, config: config, data: fingerprint, metrics: metrics)
+            file.signals = SignalsModelSpec(recipe: origin.recipe, imputer: origin.imputer, requiredFiles: present, riskBands: origin.riskBands,
+                                            firstSnapshot: table.dates.first!, lastSnapshot: table.dates.last!)
+            return file
+        case let .table(origin):
+            let fingerprint = try DataFingerprint.of(
+                files: [((origin.path as NSString).lastPathComponent, origin.path)], range: "rows 1–\(origin.rowCount)",
+                rows: origin.rowCount, positives: origin.positives)
+            return ModelFile(kind: .table, createdBy: program, encoding: origin.encoder, labelColumn: origin.labelColumn,
+                             idColumn: origin.idColumn, model: model, config: config, data: fingerprint, metrics: metrics)
+        }
+    }
+
+    /// What a person reads after training.
+    func summary(file: ModelFile, model: FittedLogisticRegression, selection: String, metrics: [String: Double]) -> String {
+        let positives = Int(y.reduce(0, +))
+        var summary: String
+        let shownFigures: [String], coefficientsShown: Int, nameWidth: Int
+        switch origin {
+        case let .signals(origin):
+            let table = origin.table
+            summary = "trained \(file.modelID) on \(x.rows) \(origin.recipe.task.entity)-snapshots (\(positives) positive) from \(table.dates.first!) "
+                + "to \(origin.fitDates.last ?? table.dates.last!), \(table.columnCount) features"
+            if let heldOut { summary += "; \(heldOut.y.count) later snapshots held out for calibration (\(model.calibration.method.rawValue))" }
+            summary += "\nleft out: \(table.censored) snapshots whose label is not known by \(origin.cutoff)"
+                + (table.excluded > 0 ? ", \(table.excluded) of cancelled projects" : "")
+            shownFigures = metrics.keys.sorted().filter { $0.hasPrefix("holdout_auc") || $0.hasPrefix("holdout_log") }
+            (coefficientsShown, nameWidth) = (10, 36)
+        case .table:
+            summary = "trained \(file.modelID) on \(x.rows) rows (\(positives) positive), \(featureNames.count) features"
+            if let heldOut { summary += "; \(heldOut.y.count) later rows held out for calibration (\(model.calibration.method.rawValue))" }
+            shownFigures = metrics.keys.sorted()
+            (coefficientsShown, nameWidth) = (8, 28)
+        }
+        summary += "\n\(model.solver.rawValue): \(model.iterations) iterations, converged \(model.converged), gradient norm \(String(format: "%.2e", model.gradientNorm))"
+        if !selection.isEmpty { summary += "\n" + selection }
+        for key in shownFigures { summary += "\n\(key): \(String(format: "%.4f", metrics[key]!))" }
+        let w = model.coefficients
+        let top = w.indices.sorted { abs(w[$0]) > abs(w[$1]) || (abs(w[$0]) == abs(w[$1]) && $0 < $1) }.prefix(coefficientsShown)
+        summary += "\ntop coefficients (standardized):"
+        for j in top {
+            let name = featureNames[j]
+            summary += "\n  \(name.padding(toLength: max(nameWidth, name.count + 1), withPad: " ", startingAt: 0))\(String(format: "%+.4f", w[j]))"
+        }
+        return summary
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import VitalsFoundation
+import VitalsHistory
+import VitalsModel
+import VitalsScoring
+import VitalsSignals
+
+/// Why one account or project scores as it does, and what moved it.
+///
+/// The model is linear in the log-odds, so the explanation is exact, not an approximation:
+///
+///     η = b + Σⱼ cⱼ,   cⱼ = wⱼ (xⱼ − meanⱼ) / scaleⱼ
+///
+/// where xⱼ is the feature after the training imputation. `decisionValue` is η as the model
+/// computes it; `intercept + Σ contribution` equals it to rounding (about 1e-12). The
+/// probability is the calibration applied to η, a monotone map, so the contributions also
+/// order what raises or lowers the probability.
+///
+/// The change since an earlier date D₀ is split the same way: η(D) − η(D₀) = Σⱼ wⱼ (xⱼ(D) −
+/// xⱼ(D₀)) / scaleⱼ, both dates featurized point in time and scored with the current model.
+public struct Explanation: Sendable, Codable {
+    public struct FeatureLine: Sendable, Equatable, Codable {
+        public let feature: String
+        /// The point-in-time value; nil when missing (the model then sees the training median).
+        public let value: Double?
+        /// The value the model multiplies: `value`, or the training median when missing.
+        public let modelValue: Double
+        /// Where `modelValue` falls among every entity scored on the same date, 0–100 (mid-rank).
+        public let percentile: Double
+        public let contribution: Double
+
+        enum CodingKeys: String, CodingKey { case feature, value, modelValue = "model_value", percentile, contribution }
+    }
+
+    public struct StatePoint: Sendable, Equatable, Codable {
+        public let date: String
+        public let state: String?
+    }
+
+    public struct ChangePart: Sendable, Equatable, Codable {
+        public let feature: String
+        public let previous: Double
+        public let current: Double
+        /// wⱼ (current − previous) / scaleⱼ.
+        public let contribution: Double
+    }
+
+    public struct Change: Sendable, Codable {
+        public let since: String
+        /// `history` (the previous run in the score history) or `option` (`--since`).
+        public let source: String
+        public let previousProbability: Double
+        public let previousDecisionValue: Double
+        /// η(D) − η(D₀); equals the sum of the parts.
+        public let decisionChange: Double
+        /// The probability the history recorded for D₀, and the model that scored it (which
+        /// may be an older model than the one explaining now).
+        public let historyProbability: Double?
+        public let historyModelID: String?
+        /// Every feature whose part is not zero, largest magnitude first.
+        public let parts: [ChangePart]
+
+        enum CodingKeys: String, CodingKey {
+            case since, source, previousProbability = "previous_probability", previousDecisionValue = "previous_decision_value"
+            case decisionChange = "decision_change", historyProbability = "history_probability", historyModelID = "history_model_id", parts
+        }
+    }
+
+    public let kind: String
+    public let id: String
+    public let asOf: String
+    public let modelID: String
+    public let probability: Double
+    public let riskBand: RiskBand?
+    public let uncalibratedProbability: Double
+    public let decisionValue: Double
+    public let intercept: Double
+    /// Every model feature, largest |contribution| first.
+    public let features: [FeatureLine]
+    /// The Markov state at each of the 12 month-ends before the as-of date, and on it.
+    public let statePath: [StatePoint]
+    public let change: Change?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, id, asOf = "as_of", modelID = "model_id", probability, riskBand = "risk_band"
+        case uncalibratedProbability = "uncalibrated_probability", decisionValue = "decision_value", intercept, features
+        case statePath = "state_path", change
+    }
+
+    /// Explains entity `id` in `snapshot`, comparing with `since` when given: a date, where
+    /// it came from, and the history's record for it.
+    public init(snapshot: ScoredSnapshot, id: String, since: (day: Day, source: String, recorded: ScoreHistory.Score?, recordedModel: String?)?) throws {
+        let isChurn = snapshot.task == .churn
+        let kind = snapshot.task.entity
+        let entity: Int? = isChurn ? snapshot.dataset.accounts.rowByID[id]
+            : snapshot.dataset.projects.flatMap { p in p.projectID.firstIndex(of: id) }
+        guard let entity else { throw InsightError.unknownEntity(kind: kind, id: id, asOf: "\(snapshot.asOf)") }
+        guard let r = snapshot.rowOfID[id] else { throw InsightError.notScored(kind: kind, id: id, asOf: "\(snapshot.asOf)") }
+        let model = snapshot.model.model
+        let contributions = snapshot.contributions(row: r)
+        let n = snapshot.rowCount
+        var lines: [FeatureLine] = []
+        for (j, name) in model.featureNames.enumerated() {
+            let x = snapshot.x[r, j]
+            var below = 0, equal = 0
+            for i in 0..<n {
+                let y = snapshot.x[i, j]
+                if y < x { below += 1 } else if y == x { equal += 1 }
+            }
+            let raw = snapshot.table.features[r * snapshot.table.columnCount + j]
+            lines.append(FeatureLine(feature: name, value: raw.isNaN ? nil : raw, modelValue: x,
+                                     percentile: 100 * (Double(below) + 0.5 * Double(equal)) / Double(n), contribution: contributions[j]))
+        }
+        let order = lines.indices.sorted { abs(lines[$0].contribution) != abs(lines[$1].contribution) ? abs(lines[$0].contribution) > abs(lines[$1].contribution) : $0 < $1 }
+        features = order.map { lines[$0] }
+
+        let months = (0...12).reversed().map { snapshot.asOf.adding(months: -$0) }
+        statePath = try snapshot.statePath(entity: entity, dates: months)
+            .map { StatePoint(date: "\($0.date)", state: $0.state) }
+
+        if let since {
+            let earlier = try ScoredSnapshot(model: snapshot.model, index: snapshot.index, asOf: since.day)
+            if let r0 = earlier.rowOfID[id] {
+                var parts: [ChangePart] = []
+                for j in 0..<model.featureNames.count where model.coefficients[j] != 0 {
+                    let (a, b) = (earlier.x[r0, j], snapshot.x[r, j])
+                    let part = model.coefficients[j] * (b - a) / model.scales[j]
+                    if part != 0 { parts.append(ChangePart(feature: model.featureNames[j], previous: a, current: b, contribution: part)) }
+                }
+                parts.sort { abs($0.contribution) != abs($1.contribution) ? abs($0.contribution) > abs($1.contribution) : $0.feature < $1.feature }
+                change = Change(since: "\(since.day)", source: since.source, previousProbability: earlier.probabilities[r0],
+                                previousDecisionValue: earlier.decisionValues[r0], decisionChange: snapshot.decisionValues[r] - earlier.decisionValues[r0],
+                                historyProbability: since.recorded?.probability, historyModelID: since.recordedModel, parts: parts)
+            } else {
+                change = nil
+            }
+        } else {
+            change = nil
+        }
+        self.kind = kind
+        self.id = id
+        asOf = "\(snapshot.asOf)"
+        modelID = snapshot.model.modelID
+        probability = snapshot.probabilities[r]
+        riskBand = isChurn ? snapshot.band(r) : nil
+        uncalibratedProbability = 1 / (1 + exp(-snapshot.decisionValues[r]))
+        decisionValue = snapshot.decisionValues[r]
+        intercept = model.intercept
+    }
+}

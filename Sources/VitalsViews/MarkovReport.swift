@@ -1,0 +1,160 @@
+import Foundation
+import VitalsFeatures
+import VitalsFoundation
+import VitalsMarkov
+import VitalsSignals
+
+/// What `vitals markov` prints: the health chain as of a date, its transition
+/// probabilities with credible intervals, time to churn and churn probability per state,
+/// and the book-of-business forecast from today's states.
+public struct MarkovReport: Sendable, Codable {
+    public struct Transition: Sendable, Codable {
+        public let from: String
+        public let to: String
+        public let probability: Double
+        public let lower: Double
+        public let upper: Double
+        public let count: Int
+    }
+
+    public struct StateSummary: Sendable, Codable {
+        public let state: String
+        public let accounts: Int
+        public let arr: Double
+        public let churnWithin3Months: Double
+        public let churnWithin6Months: Double
+        public let churnWithin12Months: Double
+        public let expectedMonthsToChurn: Double
+        public let sdMonthsToChurn: Double
+
+        enum CodingKeys: String, CodingKey {
+            case state, accounts, arr
+            case churnWithin3Months = "churn_within_3_months", churnWithin6Months = "churn_within_6_months"
+            case churnWithin12Months = "churn_within_12_months", expectedMonthsToChurn = "expected_months_to_churn"
+            case sdMonthsToChurn = "sd_months_to_churn"
+        }
+    }
+
+    public struct ForecastMonth: Sendable, Codable {
+        public let month: Int
+        public let date: String
+        public let accounts: [String: Double]
+        public let arr: [String: Double]
+    }
+
+    public let asOf: String
+    public let segment: String?
+    public let states: [String]
+    public let transitions: [Transition]
+    public let summary: [StateSummary]
+    public let forecast: [ForecastMonth]
+    /// Long-run monthly churn of surviving accounts (1 − the quasi-stationary survival rate), if defined.
+    public let longRunMonthlyChurn: Double?
+    public let transitionsObserved: Int
+
+    enum CodingKeys: String, CodingKey {
+        case asOf = "as_of", segment, states, transitions, summary, forecast
+        case longRunMonthlyChurn = "long_run_monthly_churn", transitionsObserved = "transitions_observed"
+    }
+
+    /// Fits the chain with state rule `rule` and `estimator` on the month-ends up to `asOf`
+    /// and analyses it, for the whole book or one segment.
+    public static func build(index: SignalsIndex, rule: HealthStateRule, estimator: MarkovChainEstimator, asOf: Day, segment: String?) throws
+        -> MarkovReport
+    {
+        let months = Cadence.monthly.dates(from: index.dataStart, through: asOf)
+        guard months.count >= 2 else {
+            throw MarkovError.invalidParameter(name: "as_of", value: "\(asOf)", rule: "needs at least two month-ends of data before it")
+        }
+        let fitted = try AccountHealthChain.fit(index: index, rule: rule, estimator: estimator, months: months)
+        let chain: MarkovChain
+        if let segment {
+            guard let segmentChain = fitted.segmentChains[segment] else {
+                throw MarkovError.invalidParameter(name: "segment", value: segment,
+                                                   rule: "not a segment of this book (\(fitted.segmentChains.keys.sorted().joined(separator: ", ")))")
+            }
+            chain = segmentChain
+        } else {
+            chain = fitted.chain
+        }
+        let names = chain.space.names, churned = chain.space.count - 1
+        var transitions: [Transition] = []
+        for i in chain.space.transientStates {
+            for j in 0..<names.count where chain.space.allowed[i][j] {
+                let interval = chain.credibleInterval(from: i, to: j)
+                transitions.append(Transition(from: names[i], to: names[j], probability: chain.probability(from: i, to: j),
+                                              lower: interval.lowerBound, upper: interval.upperBound, count: chain.counts.counts[i][j]))
+            }
+        }
+        let analysis = try AbsorbingChainAnalysis(chain)
+        let p3 = try analysis.probabilityOfAbsorption(into: churned, within: 3)
+        let p6 = try analysis.probabilityOfAbsorption(into: churned, within: 6)
+        let p12 = try analysis.probabilityOfAbsorption(into: churned, within: 12)
+
+        // Today's book: each account's state at the last month-end, with its ARR.
+        let current = AccountHealthChain.states(index: index, rule: fitted.rule, months: [months.last!])[0]
+        let accounts = index.dataset.accounts
+        var counts = [Double](repeating: 0, count: names.count), arr = [Double](repeating: 0, count: names.count)
+        for a in 0..<accounts.count where current[a] >= 0 && current[a] != churned {
+            if let segment, accounts.segment.flatMap({ $0[a] }) != segment { continue }
+            counts[current[a]] += 1
+            arr[current[a]] += accounts.arr.flatMap { $0[a] } ?? 0
+        }
+        let summary = chain.space.transientStates.map { s in
+            StateSummary(state: names[s], accounts: Int(counts[s]), arr: arr[s], churnWithin3Months: p3[s], churnWithin6Months: p6[s],
+                         churnWithin12Months: p12[s], expectedMonthsToChurn: analysis.expectedPeriodsToAbsorption[s],
+                         sdMonthsToChurn: analysis.varianceOfPeriodsToAbsorption[s].squareRoot())
+        }
+        let book = try BookForecast(chain: chain, accounts: counts, arr: arr)
+        let forecast = book.months.map { month in
+            ForecastMonth(month: month.month, date: "\(months.last!.startOfMonth.adding(months: month.month + 1) - 1)",
+                          accounts: Dictionary(uniqueKeysWithValues: zip(names, month.accounts)),
+                          arr: Dictionary(uniqueKeysWithValues: zip(names, month.arr)))
+        }
+        let qsd = try analysis.quasiStationaryDistribution()
+        return MarkovReport(asOf: "\(asOf)", segment: segment, states: names, transitions: transitions, summary: summary,
+                            forecast: forecast, longRunMonthlyChurn: qsd.map { 1 - $0.survival }, transitionsObserved: chain.counts.total)
+    }
+
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return try encoder.encode(self)
+    }
+
+    public func text() -> String {
+        func pct(_ x: Double) -> String { String(format: "%5.1f%%", 100 * x) }
+        func money(_ x: Double) -> String {
+            x >= 1e6 ? String(format: "%.2fM", x / 1e6) : x >= 1e3 ? String(format: "%.0fk", x / 1e3) : String(format: "%.0f", x)
+        }
+        let width = max(12, states.map(\.count).max()! + 2)
+        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+        func right(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+        var out = "Health chain as of \(asOf)\(segment.map { ", segment \($0)" } ?? ""): \(transitionsObserved) monthly transitions observed\n\n"
+        out += "Transition probabilities per month (95 % credible interval):\n"
+        out += pad("from \\ to", width) + states.map { right($0, 20) }.joined() + "\n"
+        for from in states where summary.contains(where: { $0.state == from }) {
+            out += pad(from, width)
+            for to in states {
+                if let t = transitions.first(where: { $0.from == from && $0.to == to }) {
+                    out += right(String(format: "%.3f [%.3f,%.3f]", t.probability, t.lower, t.upper), 20)
+                } else {
+                    out += right("—", 20)
+                }
+            }
+            out += "\n"
+        }
+        out += "\nPer state: accounts today, ARR, churn probability within 3/6/12 months, expected months to churn (sd):\n"
+        for s in summary {
+            out += pad(s.state, width) + right("\(s.accounts)", 7) + right(money(s.arr), 9) + "  " + pct(s.churnWithin3Months) + " "
+                + pct(s.churnWithin6Months) + " " + pct(s.churnWithin12Months) + String(format: "   %6.1f (%.1f)", s.expectedMonthsToChurn, s.sdMonthsToChurn) + "\n"
+        }
+        if let longRunMonthlyChurn { out += String(format: "Long-run monthly churn of surviving accounts: %.2f%%\n", 100 * longRunMonthlyChurn) }
+        out += "\nForecast of the book (expected accounts; ARR):\n"
+        out += pad("month-end", 12) + states.map { right($0, 16) }.joined() + "\n"
+        for month in forecast where [1, 2, 3, 6, 9, 12].contains(month.month) {
+            out += pad(month.date, 12) + states.map { right(String(format: "%.1f; %@", month.accounts[$0]!, money(month.arr[$0]!)), 16) }.joined() + "\n"
+        }
+        return out
+    }
+}

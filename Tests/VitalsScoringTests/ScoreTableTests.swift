@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import VitalsScoring
+import VitalsTestSupport
+
+@Suite struct ScoreTableTests {
+    static let table = ScoreTable(columns: ["account_id", "churn_probability", "seats", "top_drivers", "previous_probability"], rows: [
+        [.text("A1"), .number(0.25), .integer(12), .text("nps_detractor_share:+0.61; usage_trend_90d:+0.44"), .missing],
+        [.text("Kestrel, \"Media\""), .number(1), .integer(0), .text("line\nbreak\ttab\\"), .number(0.1)],
+    ])
+
+    @Test func csvQuotesOnlyWhatNeedsIt() {
+        #expect(Self.table.csv() == """
+            account_id,churn_probability,seats,top_drivers,previous_probability
+            A1,0.25,12,nps_detractor_share:+0.61; usage_trend_90d:+0.44,
+            "Kestrel, ""Media""\",1,0,"line
+            break\ttab\\",0.1
+
+            """)
+    }
+
+    @Test func jsonLinesHaveTheSameFieldsAndParse() throws {
+        let lines = Self.table.jsonLines().split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0] == #"{"account_id":"A1","churn_probability":0.25,"seats":12,"top_drivers":"nps_detractor_share:+0.61; usage_trend_90d:+0.44","previous_probability":null}"#)
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        #expect(second["account_id"] as? String == "Kestrel, \"Media\"")
+        #expect(second["top_drivers"] as? String == "line\nbreak\ttab\\")
+        #expect(second["previous_probability"] as? Double == 0.1)
+    }
+
+    @Test func filesAreWrittenWholeWithNoTemporaryLeft() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let paths = try Self.table.write(directory: directory.path, stem: "churn-scores-2025-12-31")
+        #expect(paths.map { ($0 as NSString).lastPathComponent } == ["churn-scores-2025-12-31.csv", "churn-scores-2025-12-31.jsonl"])
+        #expect(try String(contentsOfFile: paths[0], encoding: .utf8) == Self.table.csv())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).count == 2)
+        // A missing directory is created; one that cannot be (its parent is a file) is an error.
+        let nested = try Self.table.write(directory: directory.path("new/dir"), stem: "x")
+        #expect(nested.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        try directory.write("plain-file", "not a directory")
+        #expect(throws: (any Error).self) { try Self.table.write(directory: directory.path("plain-file/dir"), stem: "x") }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import VitalsFoundation
+import VitalsHistory
+import VitalsModel
+import VitalsScoring
+import VitalsSignals
+import VitalsTestBooks
+import VitalsTestSupport
+
+/// Scoring as values, in process: the scored snapshot, the score file's rows, previous
+/// scores from the history and from files, one scoring run, and evaluation.
+@Suite struct ScoringTests {
+    static func input(_ model: ModelFile, asOf: Day? = nil) throws -> ScoringInput {
+        let book = try TrainedBook.shared().book
+        return ScoringInput(model: model, dataset: book.dataset, directory: book.signals, asOf: asOf, allowMissingSignals: false)
+    }
+
+    @Test(arguments: RiskTask.allCases)
+    func aSnapshotsLogOddsAreItsInterceptPlusItsContributions(task: RiskTask) throws {
+        let trained = try TrainedBook.shared()
+        let model = task == .churn ? trained.churn.model : trained.overrun.model
+        let (snapshot, warnings) = try Self.input(model).snapshot()
+        #expect(warnings.isEmpty)
+        #expect(snapshot.asOf == trained.book.index.dataEnd && snapshot.task == task && snapshot.rowCount > 20)
+        #expect(Set(snapshot.ids).count == snapshot.rowCount)
+        for r in 0..<snapshot.rowCount {
+            let eta = model.model.intercept + snapshot.contributions(row: r).reduce(0, +)
+            assertClose(eta, snapshot.decisionValues[r], rtol: 1e-9, atol: 1e-9)
+            #expect(snapshot.probabilities[r] > 0 && snapshot.probabilities[r] < 1)
+            #expect(snapshot.band(r) == model.signals!.riskBands.band(snapshot.probabilities[r]))
+            #expect(snapshot.stateName(r) != nil)
+        }
+    }
+
+    @Test func theChurnScoreFileComparesWithThePreviousRun() throws {
+        let trained = try TrainedBook.shared()
+        let (snapshot, _) = try Self.input(trained.churn.model).snapshot()
+        let previous = Dictionary(uniqueKeysWithValues: snapshot.ids.prefix(10).map { ($0, 0.5) })
+        let table = ScoreFile.table(snapshot, previous: previous)
+        #expect(table.columns == ScoreFile.columns(.churn) && table.rows.count == snapshot.rowCount)
+        for (r, row) in table.rows.enumerated() {
+            #expect(row[0] == .text(snapshot.ids[r]) && row[2] == .number(snapshot.probabilities[r]))
+            if r < 10 {
+                #expect(row[9] == .number(0.5) && row[10] == .number(snapshot.probabilities[r] - 0.5))
+            } else {
+                #expect(row[9] == .missing && row[10] == .missing)
+            }
+        }
+    }
+
+    /// Two runs into one folder: the second compares with the first through the history; with
+    /// no history, through the first run's score file.
+    @Test func aScoringRunWritesFilesThenTheHistoryAndTheNextRunComparesWithIt() throws {
+        let trained = try TrainedBook.shared()
+        let directory = try TemporaryDirectory("scoring-run")
+        defer { directory.remove() }
+        let out = directory.path("scores"), history = directory.path("scores/history.sqlite")
+        let earlier = trained.book.index.dataEnd.adding(months: -1)
+        let first = try ScoringRun(input: try Self.input(trained.churn.model, asOf: earlier), outDirectory: out, historyPath: history).run()
+        #expect(first.written.map { ($0 as NSString).lastPathComponent } == ["churn-scores-\(earlier).csv", "churn-scores-\(earlier).jsonl"])
+        #expect(first.changesNote.hasPrefix("no earlier run"))
+        let recorded = try ScoreHistory(path: history, create: false)
+        #expect(try recorded.runs().map(\.asOf) == ["\(earlier)"])
+
+        let second = try ScoringRun(input: try Self.input(trained.churn.model), outDirectory: out, historyPath: history).run()
+        #expect(second.changesNote.contains("history.sqlite (run of \(earlier)"))
+        let fromHistory = try #require(try PreviousScores.history(recorded, task: .churn, before: second.snapshot.asOf))
+        #expect(fromHistory.probabilities == Dictionary(uniqueKeysWithValues: zip(first.snapshot.ids, first.snapshot.probabilities)))
+        let fromFiles = try #require(try PreviousScores.scoreFiles(in: out, task: .churn, before: second.snapshot.asOf))
+        #expect(fromFiles.source == "churn-scores-\(earlier).csv" && fromFiles.probabilities == fromHistory.probabilities)
+        #expect(second.scores == ScoreFile.table(second.snapshot, previous: fromHistory.probabilities))
+        #expect(try PreviousScores.scoreFiles(in: out, task: .churn, before: earlier) == nil)
+    }
+
+    /// On the months after training, both models beat both baselines, as `vitals evaluate` reports.
+    @Test(arguments: RiskTask.allCases)
+    func evaluationOnLaterMonthsBeatsTheBaselines(task: RiskTask) throws {
+        let trained = try TrainedBook.shared()
+        let model = task == .churn ? trained.churn.model : trained.overrun.model
+        let result = try ModelEvaluation(model: model, capacity: 25)
+            .run(.signals(dataset: trained.book.dataset, from: Day("2025-07-01")!, to: Day("2099-12-31")!, allowOverlap: false))
+        #expect(result.dates.first! >= Day("2025-07-01")! && result.report.baselines.count == 2)
+        for (name, baseline) in result.report.baselines {
+            #expect(result.report.model.auc > baseline.auc, "\(task) AUC \(result.report.model.auc) vs \(name) \(baseline.auc)")
+        }
+        #expect(throws: SignalsModelError.overlap(from: Day("2025-01-01")!, lastTrained: model.signals!.lastSnapshot)) {
+            try ModelEvaluation(model: model, capacity: 25)
+                .run(.signals(dataset: trained.book.dataset, from: Day("2025-01-01")!, to: Day("2099-12-31")!, allowOverlap: false))
+        }
+    }
+
+    @Test func aMissingSignalFileIsRefusedUnlessAllowed() throws {
+        let trained = try TrainedBook.shared()
+        var input = try Self.input(trained.churn.model)
+        input.directory = "/nonexistent"
+        #expect(throws: SignalsModelError.missingSignalFile(directory: "/nonexistent", file: "accounts.csv", model: trained.churn.model.modelID)) {
+            try input.checkSignalFiles()
+        }
+        input.allowMissingSignals = true
+        #expect(try input.checkSignalFiles().count == trained.churn.model.signals!.requiredFiles.count)
+    }
+
+    @Test func riskOrderBreaksTiesOnProbabilityThenLogOddsThenID() {
+        let a = RiskOrder(key: 1, probability: 0.5, logOdds: 0.2, id: "B")
+        #expect(RiskOrder(key: 2, probability: 0.1, logOdds: nil, id: "Z").ranksAbove(a))
+        #expect(RiskOrder(key: 1, probability: 0.6, logOdds: -5, id: "Z").ranksAbove(a))
+        #expect(RiskOrder(key: 1, probability: 0.5, logOdds: 0.3, id: "Z").ranksAbove(a))
+        #expect(a.ranksAbove(RiskOrder(key: 1, probability: 0.5, logOdds: nil, id: "A")))
+        #expect(RiskOrder(key: 1, probability: 0.5, logOdds: 0.2, id: "A").ranksAbove(a) && !a.ranksAbove(a))
+    }
+}

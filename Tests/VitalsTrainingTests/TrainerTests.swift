@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import VitalsEvaluation
+import VitalsFeatures
+import VitalsFoundation
+import VitalsLinearAlgebra
+import VitalsLogistic
+import VitalsModel
+import VitalsTestBooks
+import VitalsTestSupport
+import VitalsTraining
+
+/// The one trainer, in process: on a table and on a signals book it fits on the earlier
+/// rows, calibrates on the later ones, and records figures that can be recomputed from
+/// those rows independently.
+@Suite struct TrainerTests {
+    /// 300 rows in time order: a numeric and a text column, the label, an id.
+    static func table(in directory: TemporaryDirectory) throws -> String {
+        var rows = ["customer,seats,plan,churned"]
+        for i in 0..<300 {
+            let churned = i % 7 == 0 || i % 37 < 4 || (i % 3 == 2 && i % 5 == 0)
+            rows.append("C\(i),\(i % 37 + 1),\(["basic", "pro", "team"][i % 3]),\(churned ? "yes" : "no")")
+        }
+        return try directory.write("train.csv", rows.joined(separator: "\n") + "\n")
+    }
+
+    @Test func aTableTrainsOnTheEarlierRowsAndCalibratesOnTheLater() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try Self.table(in: directory)
+        var config = TrainingConfig(task: .churn)
+        config.calibration = .platt
+        let result = try Trainer(config: config, program: "vitals test").train(.table(path: path, label: "churned", id: "customer"))
+        let file = result.model
+        let id = try file.computedID()
+        #expect(file.kind == .table && file.modelID.hasPrefix("table-") && file.modelID == id)
+        #expect(file.model.calibrationRows == 60 && file.model.calibration.method == .platt)
+        #expect(file.data.rows == 300 && file.config["model.c"] == "1.0" && file.config["seed"] == "42" && file.config["task"] == nil)
+        #expect(result.summary.hasPrefix("trained \(file.modelID) on 240 rows"))
+
+        // The same fit and figures from the same rows, by hand.
+        let table = try FeatureTable.read(path: path)
+        let labels = try table.labels("churned")
+        let (encoder, _) = try TableEncoder.fit(table.rows(0..<240), excluding: ["churned", "customer"])
+        #expect(file.encoding == encoder)
+        let x = try encoder.transform(table.rows(0..<240)), heldOut = try encoder.transform(table.rows(240..<300))
+        let fitted = try config.estimator.fit(x: x, y: Array(labels[0..<240]), featureNames: encoder.featureNames)
+        #expect(fitted.coefficients == file.model.coefficients && fitted.intercept == file.model.intercept)
+        let raw = try fitted.probabilities(heldOut)
+        #expect(file.metrics["holdout_auc"] == RankingMetrics.rocAUC(labels: Array(labels[240...]), scores: raw))
+        #expect(file.metrics["train_auc"] == RankingMetrics.rocAUC(labels: Array(labels[0..<240]), scores: try fitted.probabilities(x)))
+        let calibrated = try fitted.calibrated(heldOutX: heldOut, y: Array(labels[240...]), method: .platt)
+        #expect(file.model.calibration == calibrated.calibration)
+    }
+
+    @Test func aSignalsBookTrainsOnEarlierSnapshotsAndCalibratesOnTheLatestDates() throws {
+        let trained = try TrainedBook.shared()
+        let file = trained.churn.model
+        let spec = try #require(file.signals)
+        #expect(file.kind == .signals(.churn) && spec.task == .churn && spec.accountChain != nil)
+        // Only snapshots whose whole label window ends by the cutoff.
+        #expect(spec.lastSnapshot + spec.horizonDays <= TrainedBook.cutoff && spec.lastSnapshot + spec.horizonDays + 31 > TrainedBook.cutoff)
+        let rows = try #require(file.metrics["train_rows"]), heldOut = try #require(file.metrics["holdout_rows"])
+        #expect(Int(rows + heldOut) == file.data.rows)
+        #expect(file.model.calibrationRows == Int(heldOut))
+        // The held-out rows are the latest 20 % of the snapshot dates, featurized by the model's own recipe.
+        let featurizer = try spec.featurizer(index: trained.book.index, modelID: file.modelID)
+        let dates = SnapshotBuilder(index: trained.book.index).defaultDates(cadence: .monthly, through: TrainedBook.cutoff)
+        let (table, _) = try featurizer.table(dates: dates, requireLabels: true, labelCutoff: TrainedBook.cutoff)
+        #expect(table.rowCount == file.data.rows)
+        let distinct = Array(Set(table.dates)).sorted()
+        let firstHeldOut = distinct[distinct.count - Int((Double(distinct.count) * 0.2).rounded())]
+        let later = table.filteringRows { table.dates[$0] >= firstHeldOut }
+        #expect(Double(later.rowCount) == heldOut)
+        // The uncalibrated model's AUC on them is the recorded one.
+        let raw = try file.model.uncalibratedProbabilities(spec.imputer.design(later))
+        #expect(file.metrics["holdout_auc"] == RankingMetrics.rocAUC(labels: later.labels, scores: raw))
+    }
+
+    @Test func theSameDataAndConfigGiveTheSameBytes() throws {
+        let trained = try TrainedBook.shared()
+        let again = try TrainedBook.train(.overrun, trained.book)
+        let (first, second) = (try trained.overrun.model.serialized(), try again.model.serialized())
+        #expect(first == second)
+    }
+
+    @Test func tooLittleLabelledHistoryIsRefused() throws {
+        let book = try TrainedBook.shared().book
+        #expect {
+            try TrainedBook.train(.churn, book, until: book.index.dataStart + 100)
+        } throws: { error in
+            "\(error)".contains("no labelled churn snapshots with both outcomes")
+        }
+    }
+}
