@@ -2,11 +2,17 @@
 # Shows that a change leaves behaviour as it was: builds BASE (a git revision, default the
 # merge base with origin/main, else HEAD~1) in a worktree and the working tree as it is, runs
 # Tools/behaviour-snapshot.sh with each release binary, and compares every output byte for byte.
-# Exit 0 when every file is identical. Usage: Tools/compare-behaviour.sh [BASE]
+# Exit 0 when every file is identical. Usage: Tools/compare-behaviour.sh [BASE] [--normalize-model-ids]
+#
+# --normalize-model-ids is for a change that deliberately alters what a model file records
+# (its figures, say) and with it every model id: ids (`churn-<16 hex>`) are replaced by one
+# placeholder everywhere, and model files are compared without their `metrics`, so what is
+# left to differ is everything else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BASE=${1:-HEAD~1}
+NORMALIZE=${2:-}
 WORK=$ROOT/.build-compare
 REV=$(git rev-parse --verify "$BASE^{commit}")
 mkdir -p "$WORK"
@@ -24,6 +30,24 @@ Tools/behaviour-snapshot.sh "$WORK/base-$REV/.build/release/vitals" "$WORK/befor
 echo "==> snapshot of the working tree"
 Tools/behaviour-snapshot.sh "$ROOT/.build/release/vitals" "$WORK/after"
 cd "$WORK"
+if [ "$NORMALIZE" = "--normalize-model-ids" ]; then
+  for side in before after; do
+    python3 - "$side" <<'PY'
+import json, os, re, sys
+ids = re.compile(rb"\b(churn|overrun|table)-[0-9a-f]{16}\b")
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        path = os.path.join(folder, name)
+        data = open(path, "rb").read()
+        if "/models/" in path and name.endswith(".json"):
+            model = json.loads(data)
+            model.pop("metrics", None)
+            data = json.dumps(model, sort_keys=True, indent=1).encode()
+        open(path, "wb").write(ids.sub(b"<model-id>", data))
+PY
+  done
+  echo "(model ids replaced by <model-id>; model files compared without their metrics)"
+fi
 status=0
 count=0
 while IFS= read -r file; do

@@ -23,8 +23,35 @@ func runReporting<T>(_ body: () throws -> T) throws -> T {
         printError("error: cannot write \(error)")
         throw VitalsExitCode.cannotCreate
     } catch {
-        printError("error: \(error)")
+        printError("error: \(message(for: error))")
         throw exitCode(for: error)
+    }
+}
+
+/// What to print for an error: the core's sentence, and for the errors a command-line option
+/// can get past, that option (the core never names flags).
+func message(for error: any Error) -> String {
+    switch error {
+    case let error as SignalsModelError:
+        switch error {
+        case let .notASignalsModel(id): return "model \(id) was trained on a feature table; use --table"
+        case let .missingSignalFile(directory, file, model):
+            return "\(directory) has no \(file), which model \(model) was trained on; add it, or pass --allow-missing-signals to score without it"
+        case .overlap: return "\(error) or pass --allow-overlap"
+        case .featureMismatch: return "\(error)"
+        }
+    case let error as EvaluationReport.Failure:
+        switch error {
+        case .noPositives, .noNegatives: return "\(error) (--from/--to)"
+        case .shapeMismatch: return "\(error)"
+        }
+    case let error as ScoreHistory.Missing: return "no score history at \(error.path); `vitals score --history \(error.path)` creates it"
+    case let error as TrainingError:
+        switch error {
+        case let .noLabelledSnapshots(task, cutoff, rows):
+            return "no labelled \(task.rawValue) snapshots with both outcomes up to \(cutoff) (\(rows) rows); train on more history or a later --until"
+        }
+    default: return "\(error)"
     }
 }
 
@@ -46,7 +73,8 @@ func exitCode(for error: any Error) -> ExitCode {
         case .unreadable: return VitalsExitCode.noInput
         case .invalid: return VitalsExitCode.dataError
         }
-    case is LogisticRegressionError, is SignalsModelError, is FeaturizerError, is EvaluationReport.Failure, is InsightError:
+    case is LogisticRegressionError, is SignalsModelError, is FeaturizerError, is EvaluationReport.Failure, is InsightError, is TrainingError,
+         is ModelKindError:
         return VitalsExitCode.dataError
     case is ScoreHistory.Missing, is ScoreHistory.Unreadable: return VitalsExitCode.noInput
     default: return VitalsExitCode.software

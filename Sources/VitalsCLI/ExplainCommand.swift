@@ -51,7 +51,7 @@ struct ExplainCommand: ParsableCommand {
         if format == .json {
             print(try explanation.json(), terminator: "")
         } else {
-            print(explanation.table(style: ListOutputOptions.style(width: width)), terminator: "")
+            print(explanation.table(style: ListOutputOptions.style(width: width), sinceOption: "--since"), terminator: "")
         }
     }
 }

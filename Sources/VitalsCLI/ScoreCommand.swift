@@ -66,7 +66,12 @@ struct ScoreCommand: ParsableCommand {
                 return (outcome.written, outcome.warnings.map { "warning: \($0)" } + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))
             }
             let scoring = TableScoring(model: file, tablePath: table!)
-            return (try scoring.run().write(directory: out, stem: scoring.stem), [])
+            do {
+                return (try scoring.run().write(directory: out, stem: scoring.stem), [])
+            } catch let error as ModelKindError {
+                printError("error: \(error); score it with vitals score DIR")
+                throw VitalsExitCode.dataError
+            }
         }
         for note in notes { printError(note) }
         for path in paths { print("wrote \(path)") }

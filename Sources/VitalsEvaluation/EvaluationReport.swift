@@ -44,8 +44,8 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
 
         public var description: String {
             switch self {
-            case let .noPositives(n): return "the evaluation window has no positive labels in \(n) rows; widen it (--from/--to)"
-            case let .noNegatives(n): return "the evaluation window has only positive labels in \(n) rows; widen it (--from/--to)"
+            case let .noPositives(n): return "the evaluation window has no positive labels in \(n) rows; widen it"
+            case let .noNegatives(n): return "the evaluation window has only positive labels in \(n) rows; widen it"
             case let .shapeMismatch(message): return message
             }
         }

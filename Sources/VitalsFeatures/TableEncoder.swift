@@ -69,7 +69,7 @@ public struct TableEncoder: Sendable, Equatable, Codable {
             } else {
                 var levels = Array(Set(present)).sorted()
                 if levels.count > maximumLevels {
-                    warnings.append("column \(name) has \(levels.count) distinct text values (more than \(maximumLevels)); left out as an identifier — pass it as --id if it is one")
+                    warnings.append("column \(name) has \(levels.count) distinct text values (more than \(maximumLevels)); left out as an identifier — make it the id column if it is one")
                     continue
                 }
                 if present.count < values.count { levels.append(missingLevel) }

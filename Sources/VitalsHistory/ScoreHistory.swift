@@ -100,7 +100,7 @@ public final class ScoreHistory: Sendable {
     /// The history file asked for does not exist (and was not to be created).
     public struct Missing: Error, CustomStringConvertible {
         public let path: String
-        public var description: String { "no score history at \(path); `vitals score --history \(path)` creates it" }
+        public var description: String { "no score history at \(path); scoring with this file as the history creates it" }
     }
 
     /// The history file exists but is not a score history SQLite can open (corrupt, or another file).

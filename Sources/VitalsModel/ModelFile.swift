@@ -95,6 +95,17 @@ public struct ModelFile: Sendable, Equatable, Codable {
     }
 }
 
+/// A model given data of the other kind: a signals model and a feature table.
+public enum ModelKindError: Error, Equatable, CustomStringConvertible {
+    case notATableModel(model: String, table: String)
+
+    public var description: String {
+        switch self {
+        case let .notATableModel(model, table): return "\(table): model \(model) was trained on a signals directory, not a table"
+        }
+    }
+}
+
 extension ModelFile {
     /// The risk task of a model trained on signals; nil for a table model.
     public var riskTask: RiskTask? {

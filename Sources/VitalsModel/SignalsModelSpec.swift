@@ -84,15 +84,15 @@ public enum SignalsModelError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .notASignalsModel(id): return "model \(id) was trained on a feature table; use --table"
+        case let .notASignalsModel(id): return "model \(id) was trained on a feature table, not on signals"
         case let .missingSignalFile(directory, file, model):
-            return "\(directory) has no \(file), which model \(model) was trained on; add it, or pass --allow-missing-signals to score without it"
+            return "\(directory) has no \(file), which model \(model) was trained on; add it, or allow missing signals to score without it"
         case let .featureMismatch(model, modelFeatures, computedFeatures, position, inModel, computed):
             return "model \(model) has \(modelFeatures) features, but this vitals computes \(computedFeatures) from its feature layout "
                 + "(feature \(position) is \(inModel.map { "\"\($0)\"" } ?? "nothing") in the model and \(computed.map { "\"\($0)\"" } ?? "nothing") here): "
                 + "the model was trained by another version of vitals; retrain it"
         case let .overlap(from, last):
-            return "the evaluation window starts \(from), inside the model's training snapshots (up to \(last)); evaluate on later dates or pass --allow-overlap"
+            return "the evaluation window starts \(from), inside the model's training snapshots (up to \(last)); evaluate on later dates"
         }
     }
 }

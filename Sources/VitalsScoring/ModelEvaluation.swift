@@ -78,7 +78,7 @@ public struct ModelEvaluation: Sendable {
 
     func table(path: String) throws -> Result {
         guard let encoder = model.encoding, let labelColumn = model.labelColumn else {
-            throw TableError(path: path, message: "model \(model.modelID) was trained on a signals directory, not a table")
+            throw ModelKindError.notATableModel(model: model.modelID, table: path)
         }
         let table = try FeatureTable.read(path: path)
         let labels = try table.labels(labelColumn)
@@ -104,7 +104,7 @@ public struct TableScoring: Sendable {
 
     public func run() throws -> ScoreTable {
         guard let encoder = model.encoding else {
-            throw TableError(path: tablePath, message: "model \(model.modelID) was trained on a signals directory, not a table; score it with vitals score DIR")
+            throw ModelKindError.notATableModel(model: model.modelID, table: tablePath)
         }
         let table = try FeatureTable.read(path: tablePath)
         let x = try encoder.transform(table)

@@ -34,7 +34,7 @@ public struct SignalsValidator: Sendable {
             if !result.report.warnings.isEmpty { parts += ["", "warnings:"] + result.report.warnings.map { "  " + $0 } }
             let skipped = result.report.files.filter { $0.skippedTotal > 0 }
             if !skipped.isEmpty {
-                parts += ["", "skipped rows (--skip-invalid):"]
+                parts += ["", "skipped rows:"]
                 for file in skipped {
                     for (rule, count) in file.skipped.sorted(by: { $0.key < $1.key }) {
                         parts.append("  \(file.file.fileName): \(count) \(rule.rawValue)")

@@ -32,13 +32,20 @@ public enum TrainingSource: Sendable {
 /// 2. C is chosen on the earlier rows by time-ordered cross-validation when asked
 ///    (`PenaltySelection`), and the model is fitted on them.
 /// 3. The calibration is fitted on the held-out rows (`FittedLogisticRegression.calibrated`,
-///    the one place a calibration is fitted).
-/// 4. The model file records the config, a fingerprint of the data, the figures and, for
+///    the one place a model's calibration is fitted).
+/// 4. Every held-out figure is computed on rows used neither for fitting nor for calibrating
+///    what is measured: the uncalibrated model's AUC and log loss on the held-out rows, and
+///    the calibrated log loss and Brier score cross-fitted over `calibrationFolds` blocks of
+///    them (`ProbabilityCalibration.crossFitted`).
+/// 5. The model file records the config, a fingerprint of the data, the figures and, for
 ///    signals, the feature recipe; its id is the hash of its content.
 public struct Trainer: Sendable {
     public var config: TrainingConfig
     /// The program recorded in the model file, e.g. `vitals 0.1.0`.
     public var program: String
+
+    /// How many blocks of the held-out rows the calibrated figures are cross-fitted over.
+    public static let calibrationFolds = 5
 
     public init(config: TrainingConfig, program: String) {
         self.config = config
@@ -76,18 +83,29 @@ public struct Trainer: Sendable {
         logger.info("fitting on \(rows.x.rows) \(rows.noun.plural) × \(rows.x.columns) features")
         var model = try logger.timed("fit") { try estimator.fit(x: rows.x, y: rows.y, featureNames: rows.featureNames) }
         warnings += model.warnings
-        var metrics = try rows.trainingFigures(model)
+        var metrics: [String: Double] = ["train_rows": Double(rows.x.rows), "train_positives": rows.y.reduce(0, +)]
+        if let auc = RankingMetrics.rocAUC(labels: rows.y, scores: try model.probabilities(rows.x)) { metrics["train_auc"] = auc }
         if let heldOut = rows.heldOut {
+            metrics["holdout_rows"] = Double(heldOut.y.count)
+            metrics["holdout_positives"] = heldOut.y.reduce(0, +)
             let raw = try model.probabilities(heldOut.x)
             if let auc = RankingMetrics.rocAUC(labels: heldOut.y, scores: raw) {
-                metrics.merge(rows.heldOutFigures(auc: auc, uncalibrated: raw, labels: heldOut.y)) { $1 }
+                // The uncalibrated model never saw these rows: its figures on them are held-out figures.
+                metrics["holdout_auc"] = auc
+                metrics["holdout_log_loss_uncalibrated"] = CalibrationMetrics.clippedLogLoss(labels: heldOut.y, probabilities: raw)
                 logger.info("calibrating (\(config.calibration.rawValue)) on the latest \(heldOut.description)")
                 model = try logger.timed("calibrate") { try model.calibrated(heldOutX: heldOut.x, y: heldOut.y, method: config.calibration) }
-                if rows.reportsCalibratedLogLoss {
-                    metrics["holdout_log_loss"] = CalibrationMetrics.clippedLogLoss(labels: heldOut.y, probabilities: try model.probabilities(heldOut.x))
+                // The calibration did see them, so its figures come from blocks it was not fitted on.
+                if let calibrated = try ProbabilityCalibration.crossFitted(
+                    method: model.calibration.method, decisionValues: try model.decisionFunction(heldOut.x), labels: heldOut.y,
+                    folds: Self.calibrationFolds)
+                {
+                    metrics["holdout_log_loss"] = CalibrationMetrics.clippedLogLoss(labels: heldOut.y, probabilities: calibrated)
+                    metrics["holdout_brier"] = CalibrationMetrics.brierScore(labels: heldOut.y, probabilities: calibrated)
                 }
             } else {
-                warnings.append(rows.oneClassWarning)
+                warnings.append("the \(heldOut.y.count) held-out \(rows.noun.plural) have one class only, so no calibration was fitted; "
+                                + "lower model.calibration_fraction or add data")
             }
         }
         var flat = rows.configEntries(config)

@@ -83,8 +83,7 @@ extension TrainingRows {
             Featurizer(recipe: recipe, index: index).pointInTimeTable(dates: dates, requireLabels: true, labelCutoff: cutoff, logger: logger)
         }
         guard base.rowCount > 0, base.labels.contains(1), base.labels.contains(0) else {
-            throw LogisticRegressionError.invalidData(
-                "no labelled \(task.rawValue) snapshots with both outcomes up to \(cutoff) (\(base.rowCount) rows); train on more history or a later --until")
+            throw TrainingError.noLabelledSnapshots(task: task, cutoff: cutoff, rows: base.rowCount)
         }
         if config.families.contains(.markov) {
             logger.info("fitting the Markov chain")
@@ -143,36 +142,6 @@ extension TrainingRows {
 }
 
 extension TrainingRows {
-    /// The figures of the fitted (uncalibrated) model on its own rows.
-    func trainingFigures(_ model: FittedLogisticRegression) throws -> [String: Double] {
-        switch origin {
-        case .signals: return ["train_rows": Double(x.rows), "train_positives": y.reduce(0, +)]
-        case .table: return RankingMetrics.rocAUC(labels: y, scores: try model.probabilities(x)).map { ["train_auc": $0] } ?? [:]
-        }
-    }
-
-    /// The uncalibrated model's figures on the held-out rows, which it never trained on.
-    func heldOutFigures(auc: Double, uncalibrated: [Double], labels: [Double]) -> [String: Double] {
-        switch origin {
-        case .signals: return ["holdout_auc": auc, "holdout_rows": Double(labels.count)]
-        case .table:
-            return ["holdout_auc": auc, "holdout_log_loss_uncalibrated": CalibrationMetrics.clippedLogLoss(labels: labels, probabilities: uncalibrated)]
-        }
-    }
-
-    var reportsCalibratedLogLoss: Bool {
-        if case .signals = origin { return true }
-        return false
-    }
-
-    var oneClassWarning: String {
-        switch origin {
-        case .signals: return "the held-out snapshots have one class only, so no calibration was fitted"
-        case .table:
-            return "the latest \(heldOut?.y.count ?? 0) rows have one class only, so no calibration was fitted; lower model.calibration_fraction or add data"
-        }
-    }
-
     /// The config as the model file records it: every key for signals (and `until`), the
     /// model's keys and the seed for a table.
     func configEntries(_ config: TrainingConfig) -> [String: String] {
@@ -209,37 +178,37 @@ extension TrainingRows {
         }
     }
 
-    /// What a person reads after training.
+    /// What a person reads after training: the rows, the solver, the choice of C, the figures
+    /// and the largest coefficients.
     func summary(file: ModelFile, model: FittedLogisticRegression, selection: String, metrics: [String: Double]) -> String {
         let positives = Int(y.reduce(0, +))
         var summary: String
-        let shownFigures: [String], coefficientsShown: Int, nameWidth: Int
         switch origin {
         case let .signals(origin):
             let table = origin.table
             summary = "trained \(file.modelID) on \(x.rows) \(origin.recipe.task.entity)-snapshots (\(positives) positive) from \(table.dates.first!) "
-                + "to \(origin.fitDates.last ?? table.dates.last!), \(table.columnCount) features"
-            if let heldOut { summary += "; \(heldOut.y.count) later snapshots held out for calibration (\(model.calibration.method.rawValue))" }
-            summary += "\nleft out: \(table.censored) snapshots whose label is not known by \(origin.cutoff)"
-                + (table.excluded > 0 ? ", \(table.excluded) of cancelled projects" : "")
-            shownFigures = metrics.keys.sorted().filter { $0.hasPrefix("holdout_auc") || $0.hasPrefix("holdout_log") }
-            (coefficientsShown, nameWidth) = (10, 36)
+                + "to \(origin.fitDates.last ?? table.dates.last!), \(featureNames.count) features"
         case .table:
             summary = "trained \(file.modelID) on \(x.rows) rows (\(positives) positive), \(featureNames.count) features"
-            if let heldOut { summary += "; \(heldOut.y.count) later rows held out for calibration (\(model.calibration.method.rawValue))" }
-            shownFigures = metrics.keys.sorted()
-            (coefficientsShown, nameWidth) = (8, 28)
+        }
+        if let heldOut { summary += "; \(heldOut.y.count) later \(noun.plural) held out for calibration (\(model.calibration.method.rawValue))" }
+        if case let .signals(origin) = origin {
+            summary += "\nleft out: \(origin.table.censored) snapshots whose label is not known by \(origin.cutoff)"
+                + (origin.table.excluded > 0 ? ", \(origin.table.excluded) of cancelled projects" : "")
         }
         summary += "\n\(model.solver.rawValue): \(model.iterations) iterations, converged \(model.converged), gradient norm \(String(format: "%.2e", model.gradientNorm))"
         if !selection.isEmpty { summary += "\n" + selection }
-        for key in shownFigures { summary += "\n\(key): \(String(format: "%.4f", metrics[key]!))" }
-        let w = model.coefficients
-        let top = w.indices.sorted { abs(w[$0]) > abs(w[$1]) || (abs(w[$0]) == abs(w[$1]) && $0 < $1) }.prefix(coefficientsShown)
-        summary += "\ntop coefficients (standardized):"
-        for j in top {
-            let name = featureNames[j]
-            summary += "\n  \(name.padding(toLength: max(nameWidth, name.count + 1), withPad: " ", startingAt: 0))\(String(format: "%+.4f", w[j]))"
+        let figures = metrics.keys.sorted().filter { $0.hasPrefix("holdout_") && !$0.hasSuffix("_rows") && !$0.hasSuffix("_positives") }
+        if !figures.isEmpty {
+            summary += "\nheld out (\(noun.plural) never trained on; calibrated figures cross-fitted over \(Trainer.calibrationFolds) blocks of them):"
+            for key in figures { summary += "\n  \(key): \(String(format: "%.4f", metrics[key]!))" }
         }
+        if let auc = metrics["train_auc"] { summary += "\ntrain_auc: \(String(format: "%.4f", auc))" }
+        let w = model.coefficients
+        let top = w.indices.sorted { abs(w[$0]) > abs(w[$1]) || (abs(w[$0]) == abs(w[$1]) && $0 < $1) }.prefix(10)
+        let width = (top.map { featureNames[$0].count }.max() ?? 0) + 2
+        summary += "\ntop coefficients (standardized):"
+        for j in top { summary += "\n  \(featureNames[j].padding(toLength: width, withPad: " ", startingAt: 0))\(String(format: "%+.4f", w[j]))" }
         return summary
     }
 }

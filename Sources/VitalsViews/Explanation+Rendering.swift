@@ -2,8 +2,9 @@ import Foundation
 
 extension Explanation {
     /// The explanation as text: the score, every feature (value, percentile, contribution,
-    /// largest first), the state path, and the split of the change.
-    public func table(style: TerminalStyle) -> String {
+    /// largest first), the state path, and the split of the change. `sinceOption` is how the
+    /// reader asks for a comparison date (the CLI's option), named in the text.
+    public func table(style: TerminalStyle, sinceOption: String? = nil) -> String {
         let nameWidth = style.isWide ? 40 : 32
         var out = style.paint("\(kind.capitalized) \(id) as of \(asOf) · model \(modelID)", .bold) + "\n"
         out += "probability \(percentText(probability))" + (riskBand.map { " (\($0.rawValue))" } ?? "")
@@ -24,7 +25,7 @@ extension Explanation {
             for point in statePath { out += "  \(point.date)  \(point.state?.replacingOccurrences(of: "_", with: "-") ?? "—")\n" }
         }
         if let change {
-            out += "\nSince \(change.since) (\(change.source == "history" ? "the previous run in the history" : "--since")): "
+            out += "\nSince \(change.since) (\(change.source == "history" ? "the previous run in the history" : sinceOption ?? "the date asked for")): "
             out += "\(percentText(change.previousProbability)) → \(percentText(probability)), η \(String(format: "%+.4f", change.decisionChange))\n"
             if let recorded = change.historyProbability, let model = change.historyModelID, model != modelID {
                 out += "(the history recorded \(percentText(recorded)) from model \(model); the split rescored \(change.since) with this model)\n"
@@ -41,7 +42,8 @@ extension Explanation {
                 out += "  \(change.parts.count - shown.count) more features: \(String(format: "%+.3f", rest))\n"
             }
         } else {
-            out += "\nNo earlier score to compare with (no previous run in the history, or not scored then; --since D compares with a date).\n"
+            let hint = sinceOption.map { "\($0) D compares with a date" } ?? "give a date to compare with"
+            out += "\nNo earlier score to compare with (no previous run in the history, or not scored then; \(hint)).\n"
         }
         return out
     }

@@ -64,3 +64,28 @@ import VitalsTestSupport
         #expect(iso.probability(10) == 1)
     }
 }
+
+/// Cross-fitted calibration: every row's probability comes from a calibration fitted on the
+/// other blocks only.
+@Suite struct CrossFittedCalibrationTests {
+    static let eta: [Double] = (0..<40).map { (i: Int) -> Double in
+        let step = Double(i % 13) / 3
+        return step - 2 + Double(i) / 100
+    }
+    static let labels: [Double] = (0..<40).map { (i: Int) -> Double in i % 4 == 0 || i % 13 > 9 ? 1 : 0 }
+
+    @Test(arguments: [CalibrationMethod.platt, .isotonic])
+    func eachBlockIsMappedByACalibrationFittedOnTheOthers(method: CalibrationMethod) throws {
+        let probabilities = try #require(try ProbabilityCalibration.crossFitted(method: method, decisionValues: Self.eta, labels: Self.labels, folds: 4))
+        for block in 0..<4 {
+            let rows = (block * 10)..<(block * 10 + 10), rest = (0..<40).filter { !rows.contains($0) }
+            let fitted = try ProbabilityCalibration.fit(method: method, decisionValues: rest.map { Self.eta[$0] }, labels: rest.map { Self.labels[$0] })
+            for i in rows { #expect(probabilities[i] == fitted.probability(decisionValue: Self.eta[i])) }
+        }
+    }
+
+    @Test func aBlockWhoseOthersHoldOneClassGivesNoFigures() throws {
+        let labels = (0..<20).map { $0 < 5 ? 1.0 : 0.0 }  // every positive in the first block
+        #expect(try ProbabilityCalibration.crossFitted(method: .platt, decisionValues: Array(Self.eta.prefix(20)), labels: labels, folds: 4) == nil)
+    }
+}

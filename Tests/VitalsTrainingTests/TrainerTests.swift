@@ -51,6 +51,21 @@ import VitalsTraining
         #expect(file.metrics["train_auc"] == RankingMetrics.rocAUC(labels: Array(labels[0..<240]), scores: try fitted.probabilities(x)))
         let calibrated = try fitted.calibrated(heldOutX: heldOut, y: Array(labels[240...]), method: .platt)
         #expect(file.model.calibration == calibrated.calibration)
+        #expect(file.metrics["holdout_log_loss_uncalibrated"] == CalibrationMetrics.clippedLogLoss(labels: Array(labels[240...]), probabilities: raw))
+
+        // The calibrated figures: each block of 12 held-out rows mapped by a Platt fitted on the other 48.
+        let eta = try fitted.decisionFunction(heldOut), y = Array(labels[240...])
+        var crossFitted: [Double] = []
+        for block in 0..<5 {
+            let rows = (block * 12)..<(block * 12 + 12), rest = (0..<60).filter { !rows.contains($0) }
+            let platt = try PlattCalibration.fit(scores: rest.map { eta[$0] }, labels: rest.map { y[$0] })
+            crossFitted += rows.map { platt.probability(eta[$0]) }
+        }
+        #expect(file.metrics["holdout_log_loss"] == CalibrationMetrics.clippedLogLoss(labels: y, probabilities: crossFitted))
+        #expect(file.metrics["holdout_brier"] == CalibrationMetrics.brierScore(labels: y, probabilities: crossFitted))
+        // The calibration's own fit on the rows it was fitted on is not what is reported.
+        #expect(file.metrics["holdout_log_loss"] != CalibrationMetrics.clippedLogLoss(labels: y, probabilities: try file.model.probabilities(heldOut)))
+        #expect(result.summary.contains("held out (rows never trained on; calibrated figures cross-fitted over 5 blocks of them):"))
     }
 
     @Test func aSignalsBookTrainsOnEarlierSnapshotsAndCalibratesOnTheLatestDates() throws {

@@ -1,0 +1,14 @@
+import VitalsFoundation
+
+/// Data that cannot train the model asked for.
+public enum TrainingError: Error, Equatable, CustomStringConvertible {
+    /// No snapshot up to the cutoff has a known label, or they all have the same one.
+    case noLabelledSnapshots(task: RiskTask, cutoff: Day, rows: Int)
+
+    public var description: String {
+        switch self {
+        case let .noLabelledSnapshots(task, cutoff, rows):
+            return "no labelled \(task.rawValue) snapshots with both outcomes up to \(cutoff) (\(rows) rows); train on more history or a later cutoff"
+        }
+    }
+}
