@@ -78,10 +78,8 @@ struct FeaturesCommand: ParsableCommand {
         let dataset = try readSignals(directory, logger: logger)
         let started = Date()
         let index = SignalsIndex(dataset)
-        let builder = SnapshotBuilder(index: index)
         // The point-in-time features alone, with the default label settings but the horizon.
-        let recipe = FeatureRecipe(layout: builder.layout(task: task), horizonDays: horizon, tolerance: builder.tolerance,
-                                   graceDays: builder.graceDays, markov: nil)
+        let recipe = FeatureRecipe(pointInTime: SnapshotBuilder(index: index).layout(task: task), horizonDays: horizon)
         let dates: [Day]
         if let asOf {
             dates = [asOf]

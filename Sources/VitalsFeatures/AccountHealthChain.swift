@@ -23,9 +23,8 @@ public struct AccountHealthChain: Sendable {
     /// The point-in-time table the states are read from: the account families the rule's
     /// engagement components come from.
     static func stateTable(index: SignalsIndex, months: [Day]) -> SnapshotTable {
-        let builder = SnapshotBuilder(index: index)
         let layout = FeatureLayout(task: .churn, families: [.account, .usage, .support, .nps], segmentLevels: [], projectTypeLevels: [])
-        return builder.table(layout: layout, dates: months, requireLabels: false)
+        return Featurizer(recipe: FeatureRecipe(pointInTime: layout), index: index).pointInTimeTable(dates: months, requireLabels: false)
     }
 
     /// Per (account, month-end) states for the months given: `states[m][a]` is the state index

@@ -27,6 +27,13 @@ public struct FeatureRecipe: Sendable, Equatable {
         self.markov = markov
     }
 
+    /// A layout's point-in-time features alone, with the default label settings (90-day churn
+    /// horizon, 10 % overrun tolerance, 14 grace days) unless given.
+    public init(pointInTime layout: FeatureLayout, horizonDays: Int = SnapshotBuilder.defaultHorizonDays,
+                tolerance: Double = SnapshotBuilder.defaultTolerance, graceDays: Int = SnapshotBuilder.defaultGraceDays) {
+        self.init(layout: layout, horizonDays: horizonDays, tolerance: tolerance, graceDays: graceDays, markov: nil)
+    }
+
     public var task: RiskTask { layout.task }
 
     /// Every column in order: the layout's point-in-time features, then the Markov columns.

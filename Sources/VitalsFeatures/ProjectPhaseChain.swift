@@ -22,8 +22,10 @@ public struct ProjectPhaseChain: Sendable {
         let space = try rule.stateSpace()
         var counts = TransitionCounts(space: space)
         if let projects = index.dataset.projects, weeks.count >= 2 {
-            let builder = SnapshotBuilder(index: index, tolerance: tolerance, graceDays: graceDays)
-            let table = builder.table(layout: builder.layout(task: .overrun), dates: weeks, requireLabels: false)
+            let layout = SnapshotBuilder(index: index).layout(task: .overrun)
+            let featurizer = Featurizer(recipe: FeatureRecipe(pointInTime: layout, tolerance: tolerance, graceDays: graceDays), index: index)
+            let builder = featurizer.builder()
+            let table = featurizer.pointInTimeTable(dates: weeks, requireLabels: false)
             let columns = table.columnOf
             let weekIndex = Dictionary(uniqueKeysWithValues: weeks.enumerated().map { ($1, $0) })
             var states = [[Int]](repeating: [Int](repeating: -1, count: weeks.count), count: projects.count)

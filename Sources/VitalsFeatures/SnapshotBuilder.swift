@@ -27,7 +27,13 @@ public struct SnapshotBuilder: Sendable {
     /// `--until D` sets it, so no label uses an outcome after D.
     public var labelCutoff: Day
 
-    public init(index: SignalsIndex, horizonDays: Int = 90, tolerance: Double = 0.10, graceDays: Int = 14, labelCutoff: Day? = nil) {
+    /// The label settings when none are given (the training config's defaults too).
+    public static let defaultHorizonDays = 90
+    public static let defaultTolerance = 0.10
+    public static let defaultGraceDays = 14
+
+    public init(index: SignalsIndex, horizonDays: Int = defaultHorizonDays, tolerance: Double = defaultTolerance,
+                graceDays: Int = defaultGraceDays, labelCutoff: Day? = nil) {
         self.index = index
         self.horizonDays = horizonDays
         self.tolerance = tolerance

@@ -68,7 +68,7 @@ extension TrainingConfig {
         ConfigSection(name: "labels", keys: [
             ConfigKey("labels", "horizon_days", rule: "must be an integer in 1…730",
                       meaning: "churn: positive when `churn_date` falls in (D, D + H]",
-                      read: { r, c, k throws(ConfigError) in c.horizonDays = try r.int(k.name, default: 90, k.rule) { (1...730).contains($0) } },
+                      read: { r, c, k throws(ConfigError) in c.horizonDays = try r.int(k.name, default: SnapshotBuilder.defaultHorizonDays, k.rule) { (1...730).contains($0) } },
                       write: { "\($0.horizonDays)" }),
             ConfigKey("labels", "cadence", rule: "must be one of monthly, weekly",
                       meaning: "the snapshot dates: month-ends or Sundays",
@@ -78,11 +78,11 @@ extension TrainingConfig {
                       }, write: { $0.cadence.rawValue }),
             ConfigKey("labels", "tolerance", rule: "must be a number in [0, 5]",
                       meaning: "overrun: positive when logged hours exceed `budget_hours` × (1 + T)",
-                      read: { r, c, k throws(ConfigError) in c.tolerance = try r.double(k.name, default: 0.10, k.rule) { (0...5).contains($0) } },
+                      read: { r, c, k throws(ConfigError) in c.tolerance = try r.double(k.name, default: SnapshotBuilder.defaultTolerance, k.rule) { (0...5).contains($0) } },
                       write: { "\($0.tolerance)" }),
             ConfigKey("labels", "grace_days", rule: "must be an integer ≥ 0",
                       meaning: "overrun: positive when `actual_end_date` is after `planned_end_date` + G",
-                      read: { r, c, k throws(ConfigError) in c.graceDays = try r.int(k.name, default: 14, k.rule) { $0 >= 0 } },
+                      read: { r, c, k throws(ConfigError) in c.graceDays = try r.int(k.name, default: SnapshotBuilder.defaultGraceDays, k.rule) { $0 >= 0 } },
                       write: { "\($0.graceDays)" }),
         ]),
         ConfigSection(name: "features", keys: [
