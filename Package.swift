@@ -90,6 +90,8 @@ let package = Package(
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsHistory", "VitalsLogistic", "VitalsEvaluation",
                 "VitalsLinearAlgebra", .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of the score file, which ties a history run to the files it wrote.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -152,6 +154,7 @@ let package = Package(
             dependencies: [
                 "VitalsScoring", "VitalsModel", "VitalsFeatures", "VitalsHistory", "VitalsSignals", "VitalsFoundation", "VitalsLogistic",
                 "VitalsLinearAlgebra", "VitalsTraining", "VitalsSimulation", "VitalsTestBooks", "VitalsTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
@@ -166,7 +169,10 @@ let package = Package(
             // The history is read back through its own module to check what the commands print, and
             // through GRDB to check its integrity after a crash.
             // VitalsModel seals a model file whose features differ, as another version would write one.
-            dependencies: ["VitalsTestSupport", "VitalsHistory", "VitalsModel", .product(name: "GRDB", package: "GRDB.swift")]
+            // VitalsScoring recovers a folder after a kill, as the next `vitals score` would.
+            dependencies: [
+                "VitalsTestSupport", "VitalsHistory", "VitalsModel", "VitalsLogistic", "VitalsScoring", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -50,6 +50,7 @@ func message(for error: any Error) -> String {
         switch error {
         case let .noLabelledSnapshots(task, cutoff, rows):
             return "no labelled \(task.rawValue) snapshots with both outcomes up to \(cutoff) (\(rows) rows); train on more history or a later --until"
+        case .unsoundModel: return "\(error)"
         }
     default: return "\(error)"
     }
@@ -58,10 +59,10 @@ func message(for error: any Error) -> String {
 /// The README's exit code for each type of failure.
 func exitCode(for error: any Error) -> ExitCode {
     switch error {
-    case is ValidationError, is MarkovError:
+    case is ValidationError, is MarkovError, is ScoringError:
         // Bad options, or a state rule or option the data cannot support (an unknown segment).
         return .validationFailure
-    case is ConfigError: return VitalsExitCode.configError
+    case let error as ConfigError: return error.unreadable ? VitalsExitCode.noInput : VitalsExitCode.configError
     case let error as ModelFileError:
         switch error {
         case .unreadable: return VitalsExitCode.noInput
@@ -77,6 +78,9 @@ func exitCode(for error: any Error) -> ExitCode {
          is ModelKindError:
         return VitalsExitCode.dataError
     case is ScoreHistory.Missing, is ScoreHistory.Unreadable: return VitalsExitCode.noInput
+    case is ScoreHistory.NotAHistory, is ScoreTable.NonFinite: return VitalsExitCode.dataError
+    case let error as ScoreHistory.WriteFailure: return error.kind == .busy ? VitalsExitCode.temporaryFailure : VitalsExitCode.cannotCreate
+    case is ScoreFolder.Failure: return VitalsExitCode.cannotCreate
     default: return VitalsExitCode.software
     }
 }

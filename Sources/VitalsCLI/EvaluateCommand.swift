@@ -76,7 +76,7 @@ struct EvaluateCommand: ParsableCommand {
         if json {
             print(String(decoding: try result.report.json(), as: UTF8.self))
         } else {
-            print("\(file.modelID) on \(window)")
+            printText("\(file.modelID) on \(window)")
             print(result.report.text(), terminator: "")
         }
         if let report {

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import VitalsFoundation
 
 /// The documented exit codes (README, "Exit codes"); BSD sysexits values.
 enum VitalsExitCode {
@@ -11,6 +12,8 @@ enum VitalsExitCode {
     static let software = ExitCode(70)
     /// An output cannot be created (EX_CANTCREAT).
     static let cannotCreate = ExitCode(73)
+    /// Another program held the score history past the wait; try again (EX_TEMPFAIL).
+    static let temporaryFailure = ExitCode(75)
     /// A training config breaks its rules (EX_CONFIG).
     static let configError = ExitCode(78)
 }
@@ -18,7 +21,13 @@ enum VitalsExitCode {
 /// The program's name and version, recorded in every model file.
 let vitalsProgram = "vitals 0.1.0"
 
-/// Prints a line to standard error.
+/// Prints a line to standard error, with any control character from data shown escaped.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.escaped(message, keepingNewlines: true) + "\n").utf8))
+}
+
+/// Prints text that may hold data (names, ids, column names) on standard output, with its
+/// control characters shown escaped; for renderings without colour of their own.
+func printText(_ text: String, terminator: String = "\n") {
+    print(TerminalText.escaped(text, keepingNewlines: true), terminator: terminator)
 }

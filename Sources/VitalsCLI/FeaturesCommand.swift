@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import VitalsFeatures
 import VitalsFoundation
+import VitalsScoring
 import VitalsSignals
 
 struct FeaturesCommand: ParsableCommand {
@@ -58,6 +59,7 @@ struct FeaturesCommand: ParsableCommand {
         guard directory != nil else { throw ValidationError("give a signals directory, or --list") }
         guard out != nil else { throw ValidationError("--out is required") }
         guard asOf == nil || (from == nil && to == nil) else { throw ValidationError("give either --as-of or --from/--to, not both") }
+        if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to); give the earlier date first") }
         guard horizon >= 1 else { throw ValidationError("--horizon must be ≥ 1") }
     }
 
@@ -82,10 +84,17 @@ struct FeaturesCommand: ParsableCommand {
         let recipe = FeatureRecipe(pointInTime: SnapshotBuilder(index: index).layout(task: task), horizonDays: horizon)
         let dates: [Day]
         if let asOf {
+            try runReporting { try ScoringError.check(asOf, "as-of date", first: index.dataStart, last: index.dataEnd) }
             dates = [asOf]
         } else {
             let chosen = cadence ?? task.defaultCadence
-            dates = chosen.dates(from: from ?? index.dataStart + SnapshotBuilder.warmUpDays, through: to ?? index.dataEnd)
+            let (first, last) = (from ?? index.dataStart + SnapshotBuilder.warmUpDays, min(to ?? index.dataEnd, index.dataEnd))
+            dates = chosen.dates(from: first, through: last)
+            guard !dates.isEmpty else {
+                printError("error: no \(chosen.rawValue) snapshot date falls in \(first) … \(last) (the data runs \(index.dataStart) … \(index.dataEnd)); "
+                           + "widen --from/--to")
+                throw ExitCode.validationFailure
+            }
         }
         let table = try runReporting {
             try Featurizer(recipe: recipe, index: index).table(dates: dates, requireLabels: labelledOnly, logger: logger).table

@@ -3,6 +3,7 @@ import ArgumentParser
 import VitalsFeatures
 import VitalsFoundation
 import VitalsMarkov
+import VitalsScoring
 import VitalsSignals
 import VitalsTraining
 import VitalsViews
@@ -37,17 +38,18 @@ struct MarkovCommand: ParsableCommand {
 
     func run() throws {
         let logger = logging.setUp()
+        let settings = try runReporting { try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: .churn) }
         let dataset = try readSignals(directory, logger: logger)
         let report = try runReporting {
-            let settings = try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: .churn)
             let index = SignalsIndex(dataset)
+            if let asOf { try ScoringError.check(asOf, "as-of date", first: index.dataStart, last: index.dataEnd) }
             return try MarkovReport.build(index: index, rule: settings.healthStates, estimator: settings.chain, asOf: asOf ?? index.dataEnd,
                                           segment: segment)
         }
         if json {
             print(String(decoding: try report.json(), as: UTF8.self))
         } else {
-            print(report.text(), terminator: "")
+            printText(report.text(), terminator: "")
         }
     }
 }

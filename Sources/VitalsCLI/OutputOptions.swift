@@ -36,7 +36,8 @@ struct ListOutputOptions: ParsableArguments {
     func emit(_ list: some RenderedList) throws {
         switch format {
         case .table: print(list.table(style: style), terminator: "")
-        case .csv: print(list.csv(), terminator: "")
+        // CSV goes out exact to a file or a pipe; on a terminal its control characters are shown escaped.
+        case .csv: isatty(STDOUT_FILENO) == 1 ? printText(list.csv(), terminator: "") : print(list.csv(), terminator: "")
         case .json: print(try list.json(), terminator: "")
         }
     }

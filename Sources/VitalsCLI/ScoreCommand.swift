@@ -14,10 +14,12 @@ struct ScoreCommand: ParsableCommand {
             <task>-scores-<as-of>.csv and .jsonl (the contract's columns), each written whole or not at all, and \
             records the run in the score history (--history, default OUTDIR/history.sqlite; one transaction). \
             previous_probability and change come from the history's newest earlier run, else from the newest \
-            earlier score file in OUTDIR.
+            earlier score file in OUTDIR. The score files and the history run land together or not at all; runs \
+            into one folder take turns; a run killed midway is finished or undone by the next run into the folder.
             From a feature table: vitals score --model MODEL --table FILE --out OUTDIR writes table-scores.csv and .jsonl.
-            Exit codes: 0 done; 64 usage; 65 bad data or model file, or a signal file the model needs is missing; \
-            66 input unreadable; 73 output cannot be written.
+            Exit codes: 0 done; 64 usage, or an as-of date outside the data; 65 bad data, model file or history, or a \
+            signal file the model needs is missing; 66 input unreadable; 73 output cannot be written; 75 the \
+            history stayed locked for 30 s.
             """
     )
 
@@ -63,7 +65,8 @@ struct ScoreCommand: ParsableCommand {
                 let historyPath = noHistory ? nil : history ?? (out as NSString).appendingPathComponent("history.sqlite")
                 let input = ScoringInput(model: file, dataset: dataset, directory: directory, asOf: asOf, allowMissingSignals: allowMissingSignals)
                 let outcome = try ScoringRun(input: input, outDirectory: out, historyPath: historyPath, logger: logger).run()
-                return (outcome.written, outcome.warnings.map { "warning: \($0)" } + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))
+                return (outcome.written, (outcome.recoveryNote.map { ["note: \($0)"] } ?? []) + outcome.warnings.map { "warning: \($0)" }
+                    + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))
             }
             let scoring = TableScoring(model: file, tablePath: table!)
             do {

@@ -58,9 +58,10 @@ struct TrainCommand: ParsableCommand {
         let logger = logging.setUp()
         try checkOutput(out, force: force)
         try ensureParentDirectory(out)
+        // The config first: a bad one is refused before a large book is read.
+        var settings = try runReporting { try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: task ?? .churn) }
         let dataset = try directory.map { try readSignals($0, logger: logger) }
         let result: (summary: String, warnings: [String]) = try runReporting {
-            var settings = try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: task ?? .churn)
             let source: TrainingSource
             if let directory, let dataset {
                 if let task, task != settings.task {
@@ -76,7 +77,7 @@ struct TrainCommand: ParsableCommand {
             return (result.summary, result.warnings)
         }
         for warning in result.warnings { printError("warning: \(warning)") }
-        print(result.summary)
+        printText(result.summary)
         print("wrote \(out)")
     }
 }

@@ -35,7 +35,7 @@ struct ValidateCommand: ParsableCommand {
             printError("error: \(error)")
             throw VitalsExitCode.noInput
         }
-        print(outcome.text)
+        printText(outcome.text)
         if !outcome.isValid { throw VitalsExitCode.dataError }
     }
 }

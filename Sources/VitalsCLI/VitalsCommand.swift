@@ -9,9 +9,10 @@ struct VitalsCommand: ParsableCommand {
         commandName: "vitals",
         abstract: "Predictive customer health: churn and project-overrun risk from product, support, NPS and delivery signals.",
         discussion: """
-            Exit codes: 0 success; 64 bad command-line usage; 65 the input data breaks the signals \
-            contract (or a model file is invalid); 66 an input file or directory cannot be read; 73 an \
-            output cannot be created; 78 a training config is invalid; 70 an internal error; 130 interrupted \
+            Exit codes: 0 success; 64 bad command-line usage, or a date the data cannot answer; 65 the input \
+            data breaks the signals contract (or a model file or score history is invalid); 66 an input file or \
+            directory cannot be read; 73 an output cannot be created; 75 the score history stayed locked by \
+            another program (try again); 78 a training config is invalid; 70 an internal error; 130 interrupted \
             (Ctrl-C; 143 for SIGTERM), with every unfinished output removed.
             """,
         subcommands: [SimulateCommand.self, ValidateCommand.self, FeaturesCommand.self, MarkovCommand.self, TrainCommand.self, EvaluateCommand.self, ScoreCommand.self,

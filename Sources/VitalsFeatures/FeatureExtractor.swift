@@ -26,9 +26,11 @@ public struct FeatureWriter {
         self.position = position
     }
 
+    /// Writes the next feature. A value that is not finite (a ratio over a vanishing
+    /// denominator) is missing, as a ratio over nothing is: NaN, for the imputer.
     @inline(__always)
     public mutating func put(_ value: Double) {
-        buffer[position] = value
+        buffer[position] = value.isFinite ? value : .nan
         position += 1
     }
 

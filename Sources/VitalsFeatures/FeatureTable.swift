@@ -52,6 +52,7 @@ public struct FeatureTable: Sendable, Equatable {
 
     /// Reads a whole table.
     public static func read(path: String) throws(TableError) -> FeatureTable {
+        do { _ = try InputFile.regular(path) } catch { throw TableError(.unreadable, path: path, message: error.reason) }
         let scanner: CSVScanner
         do { scanner = try CSVScanner(path: path) } catch { throw TableError(.unreadable, path: path, message: "cannot read: \(error.reason)") }
         func nextRecord() throws(TableError) -> Bool {

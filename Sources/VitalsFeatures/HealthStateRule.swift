@@ -41,6 +41,13 @@ public struct HealthStateRule: Sendable, Equatable, Codable {
     public var onboardingState: String
     public var churnedState: String
 
+    /// The features an engagement index may weigh: the numeric features of the account
+    /// families (one-hot segment columns aside), which every churn snapshot table holds.
+    public static var engagementFeatures: [String] {
+        (FeatureCatalog.account + FeatureCatalog.usage + FeatureCatalog.support + FeatureCatalog.nps)
+            .map(\.name).filter { !$0.contains("=") }
+    }
+
     public static let defaultComponents = [
         Component(feature: "active_user_ratio_30d", weight: 1),
         Component(feature: "usage_trend_90d", weight: 1),

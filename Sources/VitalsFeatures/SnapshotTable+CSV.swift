@@ -18,7 +18,7 @@ extension SnapshotTable {
         }
         append(",label\n")
         for r in 0..<rowCount {
-            CSVText.appendField(ids[Int(entities[r])], to: &out)
+            CSVText.appendCell(ids[Int(entities[r])], to: &out)
             append(",")
             dates[r].append(to: &out)
             for value in row(r) {

@@ -26,6 +26,43 @@ public enum AtomicFile {
     }
 
     public static func write(_ data: Data, to path: String) throws(WriteError) {
+        let prepared = try prepare(data, to: path)
+        var failure: String?
+        PendingOutputs.shared.settle(prepared.token) {
+            if rename(prepared.temporary, path) != 0 {
+                failure = String(cString: strerror(errno))
+                unlink(prepared.temporary)
+            }
+        }
+        if let failure { throw WriteError(path: path, reason: failure) }
+    }
+
+    /// A file written whole beside its target, flushed to disk, and not yet renamed over it:
+    /// the first half of `write`, for outputs that must land together (score files and the
+    /// history). Until renamed or discarded it is a pending output an interrupt removes.
+    public struct Prepared: Sendable {
+        public let target: String
+        public let temporary: String
+        package let token: Int
+
+        /// Renames the file over its target, while the caller holds `PendingOutputs.shared`
+        /// (`hold()`), so an interrupt cannot split a set of renames.
+        public func renameHeld() throws(WriteError) {
+            var failure: String?
+            PendingOutputs.shared.settleHeld(token) {
+                if rename(temporary, target) != 0 { failure = String(cString: strerror(errno)) }
+            }
+            if let failure { throw WriteError(path: target, reason: failure) }
+        }
+
+        /// Removes the temporary file; the target stays as it was.
+        public func discard() {
+            PendingOutputs.shared.settle(token) { _ = unlink(temporary) }
+        }
+    }
+
+    /// Writes `data` to a temporary file beside `path` and flushes it, leaving `path` as it is.
+    public static func prepare(_ data: Data, to path: String) throws(WriteError) -> Prepared {
         let target = URL(fileURLWithPath: path)
         let directory = target.deletingLastPathComponent().path
         let name = target.lastPathComponent
@@ -53,11 +90,19 @@ public enum AtomicFile {
         }
         if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        PendingOutputs.shared.settle(token) {
-            if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-            if failure != nil { unlink(temporary) }
+        if let failure {
+            PendingOutputs.shared.settle(token) { _ = unlink(temporary) }
+            throw WriteError(path: path, reason: failure)
         }
-        if let failure { throw WriteError(path: path, reason: failure) }
+        return Prepared(target: path, temporary: temporary, token: token)
+    }
+
+    /// Flushes a directory's entries (the renames in it) to disk, so they survive a power cut.
+    public static func syncDirectory(_ directory: String) {
+        let fd = open(directory, O_RDONLY)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
     }
 
     /// Removes `.<name>.<pid>.tmp` files in `directory` left by processes that no longer run.

@@ -32,6 +32,27 @@ public enum CSVText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A text cell as a spreadsheet must see it: one that begins with `=`, `+`, `-`, `@`, a tab
+    /// or a carriage return (what Excel, LibreOffice and Google Sheets would run as a formula)
+    /// gets a leading `'`, OWASP's advice against CSV injection, so it is shown as text. So
+    /// does one that begins with `'` itself, which makes `unneutralized` exact.
+    public static func neutralized(_ s: String) -> String {
+        guard let first = s.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13, UInt8(ascii: "'")]
+            .contains(first) else { return s }
+        return "'" + s
+    }
+
+    /// The text of a cell `neutralized` wrote.
+    public static func unneutralized(_ s: String) -> String {
+        s.utf8.first == UInt8(ascii: "'") ? String(s.dropFirst()) : s
+    }
+
+    /// Appends text cell `s` of a CSV meant for people and their spreadsheets: neutralized,
+    /// then quoted when it needs to be.
+    public static func appendCell(_ s: String, to out: inout [UInt8]) {
+        appendField(neutralized(s), to: &out)
+    }
+
     /// The shortest exact form of `x` (see the type's description).
     public static func number(_ x: Double) -> String {
         if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }

@@ -35,6 +35,19 @@ public final class PendingOutputs: @unchecked Sendable {
         return try body()
     }
 
+    /// Takes the lock and keeps it until `release()`: for a sequence of renames (and the commit
+    /// that goes with them) that an interrupt must not split. Inside, use `settleHeld`.
+    public func hold() { lock.lock() }
+
+    /// Gives back the lock `hold()` took.
+    public func release() { lock.unlock() }
+
+    /// Forgets a path while the caller holds the lock (`hold()`); runs `body` first.
+    public func settleHeld<T>(_ token: Int, _ body: () throws -> T) rethrows -> T {
+        paths[token] = nil
+        return try body()
+    }
+
     /// Removes every registered path (files, or directories with their contents) and keeps the
     /// lock for good: call it only on the way out of the process. Returns how many it removed.
     public func discardAll() -> Int {

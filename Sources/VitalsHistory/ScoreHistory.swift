@@ -4,6 +4,7 @@
 
 import Foundation
 import GRDB
+import VitalsFoundation
 
 /// The score history: every scoring run and its scores, in an SQLite file, so deltas,
 /// "new on the list" and trends survive across runs and dashboards can query them.
@@ -17,7 +18,13 @@ import GRDB
 ///     INDEX scores_by_entity(entity_id)
 ///
 /// Migration `v2` adds `scores.log_odds REAL` (the uncalibrated log-odds, which orders ties
-/// in the calibrated probability); runs recorded before it have NULL there.
+/// in the calibrated probability); runs recorded before it have NULL there. Migration `v3`
+/// adds `runs.score_file_sha256 TEXT` and sets the file's SQLite `application_id` to 'VITA'.
+///
+/// The file is Vitals' own: before anything is written, it is identified (application id,
+/// or a history's tables for files from before v3); a foreign database or one with a newer
+/// migration is refused untouched. Readers open it read-only. Writers wait up to
+/// `busyTimeout` for a reader's transaction or another writer.
 ///
 /// Every append is one transaction: a run that fails or crashes midway leaves the history
 /// as it was. Scoring the same task, date and model again replaces that run.
@@ -31,18 +38,21 @@ public final class ScoreHistory: Sendable {
         public var modelID: String
         public var scoreFile: String
         public var rows: Int
+        /// SHA-256 of the score file's bytes (migration v3; nil in runs recorded before it).
+        public var scoreFileSHA256: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, task, asOf = "as_of", modelID = "model_id", scoreFile = "score_file", rows
+            case id, task, asOf = "as_of", modelID = "model_id", scoreFile = "score_file", rows, scoreFileSHA256 = "score_file_sha256"
         }
 
-        public init(id: Int64? = nil, task: String, asOf: String, modelID: String, scoreFile: String, rows: Int) {
+        public init(id: Int64? = nil, task: String, asOf: String, modelID: String, scoreFile: String, rows: Int, scoreFileSHA256: String? = nil) {
             self.id = id
             self.task = task
             self.asOf = asOf
             self.modelID = modelID
             self.scoreFile = scoreFile
             self.rows = rows
+            self.scoreFileSHA256 = scoreFileSHA256
         }
 
         public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -96,6 +106,23 @@ public final class ScoreHistory: Sendable {
 
     private let database: DatabaseQueue
     public let path: String
+    public let access: Access
+
+    /// Reading only (the lists, explanations and trends), or appending runs (`vitals score`).
+    public enum Access: Sendable, Equatable {
+        /// Opened read-only: nothing is created, migrated or stamped; an absent file is `Failure.missing`.
+        case read
+        /// Created when absent (or empty), brought up to the current schema, and appended to.
+        case write
+    }
+
+    /// SQLite's `application_id` of a Vitals history ('VITA'), set in its header by migration v3:
+    /// a file without it (and without a history's tables) is someone else's database.
+    public static let applicationID: Int32 = 0x5649_5441
+
+    /// How long a write waits for a reader (a dashboard's open transaction) or another writer
+    /// to let go of the file before giving up, and a read for a writer's commit.
+    public static let busyTimeout: TimeInterval = 30
 
     /// The history file asked for does not exist (and was not to be created).
     public struct Missing: Error, CustomStringConvertible {
@@ -110,18 +137,122 @@ public final class ScoreHistory: Sendable {
         public var description: String { "cannot open the score history \(path): \(reason)" }
     }
 
-    /// Opens the history at `path` and brings its schema up to date; creates the file when
-    /// `create` (the default), else throws `Missing` when there is none.
-    public init(path: String, create: Bool = true) throws {
+    /// A file that is not this program's history, or is a newer one: refused before anything
+    /// in it is changed.
+    public struct NotAHistory: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path) \(reason); nothing was written to it" }
+    }
+
+    /// A history that could not be written, said in words: what, which file, what to do.
+    public struct WriteFailure: Error, CustomStringConvertible {
+        public enum Kind: Sendable, Equatable {
+            /// Another program held the file longer than `busyTimeout`.
+            case busy
+            /// Read-only file or folder, a full disk, an I/O error.
+            case cannotWrite
+        }
+        public let path: String
+        public let kind: Kind
+        public let reason: String
+        public var description: String { "the score history \(path) was not changed: \(reason)" }
+    }
+
+    /// Opens the history at `path` for `access`. A write opens (or creates) it and brings its
+    /// schema up to date, after checking it is a Vitals history no newer than this program.
+    public init(path: String, access: Access = .write) throws {
         self.path = path
-        guard create || FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
+        self.access = access
+        let existing: Int?
+        do {
+            switch try InputFile.inspect(path) {
+            case .absent: existing = nil
+            case let .regular(bytes): existing = bytes
+            }
+        } catch {
+            throw Unreadable(path: path, reason: error.reason)
+        }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        switch access {
+        case .read:
+            guard let existing else { throw Missing(path: path) }
+            guard existing > 0 else { throw NotAHistory(path: path, reason: "is empty, not a Vitals score history") }
+            configuration.readonly = true
+            database = try Self.open(path, configuration)
+            try Self.identify(database, path: path)
+        case .write:
+            if let existing, existing > 0 {
+                // Identified read-only first: a foreign or newer file is refused untouched.
+                var reading = configuration
+                reading.readonly = true
+                try Self.identify(try Self.open(path, reading), path: path)
+            }
+            database = try Self.open(path, configuration)
+            do {
+                try Self.migrator.migrate(database)
+            } catch {
+                throw Self.failure(error, path: path)
+            }
+        }
+    }
+
+    static func open(_ path: String, _ configuration: Configuration) throws -> DatabaseQueue {
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            try Self.migrator.migrate(database)
+            return try DatabaseQueue(path: path, configuration: configuration)
         } catch let error as DatabaseError {
             throw Unreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// The migrations this program knows, in order.
+    static let knownMigrations = ["v1", "v2", "v3"]
+
+    /// Checks that the database is a Vitals history (its application id, or, for histories
+    /// written before it had one, its tables and migrations) and not a newer one.
+    static func identify(_ database: DatabaseQueue, path: String) throws {
+        let (applicationID, tables, migrations): (Int32, Set<String>, [String])
+        do {
+            (applicationID, tables, migrations) = try database.read { db in
+                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+                let migrations = tables.contains("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+                return (id, tables, migrations)
+            }
+        } catch let error as DatabaseError {
+            throw Unreadable(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+        let ours = applicationID == Self.applicationID
+            || (applicationID == 0 && tables.isSuperset(of: ["runs", "scores", "grdb_migrations"]) && migrations.contains("v1"))
+        guard ours else {
+            let shown = tables.filter { !$0.hasPrefix("sqlite_") }.sorted()
+            throw NotAHistory(path: path, reason: "is an SQLite database but not a Vitals score history (application id \(applicationID), "
+                              + (shown.isEmpty ? "no tables" : "tables \(shown.prefix(8).joined(separator: ", "))") + "); give --history a new file or one vitals wrote")
+        }
+        if let unknown = migrations.first(where: { !knownMigrations.contains($0) }) {
+            throw NotAHistory(path: path, reason: "was written by a newer vitals (its schema has migration \(unknown), unknown here); upgrade vitals to use it")
+        }
+    }
+
+    /// A database error in words, with what to do.
+    static func failure(_ error: any Error, path: String) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return WriteFailure(path: path, kind: .busy, reason: "another program (a dashboard's open transaction, or another vitals) held it "
+                                + "for more than \(Int(busyTimeout)) s; try again when it is done")
+        case .SQLITE_READONLY:
+            return WriteFailure(path: path, kind: .cannotWrite, reason: "the file or its folder is read-only; make it writable, or keep the history in another file")
+        case .SQLITE_FULL:
+            return WriteFailure(path: path, kind: .cannotWrite, reason: "the disk is full; free some space and score again")
+        case .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_PERM:
+            return WriteFailure(path: path, kind: .cannotWrite, reason: "the system refused the write (\(error.message ?? "I/O error")); check the disk and the file's permissions")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return Unreadable(path: path, reason: "the file is damaged or not an SQLite database")
+        default:
+            return WriteFailure(path: path, kind: .cannotWrite, reason: "SQLite said \(error.message ?? "\(error.resultCode)")")
         }
     }
 
@@ -151,6 +282,12 @@ public final class ScoreHistory: Sendable {
         migrator.registerMigration("v2") { db in
             try db.alter(table: "scores") { t in t.add(column: "log_odds", .double) }
         }
+        migrator.registerMigration("v3") { db in
+            // The SHA-256 of the run's CSV score file, which ties the run to the files it wrote
+            // (a score run killed midway is finished or undone by it), and the file's identity.
+            try db.alter(table: "runs") { t in t.add(column: "score_file_sha256", .text) }
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+        }
         return migrator
     }
 
@@ -159,6 +296,19 @@ public final class ScoreHistory: Sendable {
     /// fail on purpose); if anything throws, nothing is recorded.
     @discardableResult
     public func append(_ run: Run, scores: [Score], willCommit: () throws -> Void = {}) throws -> Run {
+        do {
+            return try appendRun(run, scores: scores, willCommit: willCommit)
+        } catch {
+            throw Self.failure(error, path: path)
+        }
+    }
+
+    /// Whether a run recorded the score file with this SHA-256.
+    public func hasRun(scoreFileSHA256 sha: String) throws -> Bool {
+        try database.read { db in try Run.filter(Column("score_file_sha256") == sha).fetchCount(db) > 0 }
+    }
+
+    private func appendRun(_ run: Run, scores: [Score], willCommit: () throws -> Void) throws -> Run {
         try database.write { db in
             try Run.filter(Column("task") == run.task && Column("as_of") == run.asOf && Column("model_id") == run.modelID).deleteAll(db)
             var inserted = run

@@ -70,7 +70,17 @@ extension ModelFile {
     }
 
     /// Reads and checks a model file: JSON shape, format version, and the content hash.
+    /// The largest model file vitals reads: far above any it writes (a `--table` model with
+    /// hundreds of columns is well under a megabyte), so a wrong path is refused before it is read.
+    public static let maximumBytes = 64 << 20
+
     public static func load(path: String) throws(ModelFileError) -> ModelFile {
+        do {
+            _ = try InputFile.regular(path, maximumBytes: maximumBytes, what: "a model file")
+        } catch {
+            if error.isTooLarge { throw .malformed(path: path, reason: "the file \(error.reason)") }
+            throw .unreadable(path: path, reason: error.reason)
+        }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
@@ -95,6 +105,8 @@ extension ModelFile {
         let computed: String
         do { computed = try file.computedID() } catch { throw .malformed(path: path, reason: "\(error)") }
         guard computed == file.modelID else { throw .tampered(path: path, stored: file.modelID, computed: computed) }
+        // A file whose id was recomputed after an edit still has to hold numbers vitals can score with.
+        if let problem = file.soundnessProblem() { throw .malformed(path: path, reason: "\(problem) (vitals train never writes such a model)") }
         // The same values in other bytes (a flipped bit that keeps the meaning, 1e-05 → 1E-05, or a
         // reformatted file) is still not the file vitals wrote: written files are canonical.
         let canonical: Data

@@ -55,6 +55,8 @@ public struct ModelEvaluation: Sendable {
         let spec = try ScoredSnapshot.spec(of: model)
         if !allowOverlap, from <= spec.lastSnapshot { throw SignalsModelError.overlap(from: from, lastTrained: spec.lastSnapshot) }
         let index = SignalsIndex(dataset)
+        try ScoringError.check(from, "first evaluation date", first: index.dataStart, last: index.dataEnd)
+        guard to >= from else { throw ScoringError.emptyRange(from: from, to: to) }
         let featurizer = try spec.featurizer(index: index, modelID: model.modelID)
         let dates = spec.task.defaultCadence.dates(from: from, through: min(to, index.dataEnd))
         let (table, _) = try featurizer.table(dates: dates, requireLabels: true, logger: logger)

@@ -43,7 +43,8 @@ public struct PreviousScores: Sendable, Equatable {
         var out: [String: Double] = [:]
         while try scanner.next() {
             guard scanner.fieldCount > max(idColumn, probabilityColumn) else { continue }
-            if let p = Double(scanner.string(probabilityColumn)) { out[scanner.string(idColumn)] = p }
+            // Score files neutralize ids a spreadsheet would run as formulas; the id is the cell's text.
+            if let p = Double(scanner.string(probabilityColumn)) { out[CSVText.unneutralized(scanner.string(idColumn))] = p }
         }
         return PreviousScores(source: newest.0, probabilities: out)
     }

@@ -37,7 +37,7 @@ public struct ScoreTable: Sendable, Equatable {
             for (k, value) in row.enumerated() {
                 if k > 0 { out.append(44) }
                 switch value {
-                case let .text(s): CSVText.appendField(s, to: &out)
+                case let .text(s): CSVText.appendCell(s, to: &out)
                 case let .number(x): out.append(contentsOf: CSVText.number(x).utf8)
                 case let .integer(n): out.append(contentsOf: String(n).utf8)
                 case .missing: break
@@ -69,18 +69,39 @@ public struct ScoreTable: Sendable, Equatable {
         return out
     }
 
-    /// Writes `<stem>.csv` and `<stem>.jsonl` in `directory` (created when missing), each atomically.
-    public func write(directory: String, stem: String) throws -> [String] {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw AtomicFile.WriteError(path: directory, reason: "cannot create the directory")
+    /// A value that is not a finite number, which no score file may hold.
+    public struct NonFinite: Error, CustomStringConvertible {
+        public let row: Int
+        public let column: String
+        public var description: String {
+            "row \(row) of the scores has a \(column) that is not a finite number; nothing was written (this is a bug or data past the contract's ranges)"
         }
-        let csvPath = (directory as NSString).appendingPathComponent(stem + ".csv")
-        let jsonPath = (directory as NSString).appendingPathComponent(stem + ".jsonl")
-        try AtomicFile.write(Data(csvBytes()), to: csvPath)
-        try AtomicFile.write(Data(jsonLinesBytes()), to: jsonPath)
-        return [csvPath, jsonPath]
+    }
+
+    /// `<stem>.csv` and `<stem>.jsonl`, checked first: every number finite.
+    public func files(stem: String) throws -> [(name: String, data: Data)] {
+        for (r, row) in rows.enumerated() {
+            for (k, value) in row.enumerated() {
+                if case let .number(x) = value, !x.isFinite { throw NonFinite(row: r + 1, column: columns[k]) }
+            }
+        }
+        return [(stem + ".csv", Data(csvBytes())), (stem + ".jsonl", Data(jsonLinesBytes()))]
+    }
+
+    /// Writes `<stem>.csv` and `<stem>.jsonl` in `directory` (created when missing) as one
+    /// unit, under the folder's lock (`ScoreFolder`).
+    public func write(directory: String, stem: String) throws -> [String] {
+        let folder = ScoreFolder(directory: directory)
+        let created = try folder.create()
+        do {
+            let lock = try folder.lock()
+            defer { lock.release() }
+            _ = try folder.recover()
+            return try folder.publish(try files(stem: stem), history: nil)
+        } catch {
+            if created { try? FileManager.default.removeItem(atPath: directory) }
+            throw error
+        }
     }
 
     /// A JSON string literal, escaped as `quote` does, appended as bytes.

@@ -41,9 +41,18 @@ public struct ScoringInput: Sendable {
     }
 
     /// Every entity scored as of the date, and the warnings on the way.
+    ///
+    /// - Throws: `ScoringError.dateOutsideData` for an as-of date before the data's first day
+    ///   or after its last: there is nothing to score there.
     public func snapshot(logger: Logger = .silent) throws -> (snapshot: ScoredSnapshot, warnings: [String]) {
-        let warnings = try checkSignalFiles()
+        var warnings = try checkSignalFiles()
         let index = logger.timed("index") { SignalsIndex(dataset) }
-        return (try ScoredSnapshot(model: model, index: index, asOf: asOf ?? index.dataEnd, logger: logger), warnings)
+        let day = asOf ?? index.dataEnd
+        try ScoringError.check(day, "as-of date", first: index.dataStart, last: index.dataEnd)
+        if let spec = model.signals, day <= spec.lastSnapshot {
+            warnings.append("\(day) is inside the model's training snapshots (\(spec.firstSnapshot) … \(spec.lastSnapshot)): "
+                            + "its scores there are in-sample, better than it will do on new dates")
+        }
+        return (try ScoredSnapshot(model: model, index: index, asOf: day, logger: logger), warnings)
     }
 }

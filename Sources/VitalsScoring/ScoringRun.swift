@@ -10,15 +10,17 @@ import VitalsSignals
 ///
 /// previous_probability and change come from the history's newest run of the task before
 /// the as-of date; with no such run (or no history), from the newest earlier score file in
-/// the output directory. The score files are written first, each atomically; the history
-/// append is one transaction after them, so a crash leaves the history as it was.
+/// the output directory. The score files and the history run land as one unit
+/// (`ScoreFolder.publish`): both files and the run, or nothing. Runs into one folder take
+/// turns (the folder's lock); a run that fails leaves the folder and the history as they
+/// were, and removes a folder or history it created.
 public struct ScoringRun: Sendable {
     public var input: ScoringInput
     /// Where the score files go (created when missing).
     public var outDirectory: String
     /// The history file; nil to keep none.
     public var historyPath: String?
-    /// Receives the stage timings (index, features, score, score_rows, write, history).
+    /// Receives the stage timings (index, features, score, score_rows, write, history) and notes.
     public var logger: Logger
 
     public init(input: ScoringInput, outDirectory: String, historyPath: String?, logger: Logger = .silent) {
@@ -36,29 +38,52 @@ public struct ScoringRun: Sendable {
         /// Where the changes came from, or why there are none.
         public let changesNote: String
         public let historyNote: String?
+        /// What recovering an interrupted earlier run did, if there was one.
+        public let recoveryNote: String?
     }
 
     public func run() throws -> Outcome {
-        // An existing history gives the previous scores; a new one is created only after the score
-        // files are written, so a run that fails leaves no empty history behind.
-        let existing = try historyPath.flatMap { FileManager.default.fileExists(atPath: $0) ? try ScoreHistory(path: $0) : nil }
+        // A history that is there is identified first, read-only: a foreign or newer file is
+        // refused before any scoring, and nothing in it is touched.
+        if let historyPath, FileManager.default.fileExists(atPath: historyPath) {
+            _ = try ScoreHistory(path: historyPath, access: .read)
+        }
         let (snapshot, warnings) = try input.snapshot(logger: logger)
         let task = snapshot.task, day = snapshot.asOf
-        let previous = try existing.flatMap { try PreviousScores.history($0, task: task, before: day) }
-            ?? PreviousScores.scoreFiles(in: outDirectory, task: task, before: day)
-        let scores = logger.timed("score_rows") { ScoreFile.table(snapshot, previous: previous?.probabilities ?? [:]) }
-        let written = try logger.timed("write") { try scores.write(directory: outDirectory, stem: ScoreFile.stem(task: task, asOf: day)) }
-        var historyNote: String?
-        if let history = try existing ?? historyPath.map({ try ScoreHistory(path: $0) }) {
+
+        let folder = ScoreFolder(directory: outDirectory)
+        let createdFolder = try folder.create()
+        var createdHistory = false
+        do {
+            let lock = try folder.lock(logger: logger)
+            defer { lock.release() }
+            let recoveryNote = try folder.recover()
+            createdHistory = historyPath.map { !FileManager.default.fileExists(atPath: $0) } ?? false
+            let history = try historyPath.map { try ScoreHistory(path: $0, access: .write) }
+            let previous = try history.flatMap { try PreviousScores.history($0, task: task, before: day) }
+                ?? PreviousScores.scoreFiles(in: outDirectory, task: task, before: day)
+            let scores = logger.timed("score_rows") { ScoreFile.table(snapshot, previous: previous?.probabilities ?? [:]) }
+            let stem = ScoreFile.stem(task: task, asOf: day)
             let records = HistoryRecords.scores(snapshot)
-            let run = ScoreHistory.Run(task: task.rawValue, asOf: "\(day)", modelID: snapshot.model.modelID,
-                                       scoreFile: (written[0] as NSString).lastPathComponent, rows: records.count)
-            try logger.timed("history") { try history.append(run, scores: records) }
-            historyNote = "recorded \(records.count) scores as of \(day) in \(history.path)"
+            let entry = history.map {
+                ScoreFolder.HistoryRun(history: $0, run: ScoreHistory.Run(task: task.rawValue, asOf: "\(day)", modelID: snapshot.model.modelID,
+                                                                         scoreFile: stem + ".csv", rows: records.count),
+                                       scores: records)
+            }
+            let written = try logger.timed("write") { try folder.publish(try scores.files(stem: stem), history: entry) }
+            let changesNote = previous.map { "changes since \($0.source)" }
+                ?? "no earlier run in the history or score file in \(outDirectory): no changes to show"
+            return Outcome(written: written, warnings: warnings, snapshot: snapshot, scores: scores, changesNote: changesNote,
+                           historyNote: history.map { "recorded \(records.count) scores as of \(day) in \($0.path)" }, recoveryNote: recoveryNote)
+        } catch {
+            if let failure = error as? ScoreFolder.Failure, failure.afterCommit { throw error }
+            // Whatever this run created goes with it.
+            if createdHistory, let historyPath {
+                for suffix in ["", "-journal", "-wal", "-shm"] { unlink(historyPath + suffix) }
+            }
+            if createdFolder { try? FileManager.default.removeItem(atPath: outDirectory) }
+            throw error
         }
-        let changesNote = previous.map { "changes since \($0.source)" }
-            ?? "no earlier run in the history or score file in \(outDirectory): no changes to show"
-        return Outcome(written: written, warnings: warnings, snapshot: snapshot, scores: scores, changesNote: changesNote, historyNote: historyNote)
     }
 }
 

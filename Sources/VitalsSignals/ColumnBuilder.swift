@@ -27,7 +27,7 @@ final class ColumnBuilder {
     private let lowercaseWords: [[UInt8]]
     /// `spec.kind` without its payload, so the per-field switch copies nothing.
     private let tag: Tag
-    private let decimalRange: DecimalRange
+    private let decimalRange: DecimalRange?
     private let integerRange: ClosedRange<Int>
 
     private enum Tag: UInt8 {
@@ -39,7 +39,7 @@ final class ColumnBuilder {
     init(spec: ColumnSpec, fieldIndex: Int, expectedRows: Int) {
         self.spec = spec
         self.fieldIndex = fieldIndex
-        var words: [String] = [], decimalRange = DecimalRange.any, integerRange = 0...0
+        var words: [String] = [], decimalRange: DecimalRange? = nil, integerRange = 0...0
         switch spec.kind {
         case .text: tag = .text
         case .key: tag = .key
@@ -116,14 +116,7 @@ final class ColumnBuilder {
                 return (.invalidNumber, "\"\(FieldParsers.display(f))\" is not a number; use . as the decimal point and no thousands separators")
             }
             guard value.isFinite else { return (.nonFiniteNumber, Self.nonFiniteMessage(f)) }
-            switch decimalRange {
-            case .any: break
-            case .atLeastZero where value < 0:
-                return (.outOfRange, "\(FieldParsers.display(f)) is negative; must be ≥ 0")
-            case .aboveZero where value <= 0:
-                return (.outOfRange, "\(FieldParsers.display(f)) must be > 0")
-            default: break
-            }
+            if let problem = decimalRange?.problem(value, text: FieldParsers.display(f)) { return (.outOfRange, problem) }
             stagedDouble = value
 
         case .count:
@@ -199,6 +192,18 @@ final class ColumnBuilder {
     var smallIntColumn: SmallIntColumn { SmallIntColumn(raw: int8s) }
     var textColumn: TextColumn { TextColumn(codes: int32s, levels: text.strings) }
     var keys: [String] { int32s.map { text.string($0) } }
+
+    /// For a text or key column: how many distinct values hold a control character (C0, DEL or
+    /// C1, which a terminal would act on), and the first of them, escaped; nil when none does.
+    func controlCharacterValues() -> (count: Int, example: String)? {
+        guard tag == .text || tag == .key else { return nil }
+        var count = 0, example: String?
+        for code in 0..<Int32(text.count) where TerminalText.hasControlCharacters(text.string(code)) {
+            count += 1
+            if example == nil { example = TerminalText.escaped(text.string(code)) }
+        }
+        return example.map { (count, $0) }
+    }
 }
 
 /// What reading one file needs from the files read before it.

@@ -92,6 +92,17 @@ public struct SignalsFileReport: Sendable, Equatable {
     public var skipped: [SignalsRule: Int] = [:]
     /// Header columns the contract does not know; ignored.
     public var unknownColumns: [String] = []
+    /// Text columns with values holding control characters (escape sequences a terminal would
+    /// obey): read as they are, shown escaped, and warned about.
+    public var controlCharacters: [ControlCharacters] = []
+
+    public struct ControlCharacters: Sendable, Equatable {
+        public let column: String
+        /// Distinct values holding one.
+        public let values: Int
+        /// The first such value, escaped.
+        public let example: String
+    }
 
     public init(file: SignalsFile) { self.file = file }
 
@@ -113,10 +124,16 @@ public struct SignalsReadReport: Sendable {
         set { files[SignalsFile.allCases.firstIndex(of: file)!] = newValue }
     }
 
-    /// One line per file with unknown columns, e.g. `usage.csv: ignoring unknown columns: region`.
+    /// One line per file with unknown columns, e.g. `usage.csv: ignoring unknown columns: region`,
+    /// and one per text column with control characters.
     public var warnings: [String] {
         files.filter { !$0.unknownColumns.isEmpty }.map {
             "\($0.file.fileName): ignoring unknown column\($0.unknownColumns.count == 1 ? "" : "s"): \($0.unknownColumns.joined(separator: ", "))"
+        } + files.flatMap { file in
+            file.controlCharacters.map {
+                "\(file.file.fileName): \($0.column): \($0.values) value\($0.values == 1 ? " holds" : "s hold") control characters (such as \"\($0.example)\"); "
+                    + "they are kept, and shown escaped on a terminal"
+            }
         }
     }
 }

@@ -56,11 +56,7 @@ public struct SignalsReader: Sendable {
 
     /// Reads every signal file in `directory`, reporting progress in bytes to `logger`.
     public func read(directory: String, logger: Logger = .silent) throws -> SignalsReadResult {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            throw SignalsIOError(path: directory, reason: "no such directory")
-        }
-        guard isDirectory.boolValue else { throw SignalsIOError(path: directory, reason: "not a directory") }
+        if let problem = InputFile.directoryProblem(directory) { throw SignalsIOError(path: directory, reason: problem.reason) }
 
         var session = ReadSession(directory: directory, options: options)
         let order: [SignalsFile] = [.accounts, .projects, .usage, .tickets, .nps, .timesheets, .milestones, .changeOrders]
@@ -135,7 +131,10 @@ private struct ReadSession {
     /// Reads one file; `nil` when it is absent or unusable.
     mutating func readFile(_ file: SignalsFile) throws -> FileColumns? {
         let path = (directory as NSString).appendingPathComponent(file.fileName)
-        guard FileManager.default.fileExists(atPath: path) else {
+        // Only regular files are read: a FIFO would block for ever, and a broken link is not an absent file.
+        let entry: InputFile.Entry
+        do { entry = try InputFile.inspect(path) } catch { throw SignalsIOError(path: path, reason: error.reason) }
+        guard entry != .absent else {
             if file.isRequired {
                 record(SignalsProblem(file: file, line: 0, column: "", rule: .missingRequiredFile,
                                       message: "required file is missing from \(directory)"))
@@ -240,6 +239,9 @@ private struct ReadSession {
         report[file].rowsRead = rowsRead
         report[file].rowsKept = rowsKept
         report[file].skipped = options.skipInvalid ? skipped : [:]
+        report[file].controlCharacters = builders.compactMap { builder in
+            builder.controlCharacterValues().map { .init(column: builder.spec.name, values: $0.count, example: $0.example) }
+        }
         return FileColumns(file: file, builders: builders, rows: rowsKept)
     }
 
@@ -301,6 +303,13 @@ private struct ReadSession {
         }
         let line = scanner.recordLine
         let names = Self.headerNames(scanner)
+        // A byte-order mark inside the header (the file's own is skipped) would hide its column's name.
+        if let k = names.firstIndex(where: { $0.unicodeScalars.contains("\u{FEFF}") }) {
+            record(SignalsProblem(file: file, line: line, column: "field \(k + 1)", rule: .unreadableHeader,
+                                  message: "holds a stray byte-order mark (U+FEFF)\(k == 0 ? " after the one that opens the file" : ""); "
+                                      + "the file was saved with a BOM twice, or two exports were joined; remove it"))
+            return nil
+        }
         var found: [(spec: ColumnSpec, field: Int)] = []
         var unknown: [String] = []
         var usable = true

@@ -25,7 +25,7 @@ public enum SignalsFile: String, CaseIterable, Sendable, Comparable {
                 .init("name", .text),
                 .init("segment", .text),
                 .init("csm", .text),
-                .init("arr", .decimal(.atLeastZero)),
+                .init("arr", .decimal(.arr)),
                 .init("seats", .count),
                 .init("contract_start", .date, required: true),
                 .init("renewal_date", .date),
@@ -66,7 +66,7 @@ public enum SignalsFile: String, CaseIterable, Sendable, Comparable {
                 .init("type", .text),
                 .init("start_date", .date, required: true),
                 .init("planned_end_date", .date, required: true),
-                .init("budget_hours", .decimal(.aboveZero), required: true),
+                .init("budget_hours", .decimal(.budgetHours), required: true),
                 .init("actual_end_date", .date),
                 .init("status", .enumeration(ProjectStatus.allCases.map(\.rawValue))),
             ]
@@ -74,7 +74,7 @@ public enum SignalsFile: String, CaseIterable, Sendable, Comparable {
             return [
                 .init("project_id", .projectReference, required: true),
                 .init("date", .date, required: true),
-                .init("hours", .decimal(.atLeastZero), required: true),
+                .init("hours", .decimal(.loggedHours), required: true),
                 .init("role", .text),
             ]
         case .milestones:
@@ -88,7 +88,7 @@ public enum SignalsFile: String, CaseIterable, Sendable, Comparable {
             return [
                 .init("project_id", .projectReference, required: true),
                 .init("date", .date, required: true),
-                .init("hours_added", .decimal(.any), required: true),
+                .init("hours_added", .decimal(.changeOrderHours), required: true),
                 .init("reason", .text),
             ]
         }
@@ -141,13 +141,55 @@ public enum ColumnKind: Sendable, Equatable {
     case enumeration([String])
 }
 
-/// The lower bound a decimal column imposes.
-public enum DecimalRange: Sendable, Equatable {
-    case any
-    /// ≥ 0
-    case atLeastZero
-    /// > 0
-    case aboveZero
+/// The values a decimal column admits: a plausible range for what it measures, so that no
+/// sum or ratio the features take of them can overflow (a timesheet row of 1.7e308 hours, or
+/// a budget of 5e-324 hours, is a corrupt export, not a measurement).
+public struct DecimalRange: Sendable, Equatable {
+    /// The smallest value allowed (inclusive), or, when `minimumExclusive`, the bound above it.
+    public let minimum: Double
+    public let minimumExclusive: Bool
+    /// The largest value allowed (inclusive).
+    public let maximum: Double
+    /// Nonzero values must be at least this far from zero (0: no such rule).
+    public let smallestNonzero: Double
+    /// What one value is, for messages: "hours in one timesheet row".
+    public let what: String
+
+    public init(minimum: Double, minimumExclusive: Bool = false, maximum: Double, smallestNonzero: Double = 0, what: String) {
+        self.minimum = minimum
+        self.minimumExclusive = minimumExclusive
+        self.maximum = maximum
+        self.smallestNonzero = smallestNonzero
+        self.what = what
+    }
+
+    /// `arr`: 0 to 10¹² a year.
+    public static let arr = DecimalRange(minimum: 0, maximum: 1e12, what: "ARR of one account")
+    /// `budget_hours`: above 0, at least 0.01, at most 10⁷.
+    public static let budgetHours = DecimalRange(minimum: 0, minimumExclusive: true, maximum: 1e7, smallestNonzero: 0.01,
+                                                 what: "hours in a project budget")
+    /// `hours`: 0, or 0.001 to 10⁷ (a row may hold a whole project's hours, as real exports do).
+    public static let loggedHours = DecimalRange(minimum: 0, maximum: 1e7, smallestNonzero: 0.001, what: "hours in one timesheet row")
+    /// `hours_added`: −10⁷ to 10⁷ (negative for a descope).
+    public static let changeOrderHours = DecimalRange(minimum: -1e7, maximum: 1e7, what: "hours in one change order")
+
+    /// Why `value` (finite) is not admitted, or nil when it is; `text` is the field as written.
+    public func problem(_ value: Double, text: String) -> String? {
+        if minimum == 0, !minimumExclusive, value < 0 { return "\(text) is negative; must be ≥ 0" }
+        if minimumExclusive, value <= minimum { return "\(text) must be > \(Self.format(minimum))" }
+        if value < minimum || value > maximum || (value != 0 && abs(value) < smallestNonzero) {
+            let zeroAllowed = minimum <= 0 && !minimumExclusive && smallestNonzero > 0
+            let lowest = zeroAllowed || minimumExclusive ? max(minimum, smallestNonzero) : minimum
+            return "\(text) is implausible for \(what); must be \(zeroAllowed ? "0 or " : "")from \(Self.format(lowest)) to \(Self.format(maximum)) "
+                + "(a corrupt export?)"
+        }
+        return nil
+    }
+
+    static func format(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return "\(x)"
+    }
 }
 
 /// A ticket's priority; an empty field means `normal`.

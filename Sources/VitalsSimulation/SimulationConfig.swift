@@ -12,7 +12,7 @@ public struct SimulationConfig: Sendable, Equatable {
     public var months: Int
     /// Seed of every random draw: the same config writes byte-identical files. Default 42; any value.
     public var seed: UInt64
-    /// First day of the data window. Default 2024-01-01; the window must lie in 1900…2200.
+    /// First day of the data window. Default 2024-01-01; the window must lie in 1973-01-01 … 2097-12-31.
     public var start: Day
 
     public init(
@@ -38,10 +38,14 @@ public struct SimulationConfig: Sendable, Equatable {
         guard (1...120).contains(months) else {
             throw .invalidParameter(name: "months", value: "\(months)", rule: "must be between 1 and 120")
         }
-        // Established accounts sign up to three years before the window; keep every date four-digit.
-        guard start.year >= 1900, start.adding(months: months).year <= 2200 else {
+        // Established accounts sign up to three years before the window, and renewals and planned
+        // project ends reach up to two years past it: every date must stay in the range the
+        // reader accepts (Day.plausible), so `vitals validate` accepts the book.
+        let earliest = Day.plausible.lowerBound.adding(months: 36), latest = Day.plausible.upperBound.adding(months: -24)
+        guard start >= earliest, end <= latest else {
             throw .invalidParameter(
-                name: "start", value: "\(start)", rule: "the window (start + months) must lie within the years 1900–2200")
+                name: "start", value: "\(start)",
+                rule: "the window (start + months) must lie within \(earliest) … \(latest), so that every date the book holds is one the reader accepts")
         }
     }
 }

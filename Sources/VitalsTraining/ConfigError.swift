@@ -6,12 +6,15 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
     /// The dotted key, e.g. `model.c`.
     public let key: String
     public let message: String
+    /// The file could not be read at all (absent, not a regular file, no permission).
+    public let unreadable: Bool
 
-    public init(path: String, line: Int, key: String, message: String) {
+    public init(path: String, line: Int, key: String, message: String, unreadable: Bool = false) {
         self.path = path
         self.line = line
         self.key = key
         self.message = message
+        self.unreadable = unreadable
     }
 
     public var description: String {

@@ -64,11 +64,15 @@ struct ConfigReader {
         return x
     }
 
-    mutating func strings(_ key: String, default fallback: [String]) throws(ConfigError) -> [String] {
+    /// A list of names; with `count`, its length must lie in it (else `rule`).
+    mutating func strings(_ key: String, default fallback: [String], count: ClosedRange<Int>? = nil, _ rule: String = "") throws(ConfigError)
+        -> [String]
+    {
         guard let (node, line) = value(key) else { return fallback }
         guard let items = node.sequence, items.allSatisfy({ $0.string != nil && !$0.string!.isEmpty }) else {
             throw error(key, line, "must be a list of names (got \(Self.show(node)))")
         }
+        if let count, !count.contains(items.count) { throw error(key, line, "\(rule) (got \(items.count))") }
         return items.map { $0.string! }
     }
 
@@ -82,17 +86,28 @@ struct ConfigReader {
         return values
     }
 
-    /// An ordered mapping of names to numbers, e.g. engagement weights.
-    mutating func weights(_ key: String, default fallback: [(String, Double)]) throws(ConfigError) -> [(String, Double)] {
+    /// An ordered mapping of names to numbers, e.g. engagement weights: at most `count.upperBound`
+    /// entries (counted before any is read, so a huge mapping costs nothing), each name one
+    /// of `names`, each weight nonzero with a size in `size`.
+    mutating func weights(_ key: String, default fallback: [(String, Double)], names: [String], count: ClosedRange<Int>,
+                          size: ClosedRange<Double>, _ rule: String) throws(ConfigError) -> [(String, Double)] {
         guard let (node, line) = value(key) else { return fallback }
         guard let mapping = node.mapping, !mapping.isEmpty else {
             throw error(key, line, "must be a mapping of feature names to weights (got \(Self.show(node)))")
         }
+        guard count.contains(mapping.count) else { throw error(key, line, "\(rule) (got \(mapping.count) entries)") }
+        let known = Set(names)
         var result: [(String, Double)] = []
         for (k, v) in mapping {
-            guard let name = k.string, let weight = v.float ?? v.int.map(Double.init), weight.isFinite, weight != 0 else {
-                throw error(key, k.mark?.line ?? line, "each entry must be feature_name: nonzero number")
+            let entryLine = k.mark?.line ?? line
+            guard let name = k.string, let weight = v.float ?? v.int.map(Double.init), weight.isFinite, size.contains(abs(weight)) else {
+                throw error(key, entryLine, "each entry must be feature_name: a weight from \(size.lowerBound) to \(size.upperBound) in size, either sign")
             }
+            guard known.contains(name) else {
+                throw error(key, entryLine, "'\(name)' is not a feature the health states can use; `vitals features --list` lists them "
+                            + "(the account, usage, support and NPS families)")
+            }
+            guard !result.contains(where: { $0.0 == name }) else { throw error(key, entryLine, "'\(name)' is given twice") }
             result.append((name, weight))
         }
         return result

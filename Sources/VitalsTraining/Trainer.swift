@@ -111,6 +111,9 @@ public struct Trainer: Sendable {
         var flat = rows.configEntries(config)
         flat["model.c"] = "\(estimator.c)"
         let file = try rows.modelFile(model: model, config: flat, metrics: metrics, program: program).sealed()
+        // A model the loader would refuse is never written.
+        if let problem = file.soundnessProblem() { throw TrainingError.unsoundModel(problem) }
+        if let key = metrics.first(where: { !$0.value.isFinite })?.key { throw TrainingError.unsoundModel("the figure \(key) is not finite") }
         return Result(model: file, summary: rows.summary(file: file, model: model, selection: selection, metrics: metrics), warnings: warnings)
     }
 }

@@ -55,14 +55,18 @@ extension TrainingConfig {
     static func list(_ values: [Double]) -> String { "[" + values.map { "\($0)" }.joined(separator: ", ") + "]" }
     static func names(_ values: [String]) -> String { "[" + values.joined(separator: ", ") + "]" }
 
+    /// The penalties C a config may give: far enough from 0 and ∞ that the loss's
+    /// strength 1 / (C Σ w) stays a normal number on any book.
+    static let penalties: ClosedRange<Double> = 1e-6...1e6
+
     /// The config's keys, section by section, in the order they are read.
     static let sections: [ConfigSection] = [
         ConfigSection(name: nil, keys: [
             ConfigKey(nil, "task", rule: "must be one of churn, overrun", meaning: "which model; the only required key",
                       read: { _, _, _ throws(ConfigError) in }, write: { $0.task.rawValue }),
-            ConfigKey(nil, "seed", rule: "must be an integer ≥ 0",
+            ConfigKey(nil, "seed", rule: "must be an integer from 0 to 2147483647",
                       meaning: "for anything random; the same data, config and seed give the same model file byte for byte",
-                      read: { r, c, k throws(ConfigError) in c.seed = try r.int(k.name, default: 42, k.rule) { $0 >= 0 } },
+                      read: { r, c, k throws(ConfigError) in c.seed = try r.int(k.name, default: 42, k.rule) { (0...Int(Int32.max)).contains($0) } },
                       write: { "\($0.seed)" }),
         ]),
         ConfigSection(name: "labels", keys: [
@@ -80,9 +84,9 @@ extension TrainingConfig {
                       meaning: "overrun: positive when logged hours exceed `budget_hours` × (1 + T)",
                       read: { r, c, k throws(ConfigError) in c.tolerance = try r.double(k.name, default: SnapshotBuilder.defaultTolerance, k.rule) { (0...5).contains($0) } },
                       write: { "\($0.tolerance)" }),
-            ConfigKey("labels", "grace_days", rule: "must be an integer ≥ 0",
+            ConfigKey("labels", "grace_days", rule: "must be an integer from 0 to 3650",
                       meaning: "overrun: positive when `actual_end_date` is after `planned_end_date` + G",
-                      read: { r, c, k throws(ConfigError) in c.graceDays = try r.int(k.name, default: SnapshotBuilder.defaultGraceDays, k.rule) { $0 >= 0 } },
+                      read: { r, c, k throws(ConfigError) in c.graceDays = try r.int(k.name, default: SnapshotBuilder.defaultGraceDays, k.rule) { (0...3650).contains($0) } },
                       write: { "\($0.graceDays)" }),
         ]),
         ConfigSection(name: "features", keys: [
@@ -98,13 +102,13 @@ extension TrainingConfig {
                       }, write: { names($0.families.map(\.rawValue)) }),
         ]),
         ConfigSection(name: "states", keys: [
-            ConfigKey("states", "onboarding_days", rule: "must be an integer ≥ 0", meaning: "accounts younger than this are in `onboarding`",
+            ConfigKey("states", "onboarding_days", rule: "must be an integer from 0 to 3650", meaning: "accounts younger than this are in `onboarding`",
                       read: { r, c, k throws(ConfigError) in
-                          c.healthStates.onboardingDays = try r.int(k.name, default: 90, k.rule) { $0 >= 0 }
+                          c.healthStates.onboardingDays = try r.int(k.name, default: 90, k.rule) { (0...3650).contains($0) }
                       }, write: { "\($0.healthStates.onboardingDays)" }),
-            ConfigKey("states", "bands", rule: "must be a list of names, best first", meaning: "the engagement bands after onboarding",
+            ConfigKey("states", "bands", rule: "must be a list of 2 to 10 names, best first", meaning: "the engagement bands after onboarding",
                       read: { r, c, k throws(ConfigError) in
-                          c.healthStates.bands = try r.strings(k.name, default: HealthStateRule().bands)
+                          c.healthStates.bands = try r.strings(k.name, default: HealthStateRule().bands, count: 2...10, k.rule)
                       }, write: { names($0.healthStates.bands) }),
             ConfigKey("states", "band_quantiles", rule: "must be increasing numbers in (0, 1), one fewer than the bands",
                       meaning: "training quantiles of the engagement index that separate the bands: by default the lowest 25 % at risk, the top 40 % healthy",
@@ -114,32 +118,33 @@ extension TrainingConfig {
                               q.count == bands - 1 && q.allSatisfy { $0 > 0 && $0 < 1 } && zip(q, q.dropFirst()).allSatisfy { $0 < $1 }
                           }
                       }, write: { list($0.healthStates.bandQuantiles) }),
-            ConfigKey("states", "engagement", rule: "must be a mapping of feature names to nonzero weights",
+            ConfigKey("states", "engagement", rule: "must map 1 to 50 catalog features to weights from 1e-6 to 1e6 in size, either sign",
                       meaning: "the engagement index: each feature standardized on the training snapshots, weighted, averaged over the features present (a missing feature is left out, not zeroed)",
                       read: { r, c, k throws(ConfigError) in
-                          c.healthStates.components = try r.weights(k.name, default: HealthStateRule.defaultComponents.map { ($0.feature, $0.weight) })
+                          c.healthStates.components = try r.weights(k.name, default: HealthStateRule.defaultComponents.map { ($0.feature, $0.weight) },
+                                                                   names: HealthStateRule.engagementFeatures, count: 1...50, size: 1e-6...1e6, k.rule)
                               .map { HealthStateRule.Component(feature: $0.0, weight: $0.1) }
                       }, writeEntries: { config, k in config.healthStates.components.map { ("\(k.key).\($0.feature)", "\($0.weight)") } }),
-            ConfigKey("states", "smoothing", rule: "must be a number ≥ 0",
+            ConfigKey("states", "smoothing", rule: "must be a number from 0 to 1000000",
                       meaning: "pseudo-count added to every allowed transition (0.5: Jeffreys' prior)",
-                      read: { r, c, k throws(ConfigError) in c.chain.smoothing = try r.double(k.name, default: 0.5, k.rule) { $0 >= 0 } },
+                      read: { r, c, k throws(ConfigError) in c.chain.smoothing = try r.double(k.name, default: 0.5, k.rule) { (0...1e6).contains($0) } },
                       write: { "\($0.chain.smoothing)" }),
-            ConfigKey("states", "shrinkage", rule: "must be a number ≥ 0",
+            ConfigKey("states", "shrinkage", rule: "must be a number from 0 to 1000000",
                       meaning: "how many transitions' weight the global chain has in a segment's chain",
-                      read: { r, c, k throws(ConfigError) in c.chain.shrinkage = try r.double(k.name, default: 20, k.rule) { $0 >= 0 } },
+                      read: { r, c, k throws(ConfigError) in c.chain.shrinkage = try r.double(k.name, default: 20, k.rule) { (0...1e6).contains($0) } },
                       write: { "\($0.chain.shrinkage)" }),
         ], check: { config, path throws(ConfigError) in
             do { try config.healthStates.validate() } catch { throw ConfigError(path: path, line: 0, key: "states", message: "\(error)") }
         }),
         ConfigSection(name: "phases", keys: [
-            ConfigKey("phases", "burn_watch", rule: "must be a number > 0",
+            ConfigKey("phases", "burn_watch", rule: "must be a number above 0, at most 1000",
                       meaning: "project phase `watch` above this burn rate (budget share burned / time share elapsed)",
-                      read: { r, c, k throws(ConfigError) in c.projectPhases.burnWatch = try r.double(k.name, default: 1.1, k.rule) { $0 > 0 } },
+                      read: { r, c, k throws(ConfigError) in c.projectPhases.burnWatch = try r.double(k.name, default: 1.1, k.rule) { $0 > 0 && $0 <= 1000 } },
                       write: { "\($0.projectPhases.burnWatch)" }),
-            ConfigKey("phases", "burn_off_track", rule: "must be a number ≥ burn_watch", meaning: "project phase `off_track` above this burn rate",
+            ConfigKey("phases", "burn_off_track", rule: "must be a number from burn_watch to 1000", meaning: "project phase `off_track` above this burn rate",
                       read: { r, c, k throws(ConfigError) in
                           let watch = c.projectPhases.burnWatch
-                          c.projectPhases.burnOffTrack = try r.double(k.name, default: 1.3, k.rule) { $0 >= watch }
+                          c.projectPhases.burnOffTrack = try r.double(k.name, default: 1.3, k.rule) { $0 >= watch && $0 <= 1000 }
                       }, write: { "\($0.projectPhases.burnOffTrack)" }),
             ConfigKey("phases", "schedule_watch", rule: "must be a number in [0, 1]",
                       meaning: "project phase `watch` below this schedule performance index (milestones done / due)",
@@ -152,25 +157,25 @@ extension TrainingConfig {
                           let watch = c.projectPhases.scheduleWatch
                           c.projectPhases.scheduleOffTrack = try r.double(k.name, default: 0.75, k.rule) { $0 >= 0 && $0 <= watch }
                       }, write: { "\($0.projectPhases.scheduleOffTrack)" }),
-            ConfigKey("phases", "change_watch", rule: "must be a number ≥ 0", meaning: "project phase `watch` above this change-order hours / budget",
-                      read: { r, c, k throws(ConfigError) in c.projectPhases.changeWatch = try r.double(k.name, default: 0.1, k.rule) { $0 >= 0 } },
+            ConfigKey("phases", "change_watch", rule: "must be a number from 0 to 1000", meaning: "project phase `watch` above this change-order hours / budget",
+                      read: { r, c, k throws(ConfigError) in c.projectPhases.changeWatch = try r.double(k.name, default: 0.1, k.rule) { (0...1000).contains($0) } },
                       write: { "\($0.projectPhases.changeWatch)" }),
-            ConfigKey("phases", "change_off_track", rule: "must be a number ≥ change_watch",
+            ConfigKey("phases", "change_off_track", rule: "must be a number from change_watch to 1000",
                       meaning: "project phase `off_track` above this change-order hours / budget",
                       read: { r, c, k throws(ConfigError) in
                           let watch = c.projectPhases.changeWatch
-                          c.projectPhases.changeOffTrack = try r.double(k.name, default: 0.25, k.rule) { $0 >= watch }
+                          c.projectPhases.changeOffTrack = try r.double(k.name, default: 0.25, k.rule) { $0 >= watch && $0 <= 1000 }
                       }, write: { "\($0.projectPhases.changeOffTrack)" }),
         ]),
         ConfigSection(name: "model", keys: [
-            ConfigKey("model", "c", rule: "must be a number > 0", meaning: "inverse regularization strength C (scikit-learn's convention)",
-                      read: { r, c, k throws(ConfigError) in c.c = try r.double(k.name, default: 1, k.rule) { $0 > 0 } }, write: { "\($0.c)" }),
+            ConfigKey("model", "c", rule: "must be a number from 1e-6 to 1e6", meaning: "inverse regularization strength C (scikit-learn's convention)",
+                      read: { r, c, k throws(ConfigError) in c.c = try r.double(k.name, default: 1, k.rule, penalties.contains) }, write: { "\($0.c)" }),
             ConfigKey("model", "select_c", rule: "must be true or false",
                       meaning: "pick C from `c_grid` by time-ordered cross-validation (log loss on each later fold)",
                       read: { r, c, k throws(ConfigError) in c.selectC = try r.bool(k.name, default: false) }, write: { "\($0.selectC)" }),
-            ConfigKey("model", "c_grid", rule: "must be a non-empty list of numbers > 0", meaning: "the candidates for `select_c`",
+            ConfigKey("model", "c_grid", rule: "must be a list of 1 to 20 numbers from 1e-6 to 1e6", meaning: "the candidates for `select_c`",
                       read: { r, c, k throws(ConfigError) in
-                          c.cGrid = try r.doubles(k.name, default: [0.01, 0.1, 1, 10], k.rule) { g in !g.isEmpty && g.allSatisfy { $0 > 0 } }
+                          c.cGrid = try r.doubles(k.name, default: [0.01, 0.1, 1, 10], k.rule) { g in (1...20).contains(g.count) && g.allSatisfy(penalties.contains) }
                       }, write: { list($0.cGrid) }),
             ConfigKey("model", "cv_folds", rule: "must be an integer in 2…10", meaning: "time-ordered folds for `select_c`",
                       read: { r, c, k throws(ConfigError) in c.cvFolds = try r.int(k.name, default: 3, k.rule) { (2...10).contains($0) } },
@@ -193,17 +198,17 @@ extension TrainingConfig {
                       read: { r, c, k throws(ConfigError) in
                           c.calibrationFraction = try r.double(k.name, default: 0.2, k.rule) { $0 > 0 && $0 <= 0.5 }
                       }, write: { "\($0.calibrationFraction)" }),
-            ConfigKey("model", "max_iterations", rule: "must be an integer ≥ 1", meaning: "solver iteration limit",
-                      read: { r, c, k throws(ConfigError) in c.maxIterations = try r.int(k.name, default: 100, k.rule) { $0 >= 1 } },
+            ConfigKey("model", "max_iterations", rule: "must be an integer from 1 to 10000", meaning: "solver iteration limit",
+                      read: { r, c, k throws(ConfigError) in c.maxIterations = try r.int(k.name, default: 100, k.rule) { (1...10_000).contains($0) } },
                       write: { "\($0.maxIterations)" }),
-            ConfigKey("model", "tolerance", rule: "must be a number in (0, 1)", meaning: "solver tolerance on the relative gradient norm",
-                      read: { r, c, k throws(ConfigError) in c.solverTolerance = try r.double(k.name, default: 1e-8, k.rule) { $0 > 0 && $0 < 1 } },
+            ConfigKey("model", "tolerance", rule: "must be a number from 1e-12 to 0.1", meaning: "solver tolerance on the relative gradient norm",
+                      read: { r, c, k throws(ConfigError) in c.solverTolerance = try r.double(k.name, default: 1e-8, k.rule) { (1e-12...0.1).contains($0) } },
                       write: { "\($0.solverTolerance)" }),
         ]),
         ConfigSection(name: "evaluation", keys: [
-            ConfigKey("evaluation", "capacity", rule: "must be an integer ≥ 1",
+            ConfigKey("evaluation", "capacity", rule: "must be an integer from 1 to 1000000",
                       meaning: "k of precision@k and recall@k: how many accounts (projects) the team can act on per cycle",
-                      read: { r, c, k throws(ConfigError) in c.capacity = try r.int(k.name, default: 50, k.rule) { $0 >= 1 } },
+                      read: { r, c, k throws(ConfigError) in c.capacity = try r.int(k.name, default: 50, k.rule) { (1...1_000_000).contains($0) } },
                       write: { "\($0.capacity)" }),
             ConfigKey("evaluation", "risk_bands", rule: "must be two increasing probabilities in (0, 1)",
                       meaning: "the score files' `risk_band`: low below the first, medium up to the second, high from it",

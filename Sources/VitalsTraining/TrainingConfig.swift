@@ -109,11 +109,19 @@ public struct TrainingConfig: Sendable, Equatable {
 }
 
 extension TrainingConfig {
+    /// The largest config file read: a config is a page of YAML.
+    public static let maximumBytes = 1 << 20
+
     /// Reads a config file.
     public static func load(path: String) throws(ConfigError) -> TrainingConfig {
+        do {
+            _ = try InputFile.regular(path, maximumBytes: maximumBytes, what: "a training config")
+        } catch {
+            throw ConfigError(path: path, line: 0, key: "", message: error.isTooLarge ? "the file \(error.reason)" : error.reason, unreadable: !error.isTooLarge)
+        }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ConfigError(path: path, line: 0, key: "", message: "cannot read: \((error as NSError).localizedDescription)")
+            throw ConfigError(path: path, line: 0, key: "", message: "cannot read: \((error as NSError).localizedDescription)", unreadable: true)
         }
         return try parse(text, path: path)
     }

@@ -22,10 +22,10 @@ public enum DriverPhrase {
         }
         switch group {
         // account
-        case "tenure_days": return known(value) { $0 < 120 ? "new customer, \(Int($0)) days in" : "customer for \(Int($0 / 30.44)) months" }
-        case "days_to_renewal": return known(value) { "renewal in \(Int($0)) days (\(asOf + Int($0)))" }
+        case "tenure_days": return known(value) { $0 < 120 ? "new customer, \(whole($0)) days in" : "customer for \(whole($0 / 30.44)) months" }
+        case "days_to_renewal": return known(value) { "renewal in \(whole($0)) days (\(asOf + Int($0)))" }
         case "log_arr": return known(value) { "ARR \(money(exp($0) - 1))" }
-        case "seats": return known(value) { "\(Int($0)) seats" }
+        case "seats": return known(value) { "\(whole($0)) seats" }
         case "segment": return "segment \(oneHotLevel(group, snapshot, r) ?? "unknown")"
         // usage
         case "usage_missing": return value == 1 ? "no product usage recorded" : "product usage recorded"
@@ -40,7 +40,7 @@ public enum DriverPhrase {
             }
         case "active_users_30d_over_90d":
             return known(value) { $0 < 1 ? "active users down \(percent(1 - $0)) on the 90-day level" : "active users up \(percent($0 - 1)) on the 90-day level" }
-        case "days_since_last_activity": return known(value) { $0 < 1 ? "active today" : "no activity for \(Int($0)) days" }
+        case "days_since_last_activity": return known(value) { $0 < 1 ? "active today" : "no activity for \(whole($0)) days" }
         case "key_events_per_active_user_30d":
             return known(value) { "\(decimal($0)) key events per active user-day, typical \(decimal(typical(group, snapshot)))" }
         case "sessions_per_active_user_30d":
@@ -48,7 +48,7 @@ public enum DriverPhrase {
         case "workflow_completion_rate_90d": return known(value) { "\(percent($0)) of workflows completed (90 days)" }
         case "workflow_abandonment_rate_90d": return known(value) { "\(percent($0)) of workflows abandoned (90 days)" }
         case "workflow_completion_change_90d":
-            return known(value) { "workflow completion \($0 < 0 ? "down" : "up") \(Int((abs($0) * 100).rounded())) points" }
+            return known(value) { "workflow completion \($0 < 0 ? "down" : "up") \(whole((abs($0) * 100).rounded())) points" }
         // support
         case "support_missing": return value == 1 ? "no support data" : "support data present"
         case "tickets_30d": return known(value) { count($0, "ticket") + " in 30 days" }
@@ -56,7 +56,7 @@ public enum DriverPhrase {
         case "tickets_per_seat_30d": return known(value) { "\(decimal($0 * 100)) tickets per 100 seats (30 days)" }
         case "tickets_per_seat_90d": return known(value) { "\(decimal($0 * 100)) tickets per 100 seats (90 days)" }
         case "open_tickets": return known(value) { count($0, "ticket") + " open" }
-        case "oldest_open_ticket_days": return known(value) { $0 == 0 ? "no open ticket" : "oldest open ticket \(Int($0)) days old" }
+        case "oldest_open_ticket_days": return known(value) { $0 == 0 ? "no open ticket" : "oldest open ticket \(whole($0)) days old" }
         case "urgent_high_share_90d":
             let tickets = v("tickets_90d")
             return known(value) { share in
@@ -71,7 +71,7 @@ public enum DriverPhrase {
         case "nps_missing": return value == 1 ? "no NPS response" : "answers NPS surveys"
         case "nps_last_score", "nps_detractor_share_180d", "nps_mean_180d", "nps_change_last_two", "nps_promoter_share_180d":
             return npsPhrase(group, v, asOf: asOf)
-        case "nps_days_since_last": return known(value) { "no NPS response for \(Int($0)) days" }
+        case "nps_days_since_last": return known(value) { "no NPS response for \(whole($0)) days" }
         case "nps_responses_365d": return known(value) { count($0, "NPS response") + " in a year" }
         // delivery
         case "delivery_missing": return value == 1 ? "no implementation project" : "has projects"
@@ -89,11 +89,11 @@ public enum DriverPhrase {
         case "schedule_performance_index": return known(value) { $0 < 1 ? "SPI \(decimal($0)): milestones behind plan" : "SPI \(decimal($0))" }
         case "milestones_completed", "milestones_due":
             let done = v("milestones_completed"), due = v("milestones_due")
-            return due.isFinite && done.isFinite ? "\(Int(done)) of \(Int(due)) milestones due are done" : "no milestone data"
+            return due.isFinite && done.isFinite ? "\(whole(done)) of \(whole(due)) milestones due are done" : "no milestone data"
         case "late_milestones": return known(value) { count($0, "late milestone") }
         case "change_orders": return known(value) { count($0, "change order") }
         case "change_order_hours_ratio": return known(value) { "change orders add \(percent($0)) to the budget" }
-        case "days_since_last_change_order": return known(value) { "change order \(Int($0)) days ago" }
+        case "days_since_last_change_order": return known(value) { "change order \(whole($0)) days ago" }
         case "hours_14d_vs_average": return known(value) { "last 14 days at \(decimal($0))× the average pace" }
         case "project_type": return "\(oneHotLevel(group, snapshot, r) ?? "unknown") project"
         case "account_tickets_per_seat_90d": return known(value) { "account files \(decimal($0 * 100)) tickets per 100 seats (90 days)" }
@@ -102,10 +102,10 @@ public enum DriverPhrase {
         case "account_nps_missing": return value == 1 ? "no NPS from the account" : "account answers NPS"
         // Markov
         case "markov_state": return "health state \(readable(oneHotLevel(group, snapshot, r) ?? "unknown"))"
-        case "markov_expected_months_to_churn": return known(value) { "health chain: churn expected in \(Int($0.rounded())) months" }
+        case "markov_expected_months_to_churn": return known(value) { "health chain: churn expected in \(whole($0.rounded())) months" }
         case "markov_phase": return "delivery phase \(readable(oneHotLevel(group, snapshot, r) ?? "unknown"))"
         case "markov_overrun_probability": return known(value) { "phase chain: \(percent($0)) of projects in this phase overrun" }
-        case "markov_expected_weeks_to_delivery": return known(value) { "phase chain: delivery in \(Int($0.rounded())) weeks" }
+        case "markov_expected_weeks_to_delivery": return known(value) { "phase chain: delivery in \(whole($0.rounded())) weeks" }
         default:
             return known(value) { "\(group) = \(decimal($0))" }
         }
@@ -119,13 +119,13 @@ public enum DriverPhrase {
         switch group {
         case "nps_detractor_share_180d":
             let share = v("nps_detractor_share_180d")
-            return last <= 6 ? "NPS detractor\(when) (\(Int(last)))"
+            return last <= 6 ? "NPS detractor\(when) (\(whole(last)))"
                 : known(share) { "\(percent($0)) of NPS responses detractors (180 days)" }
         case "nps_mean_180d": return known(v("nps_mean_180d")) { "NPS mean \(decimal($0)) (180 days); last \(kind)\(when)" }
         case "nps_change_last_two":
-            return known(v("nps_change_last_two")) { "NPS \($0 < 0 ? "down" : "up") \(Int(abs($0))) points to \(Int(last))\(when)" }
+            return known(v("nps_change_last_two")) { "NPS \($0 < 0 ? "down" : "up") \(whole(abs($0))) points to \(whole(last))\(when)" }
         case "nps_promoter_share_180d": return known(v("nps_promoter_share_180d")) { "\(percent($0)) of NPS responses promoters (180 days)" }
-        default: return "NPS \(kind)\(when) (\(Int(last)))"
+        default: return "NPS \(kind)\(when) (\(whole(last)))"
         }
     }
 
@@ -142,13 +142,20 @@ public enum DriverPhrase {
 
     static func known(_ x: Double, _ phrase: (Double) -> String) -> String { x.isFinite ? phrase(x) : "no data" }
     static func readable(_ s: String) -> String { s.replacingOccurrences(of: "_", with: "-") }
-    static func percent(_ x: Double) -> String { "\(Int((x * 100).rounded())) %" }
+    static func percent(_ x: Double) -> String { "\(whole((x * 100).rounded())) %" }
+
+    /// A whole number as text; a value too large for an integer (or not finite) is written as
+    /// a number, never trapped on: phrases read data, and data is not to be trusted.
+    static func whole(_ x: Double) -> String {
+        guard x.isFinite, abs(x) < 9e15 else { return x.isFinite ? String(format: "%.3g", x) : "—" }
+        return String(Int(x))
+    }
     static func decimal(_ x: Double) -> String {
-        abs(x) >= 10 ? "\(Int(x.rounded()))" : String(format: "%.1f", x)
+        abs(x) >= 10 ? "\(whole(x.rounded()))" : String(format: "%.1f", x)
     }
     static func count(_ x: Double, _ noun: String, plural: String? = nil) -> String {
-        let n = Int(x.rounded())
-        return "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
+        let n = x.rounded()
+        return "\(whole(n)) " + (n == 1 ? noun : plural ?? noun + "s")
     }
 
     /// `May`, or `May 2024` when not in the as-of date's year.
@@ -161,8 +168,8 @@ public enum DriverPhrase {
     public static func money(_ x: Double) -> String {
         let a = abs(x)
         if a >= 1e6 { return "$" + String(format: "%.1fM", x / 1e6) }
-        if a >= 1e4 { return "$\(Int((x / 1e3).rounded()))k" }
+        if a >= 1e4 { return "$\(whole((x / 1e3).rounded()))k" }
         if a >= 1e3 { return "$" + String(format: "%.1fk", x / 1e3) }
-        return "$\(Int(x.rounded()))"
+        return "$\(whole(x.rounded()))"
     }
 }

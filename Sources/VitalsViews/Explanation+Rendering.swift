@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFoundation
 
 extension Explanation {
     /// The explanation as text: the score, every feature (value, percentile, contribution,
@@ -6,7 +7,7 @@ extension Explanation {
     /// reader asks for a comparison date (the CLI's option), named in the text.
     public func table(style: TerminalStyle, sinceOption: String? = nil) -> String {
         let nameWidth = style.isWide ? 40 : 32
-        var out = style.paint("\(kind.capitalized) \(id) as of \(asOf) · model \(modelID)", .bold) + "\n"
+        var out = style.paint("\(kind.capitalized) \(TerminalText.escaped(id)) as of \(asOf) · model \(modelID)", .bold) + "\n"
         out += "probability \(percentText(probability))" + (riskBand.map { " (\($0.rawValue))" } ?? "")
             + " · log-odds η = \(String(format: "%.4f", decisionValue)) (uncalibrated \(percentText(uncalibratedProbability)))\n"
         let total = intercept + features.reduce(0) { $0 + $1.contribution }

@@ -15,7 +15,7 @@ struct InsightContext {
     init(input: ScoringInput, historyPath: String?) throws {
         let (snapshot, warnings) = try input.snapshot()
         let asOf = "\(snapshot.asOf)", task = snapshot.task.rawValue
-        previous = try historyPath.flatMap { try ScoreHistory(path: $0, create: false).previousScores(task: task, before: asOf) }
+        previous = try historyPath.flatMap { try ScoreHistory(path: $0, access: .read).previousScores(task: task, before: asOf) }
         (self.snapshot, self.warnings) = (snapshot, warnings)
     }
 }
@@ -73,6 +73,8 @@ public struct ExplainRequest: Sendable {
         let context = try InsightContext(input: input, historyPath: historyPath)
         let comparison: (day: Day, source: String, recorded: ScoreHistory.Score?, recordedModel: String?)?
         if let since {
+            let index = context.snapshot.index
+            try ScoringError.check(since, "comparison date", first: index.dataStart, last: index.dataEnd)
             comparison = (since, "option", nil, nil)
         } else if let previous = context.previous, let day = Day(previous.run.asOf) {
             comparison = (day, "history", previous.scores[id], previous.run.modelID)
@@ -96,7 +98,7 @@ public struct HistoryRequest: Sendable {
     }
 
     public func run() throws -> ScoreTrend {
-        let trend = try ScoreHistory(path: historyPath, create: false).trend(entity: entityID, task: task.rawValue)
+        let trend = try ScoreHistory(path: historyPath, access: .read).trend(entity: entityID, task: task.rawValue)
         guard !trend.isEmpty else { throw InsightError.noScores(id: entityID, history: historyPath) }
         return ScoreTrend(task: task, id: entityID, trend: trend)
     }

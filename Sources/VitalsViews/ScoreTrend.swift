@@ -39,7 +39,7 @@ public struct ScoreTrend: Sendable, Codable {
     }
 
     public func table(style: TerminalStyle) -> String {
-        var out = style.paint("\(task.entity.capitalized) \(id): \(points.count) runs in the history  \(sparkline)", .bold) + "\n"
+        var out = style.paint("\(task.entity.capitalized) \(TerminalText.escaped(id)): \(points.count) runs in the history  \(sparkline)", .bold) + "\n"
         out += [cell("As of", 10), cell("P", 7, right: true), cell("Δ pts", 7, right: true), cell("Band", 6), cell("State", 10), "Model"]
             .joined(separator: " ") + "\n"
         for p in points {

@@ -33,9 +33,10 @@ public struct TerminalStyle: Sendable, Equatable {
     }
 }
 
-/// A fixed-width cell: cut to `width` with an ellipsis, padded left or right.
+/// A fixed-width cell: cut to `width` with an ellipsis, padded left or right. Control
+/// characters in the text (it may come from data) are shown escaped.
 func cell(_ text: String, _ width: Int, right: Bool = false) -> String {
-    var s = text
+    var s = TerminalText.escaped(text)
     if s.count > width { s = width > 1 ? String(s.prefix(width - 1)) + "…" : String(s.prefix(width)) }
     let pad = String(repeating: " ", count: width - s.count)
     return right ? pad + s : s + pad
@@ -46,7 +47,7 @@ func cell(_ text: String, _ width: Int, right: Bool = false) -> String {
 func wrap(_ text: String, width: Int, indent: String, maxLines: Int = 2) -> [String] {
     let room = max(width - indent.count, 10)
     var lines: [String] = [], line = ""
-    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+    for word in TerminalText.escaped(text).split(separator: " ", omittingEmptySubsequences: true) {
         if line.isEmpty { line = String(word) } else if line.count + 1 + word.count <= room { line += " " + word } else {
             lines.append(line)
             line = String(word)

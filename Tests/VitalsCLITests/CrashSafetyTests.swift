@@ -1,11 +1,13 @@
 import Foundation
 import GRDB
 import Testing
+import VitalsScoring
 import VitalsTestSupport
 
-/// `vitals score` killed at random moments (SIGKILL) or interrupted (SIGINT): every output
-/// under its final name is the previous run's or the new run's, whole; the history passes
-/// `PRAGMA integrity_check` and holds the previous run or the whole new one.
+/// `vitals score` killed at random moments (SIGKILL) or interrupted (SIGINT): once the next
+/// writer of the folder has recovered it (`ScoreFolder.recover`), the score files and the
+/// history are the previous run's or the whole new run's, together; every file is whole; the
+/// history passes `PRAGMA integrity_check`.
 ///
 /// The previous run scored one book; each trial scores another book of the same size with the
 /// same model and as-of date, so it replaces the same score files and the same history run.
@@ -89,14 +91,16 @@ import VitalsTestSupport
     }
 
     enum Outcome: String, CaseIterable {
-        case untouched = "nothing replaced yet"
-        case filesOnly = "some score files replaced, history not yet"
+        case untouched = "nothing replaced"
         case complete = "files and history replaced"
     }
 
     /// Runs one trial: a fresh copy of the previous outputs, a score run stopped by `signal`,
-    /// then every check. Returns the outcome and the leftover temporary files.
-    static func trial(_ scene: Scene, index: Int, signal: Int32, rng: inout SeededGenerator) throws -> (Outcome, exit: String, leftovers: [String]) {
+    /// the recovery the next writer of the folder runs, then every check. Returns the outcome,
+    /// what recovery did (nil when there was nothing to do) and the leftover temporary files.
+    static func trial(_ scene: Scene, index: Int, signal: Int32, rng: inout SeededGenerator)
+        throws -> (Outcome, exit: String, recovery: String?, leftovers: [String])
+    {
         let out = scene.root.path("trial-\(signal)-\(index)")
         try FileManager.default.copyItem(atPath: scene.pristine, toPath: out)
         defer { try? FileManager.default.removeItem(atPath: out) }
@@ -110,10 +114,10 @@ import VitalsTestSupport
         if index % 2 == 0 {
             usleep(UInt32(Double.random(in: 0...(1.1 * scene.duration), using: &rng) * 1e6))
         } else {
-            // Wait for the first temporary file (or the history's journal), then a few milliseconds more.
+            // Wait for the first temporary file (or a journal), then a few milliseconds more.
             while process.isRunning {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
-                if names.contains(where: { $0.hasSuffix(".tmp") || $0.hasSuffix("-journal") }) { break }
+                if names.contains(where: { $0.hasSuffix(".tmp") || $0.hasSuffix("journal") }) { break }
                 usleep(100)
             }
             usleep(UInt32.random(in: 0...15_000, using: &rng))
@@ -121,6 +125,12 @@ import VitalsTestSupport
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         let exit = process.terminationReason == .uncaughtSignal ? "signal \(process.terminationStatus)" : "exit \(process.terminationStatus)"
+
+        // What the next `vitals score` into the folder does first, under the folder's lock.
+        let folder = ScoreFolder(directory: out)
+        let lock = try folder.lock()
+        let recovery = try folder.recover()
+        lock.release()
 
         let names = try FileManager.default.contentsOfDirectory(atPath: out)
         let leftovers = names.filter { $0.hasPrefix(".") && $0.hasSuffix(".tmp") }
@@ -139,10 +149,10 @@ import VitalsTestSupport
         let historyIsNew = history == scene.newHistory
         #expect(history == scene.oldHistory || historyIsNew,
                 "trial \(index): the history is neither the previous one nor the previous plus the whole new run")
-        // The files are written before the history; a new history with old files would mean the order broke.
-        #expect(!historyIsNew || replaced == scene.oldFiles.count, "trial \(index): history committed before the score files")
-        let outcome: Outcome = historyIsNew ? .complete : replaced > 0 ? .filesOnly : .untouched
-        return (outcome, exit, leftovers)
+        // One unit: the new run's files and history together, or neither.
+        #expect(replaced == (historyIsNew ? scene.oldFiles.count : 0),
+                "trial \(index): \(replaced) of \(scene.oldFiles.count) files replaced with the history \(historyIsNew ? "new" : "old")")
+        return (historyIsNew ? .complete : .untouched, exit, recovery, leftovers)
     }
 
     @Test func sigkillAtRandomMomentsLeavesEveryOutputWholeOrUntouched() throws {
@@ -152,17 +162,19 @@ import VitalsTestSupport
         var rng = SeededGenerator(seed: 9)
         var outcomes: [Outcome: Int] = [:]
         var exits: [String: Int] = [:]
-        var leftoverCount = 0
+        var leftoverCount = 0, finished = 0, undone = 0
         for index in 0..<Self.trials {
-            let (outcome, exit, leftovers) = try Self.trial(scene, index: index, signal: SIGKILL, rng: &rng)
+            let (outcome, exit, recovery, leftovers) = try Self.trial(scene, index: index, signal: SIGKILL, rng: &rng)
             outcomes[outcome, default: 0] += 1
             exits[exit, default: 0] += 1
             leftoverCount += leftovers.count
+            if recovery?.hasPrefix("finished") == true { finished += 1 }
+            if recovery?.hasPrefix("undid") == true { undone += 1 }
         }
         print("kill trials: \(Self.trials) SIGKILL on a \(Self.accounts)-account book (uninterrupted run \(String(format: "%.2f", scene.duration)) s): "
               + Outcome.allCases.map { "\($0.rawValue) \(outcomes[$0] ?? 0)" }.joined(separator: ", ")
               + "; ended by \(exits.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))"
-              + "; temporary files left behind \(leftoverCount)")
+              + "; interrupted runs finished by the next writer \(finished), undone \(undone); temporary files left behind \(leftoverCount)")
         #expect(exits["signal 9", default: 0] > 0, "no trial was killed before it finished")
     }
 
@@ -173,7 +185,7 @@ import VitalsTestSupport
         var rng = SeededGenerator(seed: 10)
         var exits: [String: Int] = [:]
         for index in 0..<max(2, Self.trials / 2) {
-            let (_, exit, leftovers) = try Self.trial(scene, index: index, signal: SIGINT, rng: &rng)
+            let (_, exit, _, leftovers) = try Self.trial(scene, index: index, signal: SIGINT, rng: &rng)
             #expect(exit == "exit 130" || exit == "exit 0", "trial \(index): \(exit)")
             #expect(leftovers.isEmpty, "trial \(index): \(leftovers) left behind")
             exits[exit, default: 0] += 1

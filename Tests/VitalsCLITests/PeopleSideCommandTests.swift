@@ -62,7 +62,7 @@ import VitalsTestSupport
 
     @Test func scoreRecordsBothRunsInTheHistory() throws {
         let book = try Book.shared()
-        let history = try ScoreHistory(path: book.history, create: false)
+        let history = try ScoreHistory(path: book.history, access: .read)
         let runs = try history.runs()
         #expect(runs.map(\.asOf) == ["2025-11-30", "2025-11-30", "2025-12-31", "2025-12-31"])
         #expect(Set(runs.map(\.task)) == ["churn", "overrun"])
@@ -87,7 +87,7 @@ import VitalsTestSupport
         let accounts = try #require(list["accounts"] as? [[String: Any]])
         #expect(accounts.count == top)
 
-        let history = try ScoreHistory(path: book.history, create: false)
+        let history = try ScoreHistory(path: book.history, access: .read)
         let previousRun = try #require(try history.previousRun(task: "churn", before: "2025-12-31"))
         let previous = try history.scores(of: previousRun)
         let now = try Self.scoreFile(book.scores + "/churn-scores-2025-12-31.csv")
@@ -189,7 +189,7 @@ import VitalsTestSupport
     @Test func explainDecomposesTheLogOddsExactly() throws {
         let book = try Book.shared()
         let list = try Self.json(try VitalsProcess.run(["at-risk", book.signals, "--model", book.churn, "--top", "3", "--format", "json"]))
-        let history = try ScoreHistory(path: book.history, create: false)
+        let history = try ScoreHistory(path: book.history, access: .read)
         let previousRun = try #require(try history.previousRun(task: "churn", before: "2025-12-31"))
         let previous = try history.scores(of: previousRun)
         for entry in try #require(list["accounts"] as? [[String: Any]]) {
@@ -228,7 +228,7 @@ import VitalsTestSupport
 
     @Test func historyPrintsTheTrend() throws {
         let book = try Book.shared()
-        let history = try ScoreHistory(path: book.history, create: false)
+        let history = try ScoreHistory(path: book.history, access: .read)
         let churnRuns = try history.runs().filter { $0.task == "churn" }
         #expect(churnRuns.count == 2)
         // An account scored in both runs, so the trend has two points and a change.

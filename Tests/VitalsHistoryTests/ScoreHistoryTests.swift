@@ -99,3 +99,55 @@ import VitalsTestSupport
         #expect(try history.trend(entity: "A1", task: "churn").map(\.probability) == [0.1])
     }
 }
+
+/// The history is identified before anything in it changes.
+@Suite struct ScoreHistoryIdentityTests {
+    @Test func aNewHistoryCarriesVitalsApplicationID() throws {
+        let dir = try TemporaryDirectory("identity")
+        defer { dir.remove() }
+        _ = try ScoreHistory(path: dir.path("h.sqlite"))
+        let id = try DatabaseQueue(path: dir.path("h.sqlite")).read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
+        #expect(id == ScoreHistory.applicationID)
+    }
+
+    @Test func aForeignDatabaseIsRefusedAndLeftByteForByte() throws {
+        let dir = try TemporaryDirectory("identity")
+        defer { dir.remove() }
+        let path = dir.path("other.sqlite")
+        try DatabaseQueue(path: path).write { db in try db.execute(sql: "CREATE TABLE runs (x INTEGER)") }
+        let before = FileManager.default.contents(atPath: path)
+        for access in [ScoreHistory.Access.read, .write] {
+            #expect(throws: ScoreHistory.NotAHistory.self) { try ScoreHistory(path: path, access: access) }
+        }
+        #expect(FileManager.default.contents(atPath: path) == before)
+    }
+
+    @Test func readingNeitherCreatesNorMigrates() throws {
+        let dir = try TemporaryDirectory("identity")
+        defer { dir.remove() }
+        #expect(throws: ScoreHistory.Missing.self) { try ScoreHistory(path: dir.path("absent.sqlite"), access: .read) }
+        #expect(!FileManager.default.fileExists(atPath: dir.path("absent.sqlite")))
+        // A history as release v1 wrote it (no log_odds, no application id) reads as it is…
+        let path = dir.path("v1.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, as_of TEXT NOT NULL, model_id TEXT NOT NULL, score_file TEXT NOT NULL, rows INTEGER NOT NULL, UNIQUE(task, as_of, model_id))")
+            try db.execute(sql: "CREATE TABLE scores (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, entity_id TEXT NOT NULL, probability DOUBLE NOT NULL, risk_band TEXT, health_state TEXT, arr DOUBLE, PRIMARY KEY(run_id, entity_id))")
+            try db.execute(sql: "INSERT INTO runs VALUES (1, 'churn', '2025-01-31', 'm', 'f.csv', 1)")
+            try db.execute(sql: "INSERT INTO scores VALUES (1, 'A1', 0.25, 'medium', NULL, NULL)")
+        }
+        try migrator.migrate(queue)
+        let before = FileManager.default.contents(atPath: path)
+        let trend = try ScoreHistory(path: path, access: .read).trend(entity: "A1", task: "churn")
+        #expect(trend.map(\.probability) == [0.25])
+        #expect(FileManager.default.contents(atPath: path) == before)
+        // …and is brought up to date, and stamped, when written.
+        let history = try ScoreHistory(path: path, access: .write)
+        _ = try history.append(.init(task: "churn", asOf: "2025-02-28", modelID: "m", scoreFile: "g.csv", rows: 1),
+                               scores: [.init(entityID: "A1", probability: 0.3, logOdds: -0.8)])
+        #expect(try history.trend(entity: "A1", task: "churn").map(\.probability) == [0.25, 0.3])
+        let id = try DatabaseQueue(path: path).read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
+        #expect(id == ScoreHistory.applicationID)
+    }
+}

@@ -60,7 +60,7 @@ import VitalsTestSupport
         let first = try ScoringRun(input: try Self.input(trained.churn.model, asOf: earlier), outDirectory: out, historyPath: history).run()
         #expect(first.written.map { ($0 as NSString).lastPathComponent } == ["churn-scores-\(earlier).csv", "churn-scores-\(earlier).jsonl"])
         #expect(first.changesNote.hasPrefix("no earlier run"))
-        let recorded = try ScoreHistory(path: history, create: false)
+        let recorded = try ScoreHistory(path: history, access: .read)
         #expect(try recorded.runs().map(\.asOf) == ["\(earlier)"])
 
         let second = try ScoringRun(input: try Self.input(trained.churn.model), outDirectory: out, historyPath: history).run()

@@ -25,7 +25,7 @@ import VitalsTraining
 
     @Test(arguments: [
         ("task: churn\nmodel:\n  cc: 2\n", "c.yaml:3: model.cc: unknown key"),
-        ("task: churn\nmodel:\n  c: -1\n", "c.yaml:3: model.c: must be a number > 0 (got '-1')"),
+        ("task: churn\nmodel:\n  c: -1\n", "c.yaml:3: model.c: must be a number from 1e-6 to 1e6 (got '-1')"),
         ("task: churn\nmodel:\n  class_weight: heavy\n", "c.yaml:3: model.class_weight: must be one of none, balanced (got 'heavy')"),
         ("task: churn\nlabels:\n  horizon_days: ninety\n", "c.yaml:3: labels.horizon_days: must be an integer in 1…730 (got 'ninety')"),
         ("task: churn\nstates:\n  band_quantiles: [0.7, 0.2]\n", "c.yaml:3: states.band_quantiles: must be increasing numbers in (0, 1), one fewer than the bands (got a list)"),

@@ -1,0 +1,70 @@
+import VitalsFeatures
+import VitalsLogistic
+
+/// The ranges a model's numbers stay in, so that every log-odds it computes on data within
+/// the contract's ranges is finite: a coefficient of 1e308 (or NaN) in a file whose id was
+/// recomputed would otherwise turn good data into NaN scores. `vitals train` never writes
+/// such a model, and `ModelFile.load` refuses one.
+extension ModelFile {
+    /// Largest size of a coefficient or intercept (on the standardized scale), and of a
+    /// calibration's slope and offset.
+    public static let maximumWeight = 1e9
+    /// Largest size of a feature mean, imputation value or isotonic knot.
+    public static let maximumFeatureValue = 1e15
+    /// Smallest feature scale of a column with a coefficient (`fit` drops columns flatter than this).
+    public static let minimumScale = 1e-12
+
+    /// What makes this model's numbers unusable, or nil when they are sound.
+    public func soundnessProblem() -> String? {
+        let m = model
+        func bad(_ x: Double, _ limit: Double) -> Bool { !x.isFinite || abs(x) > limit }
+        for j in m.coefficients.indices {
+            let name = j < m.featureNames.count ? m.featureNames[j] : "#\(j + 1)"
+            if bad(m.coefficients[j], Self.maximumWeight) {
+                return "the coefficient of \(name) is \(m.coefficients[j]); a model's coefficients lie within ±\(Self.maximumWeight)"
+            }
+            if bad(m.means[j], Self.maximumFeatureValue) { return "the mean of \(name) is \(m.means[j]), not a feature value" }
+            if !m.scales[j].isFinite || m.scales[j] > Self.maximumFeatureValue || (m.coefficients[j] != 0 && m.scales[j] < Self.minimumScale) {
+                return "the scale of \(name) is \(m.scales[j]), outside \(Self.minimumScale)…\(Self.maximumFeatureValue)"
+            }
+        }
+        if bad(m.intercept, Self.maximumWeight) { return "the intercept is \(m.intercept); it lies within ±\(Self.maximumWeight)" }
+        switch m.calibration {
+        case .none: break
+        case let .platt(platt):
+            if bad(platt.a, Self.maximumWeight) || bad(platt.b, Self.maximumWeight) {
+                return "the Platt calibration's a = \(platt.a), b = \(platt.b); both lie within ±\(Self.maximumWeight)"
+            }
+        case let .isotonic(isotonic):
+            guard !isotonic.knots.isEmpty, isotonic.knots.count == isotonic.values.count else {
+                return "the isotonic calibration has \(isotonic.knots.count) knots and \(isotonic.values.count) values"
+            }
+            if isotonic.knots.contains(where: { bad($0, Self.maximumFeatureValue * Self.maximumWeight) })
+                || zip(isotonic.knots, isotonic.knots.dropFirst()).contains(where: { $0 >= $1 }) {
+                return "the isotonic calibration's knots are not finite and increasing"
+            }
+            if isotonic.values.contains(where: { !($0 >= 0 && $0 <= 1) }) || zip(isotonic.values, isotonic.values.dropFirst()).contains(where: { $0 > $1 }) {
+                return "the isotonic calibration's values are not probabilities in order"
+            }
+        }
+        if let spec = signals {
+            if let k = spec.imputer.values.firstIndex(where: { bad($0, Self.maximumFeatureValue) }) {
+                return "the imputation value of \(spec.imputer.featureNames[k]) is \(spec.imputer.values[k]), not a feature value"
+            }
+            if let chain = spec.accountChain, (chain.churnProbability + chain.expectedMonths).contains(where: { bad($0, Self.maximumFeatureValue) })
+                || chain.churnProbability.contains(where: { !($0 >= 0 && $0 <= 1) }) {
+                return "the health chain's figures are not finite probabilities and months"
+            }
+            if let chain = spec.projectChain, (chain.overrunProbability + chain.expectedWeeks).contains(where: { bad($0, Self.maximumFeatureValue) })
+                || chain.overrunProbability.contains(where: { !($0 >= 0 && $0 <= 1) }) {
+                return "the phase chain's figures are not finite probabilities and weeks"
+            }
+        }
+        for column in encoding?.columns ?? [] {
+            if case let .numeric(imputation, _) = column.encoding, bad(imputation, Self.maximumFeatureValue) {
+                return "the imputation value of \(column.source) is \(imputation), not a feature value"
+            }
+        }
+        return nil
+    }
+}
