@@ -39,6 +39,7 @@ struct ExplainCommand: ParsableCommand {
     func validate() throws {
         guard (account == nil) != (project == nil) else { throw ValidationError("give --account or --project") }
         guard format != .csv else { throw ValidationError("explain prints a table or json") }
+        if let width, !(60...1000).contains(width) { throw ValidationError("--width must be from 60 to 1000, got \(width)") }
     }
 
     func run() throws {

@@ -60,7 +60,7 @@ struct FeaturesCommand: ParsableCommand {
         guard out != nil else { throw ValidationError("--out is required") }
         guard asOf == nil || (from == nil && to == nil) else { throw ValidationError("give either --as-of or --from/--to, not both") }
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to); give the earlier date first") }
-        guard horizon >= 1 else { throw ValidationError("--horizon must be ≥ 1") }
+        guard (1...730).contains(horizon) else { throw ValidationError("--horizon must be from 1 to 730 days, got \(horizon)") }
     }
 
     func run() throws {

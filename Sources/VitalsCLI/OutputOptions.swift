@@ -19,7 +19,7 @@ struct ListOutputOptions: ParsableArguments {
     var width: Int?
 
     func validate() throws {
-        if let width, width < 60 { throw ValidationError("--width must be at least 60, got \(width)") }
+        if let width, !(60...1000).contains(width) { throw ValidationError("--width must be from 60 to 1000, got \(width)") }
     }
 
     var style: TerminalStyle { Self.style(width: width) }
@@ -42,12 +42,13 @@ struct ListOutputOptions: ParsableArguments {
         }
     }
 
+    /// The terminal's width (or COLUMNS), within the 60…1000 the layouts take; 80 when unknown.
     static func terminalWidth(tty: Bool) -> Int {
         if tty {
             var size = winsize()
-            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+            if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return min(max(Int(size.ws_col), 60), 1000) }
         }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns >= 60 { return columns }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns >= 60 { return min(columns, 1000) }
         return 80
     }
 }

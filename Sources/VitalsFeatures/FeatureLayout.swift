@@ -4,6 +4,10 @@ import VitalsFoundation
 /// learned from the training data. Stored with the model, so scoring lays out the same
 /// columns whatever levels the new data has (an unseen level gets no column: all zeros).
 public struct FeatureLayout: Sendable, Equatable, Codable {
+    /// The most distinct values a one-hot column (segment, project type) may have: more is an
+    /// identifier, and a column per value would swamp the model (as `TableEncoder.maximumLevels`).
+    public static let maximumLevels = 100
+
     public let task: RiskTask
     public let families: [FeatureFamily]
     public let segmentLevels: [String]

@@ -41,16 +41,28 @@ public struct SnapshotBuilder: Sendable {
         self.labelCutoff = min(labelCutoff ?? index.dataEnd, index.dataEnd)
     }
 
-    /// A layout whose one-hot levels are those in the data (sorted), for training.
+    /// A layout whose one-hot levels are those in the data (sorted), for training. A column
+    /// with more than `FeatureLayout.maximumLevels` distinct values is an identifier, not a
+    /// category: it gets no columns (`identifierLikeColumns` names it, for a warning).
     public func layout(task: RiskTask, families: [FeatureFamily]? = nil) -> FeatureLayout {
-        let data = index.dataset
-        func levels(_ column: TextColumn?) -> [String] {
-            guard let column else { return [] }
-            return Set(column.codes.filter { $0 >= 0 }.map { column.levels[Int($0)] }).sorted()
-        }
-        let segments = levels(data.accounts.segment)
-        let types = levels(data.projects?.type)
+        let (segments, types) = (levels(index.dataset.accounts.segment), levels(index.dataset.projects?.type))
         return FeatureLayout(task: task, families: families ?? FeatureLayout.defaultFamilies(task), segmentLevels: segments, projectTypeLevels: types)
+    }
+
+    /// The distinct values of a one-hot column, sorted; none when there are too many to be a category.
+    func levels(_ column: TextColumn?) -> [String] {
+        guard let column else { return [] }
+        let levels = Set(column.codes.filter { $0 >= 0 }.map { column.levels[Int($0)] }).sorted()
+        return levels.count <= FeatureLayout.maximumLevels ? levels : []
+    }
+
+    /// The one-hot columns `layout` leaves out, with their number of distinct values.
+    public var identifierLikeColumns: [(column: String, values: Int)] {
+        [("segment", index.dataset.accounts.segment), ("project type", index.dataset.projects?.type)].compactMap { name, column in
+            guard let column else { return nil }
+            let count = Set(column.codes.filter { $0 >= 0 }).count
+            return count > FeatureLayout.maximumLevels ? (name, count) : nil
+        }
     }
 
     /// The label of an account on D: 1, 0, or NaN (censored); nil when not a customer on D.

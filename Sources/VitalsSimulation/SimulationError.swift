@@ -15,7 +15,7 @@ public enum SimulationError: Error, Equatable, CustomStringConvertible {
         case let .invalidParameter(name, value, rule):
             return "invalid \(name) \(value): \(rule)"
         case let .destinationExists(path):
-            return "\(path) already exists (overwrite to replace it)"
+            return "\(path) already exists; nothing was written over it"
         case let .overlappingDirectories(signals, truth):
             return "the truth directory \(truth) must be separate from the signals directory \(signals), not inside it or around it"
         case let .writeFailed(path, reason):

@@ -102,7 +102,9 @@ extension TrainingRows {
         let fitTable = table.filteringRows { firstHeldOut == nil || table.dates[$0] < firstHeldOut! }
         let heldOutTable = table.filteringRows { firstHeldOut != nil && table.dates[$0] >= firstHeldOut! }
         let imputer = FeatureImputer.fit(features: fitTable.features, columns: fitTable.columnCount, names: fitTable.featureNames)
-        var warnings: [String] = []
+        var warnings = pointInTime.identifierLikeColumns.map {
+            "\($0.column) has \($0.values) distinct values (more than \(FeatureLayout.maximumLevels)); left out as an identifier, not a category"
+        }
         if !imputer.allMissing.isEmpty {
             warnings.append("no training row has a value for \(imputer.allMissing.joined(separator: ", ")); imputed with 0")
         }

@@ -556,3 +556,46 @@ enum FittedLogisticRegressionEditing {
         #expect(result.status == 64 && result.stderr.contains("every date the book holds is one the reader accepts"), "\(result.stderr)")
     }
 }
+
+/// What the sweep beyond the list found (each crashed or misbehaved before).
+@Suite struct SweepFindingsTests {
+    @Test func hugeNumericOptionsAreRefusedNotTrappedOn() throws {
+        let dir = try TemporaryDirectory("huge-options")
+        defer { dir.remove() }
+        let signals = try HostileFixture.signals(), model = try HostileFixture.model("churn")
+        // Was: an Int32 overflow trap (exit 132) in the label window.
+        let horizon = try VitalsProcess.run(["features", signals, "--as-of", "2025-12-31", "--horizon", "3000000000", "--out", dir.path("f.csv")])
+        #expect(horizon.status == 64 && horizon.stderr.contains("--horizon must be from 1 to 730 days"), "\(horizon.stderr)")
+        // Was: an allocation of 10¹¹ spaces per cell (abort, 134).
+        let width = try VitalsProcess.run(["at-risk", signals, "--model", model, "--width", "99999999999", "-q"])
+        #expect(width.status == 64 && width.stderr.contains("--width must be from 60 to 1000"), "\(width.stderr)")
+        let columns = try VitalsProcess.run(["at-risk", signals, "--model", model, "--top", "2", "-q"], environment: ["COLUMNS": "99999999999"])
+        #expect(columns.status == 0, "\(columns.stderr)")
+    }
+
+    /// A segment per account is an identifier: training leaves it out with a warning instead of
+    /// adding a column per account.
+    @Test func aSegmentWithAValuePerAccountIsLeftOut() throws {
+        let dir = try TemporaryDirectory("identifier-segment")
+        defer { dir.remove() }
+        let signals = try HostileFixture.copyOfSignals(in: dir)
+        var lines = try String(contentsOfFile: signals + "/accounts.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        for k in 1..<lines.count {
+            lines[k] = lines[k].replacingOccurrences(of: ",SMB,", with: ",S\(k),").replacingOccurrences(of: ",Mid-Market,", with: ",M\(k),")
+                .replacingOccurrences(of: ",Enterprise,", with: ",E\(k),")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: signals + "/accounts.csv", atomically: true, encoding: .utf8)
+        let trained = try VitalsProcess.run(["train", signals, "--task", "churn", "--out", dir.path("m.json")])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stderr.contains("warning: segment has 300 distinct values (more than 100); left out as an identifier"), "\(trained.stderr)")
+        let model = try ModelFile.load(path: dir.path("m.json"))
+        #expect(!model.model.featureNames.contains { $0.hasPrefix("segment=") })
+    }
+
+    @Test func simulatingOverADirectoryNamesTheOption() throws {
+        let dir = try TemporaryDirectory("simulate-exists")
+        defer { dir.remove() }
+        let result = try VitalsProcess.run(["simulate", "--out", dir.path, "--accounts", "10"])
+        #expect(result.status == 73 && result.stderr.contains("already exists; nothing was written over it (pass --force to replace it)"), "\(result.stderr)")
+    }
+}
