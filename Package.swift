@@ -57,7 +57,7 @@ let package = Package(
         // The maths. OpenBLAS/LAPACK from Debian's libopenblas-dev; only VitalsLinearAlgebra imports it.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "VitalsLinearAlgebra", dependencies: ["COpenBLAS"]),
-        .target(name: "VitalsEvaluation"),
+        .target(name: "VitalsEvaluation", dependencies: ["VitalsFoundation"]),
         .target(
             name: "VitalsLogistic",
             dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsEvaluation", .product(name: "Logging", package: "swift-log")]
@@ -114,7 +114,7 @@ let package = Package(
         // assertClose, fixture paths and temporary directories for every test target.
         // Fixtures live in Tests/Fixtures, outside any target, and are found from the source path.
         // Test targets mirror the source folders.
-        .target(name: "VitalsTestSupport", path: "Tests/VitalsTestSupport"),
+        .target(name: "VitalsTestSupport", dependencies: ["VitalsFoundation"], path: "Tests/VitalsTestSupport"),
         // Simulated books and models trained on them in process, shared by the feature, training, scoring and view tests.
         .target(
             name: "VitalsTestBooks",

@@ -10,7 +10,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
-        .target(name: "BenchmarkSupport"),
+        .target(name: "BenchmarkSupport", dependencies: [.product(name: "VitalsFoundation", package: "Vitals")]),
         .executableTarget(
             name: "IngestBenchmark",
             dependencies: [

@@ -69,7 +69,14 @@ struct EvaluateCommand: ParsableCommand {
             if let dataset {
                 let result = try evaluation.run(.signals(dataset: dataset, from: from!, to: to ?? Day(ordinal: Int32.max - 1), allowOverlap: allowOverlap),
                                                 logger: logger)
-                return (result, "snapshots \(result.dates.first.map { "\($0)" } ?? "—") … \(result.dates.last.map { "\($0)" } ?? "—") of \(directory!)")
+                let labelled = result.labelledDates
+                var window = "\(labelled.count) labelled snapshot date\(labelled.count == 1 ? "" : "s") "
+                    + "\(labelled.first.map { "\($0)" } ?? "—") … \(labelled.last.map { "\($0)" } ?? "—") of \(directory!)"
+                if result.dates.count > labelled.count || result.censored > 0 {
+                    window += " (\(result.dates.count - labelled.count) later date\(result.dates.count - labelled.count == 1 ? "" : "s") of the window "
+                        + "and \(result.censored) rows left out: their label is not known yet)"
+                }
+                return (result, window)
             }
             return (try evaluation.run(.table(path: table!), logger: logger), "rows of \(table!)")
         }

@@ -47,11 +47,8 @@ struct SimulateCommand: ParsableCommand {
         let summary: SimulationSummary
         do {
             summary = try Simulator(config: config).write(signalsDirectory: out, truthDirectory: truth, overwrite: force)
-        } catch let error as SimulationError {
-            if case .destinationExists = error { printError("error: \(error) (pass --force to replace it)") } else { printError("error: \(error)") }
-            throw VitalsExitCode.cannotCreate
         } catch {
-            printError("error: \(error)")
+            if case .destinationExists = error { printError("error: \(error) (pass --force to replace it)") } else { printError("error: \(error)") }
             throw VitalsExitCode.cannotCreate
         }
         print(summary)

@@ -3,6 +3,7 @@
 // evaluation report that sets a model beside its baselines.
 
 import Foundation
+import VitalsFoundation
 
 /// How well one score ranks (and, for probabilities, how well it is calibrated) on an
 /// evaluation set.
@@ -26,8 +27,27 @@ public struct ScoreFigures: Sendable, Equatable, Codable {
     }
 }
 
+/// One snapshot date's figures: the team's k calls made on that date's ranking alone, as a
+/// CSM team with k calls per cycle lives it.
+public struct CycleFigures: Sendable, Equatable, Codable {
+    public let cycle: String
+    public let rows: Int
+    public let positives: Int
+    /// Positives among the date's top min(k, rows), over that many.
+    public let precisionAtK: Double
+    /// Positives among them over the date's positives; nil when it has none.
+    public let recallAtK: Double?
+
+    enum CodingKeys: String, CodingKey { case cycle, rows, positives, precisionAtK = "precision_at_k", recallAtK = "recall_at_k" }
+}
+
 /// What `vitals evaluate` reports: the model's figures and the same figures for baselines,
 /// on the same rows, with stable JSON keys for dashboards.
+///
+/// With snapshot dates (`cycles`), precision@k and recall@k are also computed per date and
+/// averaged (`precisionAtKPerCycle`): the pooled figures rank every date's rows together,
+/// which no team lives, and overstate. 95 % intervals come from a bootstrap over whole
+/// groups (accounts or projects; rows for a table).
 public struct EvaluationReport: Sendable, Equatable, Codable {
     public let n: Int
     public let positives: Int
@@ -36,6 +56,17 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     public let model: ScoreFigures
     public let reliability: [CalibrationMetrics.Bin]
     public let baselines: [String: ScoreFigures]
+    /// Per snapshot date, oldest first (empty without dates).
+    public let cycles: [CycleFigures]
+    /// The mean over dates of precision@k per date, and of recall@k over dates with positives.
+    public let precisionAtKPerCycle: Double?
+    public let recallAtKPerCycle: Double?
+    /// 95 % intervals of the model's `auc`, `pr_auc` and `precision_at_k` (per cycle when there
+    /// are cycles, pooled otherwise).
+    public let intervals: [String: Bootstrap.Interval]
+    public let bootstrapReplicates: Int
+    /// What the bootstrap resamples: `account`, `project` or `row`.
+    public let bootstrapUnit: String
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case noPositives(n: Int)
@@ -58,9 +89,13 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     ///   - k: the capacity, e.g. how many accounts the CSM team can call.
     ///   - baselines: named scores to compare with (higher = riskier); `isProbability` says
     ///     whether calibration figures make sense for them.
+    ///   - cycles: each row's snapshot date, for the per-date figures (nil for a table).
+    ///   - groups: each row's entity, for the bootstrap (nil: each row is its own).
+    ///   - unit: what a group is, for the report (`account`, `project`, `row`).
     public static func evaluate(
         labels: [Double], probabilities: [Double], arr: [Double], k: Int,
-        baselines: [(name: String, scores: [Double], isProbability: Bool)] = []
+        baselines: [(name: String, scores: [Double], isProbability: Bool)] = [],
+        cycles: [String]? = nil, groups: [Int]? = nil, unit: String = "row", bootstrapReplicates: Int = 200
     ) throws(Failure) -> EvaluationReport {
         let n = labels.count
         guard probabilities.count == n, arr.count == n, baselines.allSatisfy({ $0.scores.count == n }) else {
@@ -86,22 +121,77 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
         }
         var baselineFigures: [String: ScoreFigures] = [:]
         for baseline in baselines { baselineFigures[baseline.name] = figures(baseline.scores, probability: baseline.isProbability) }
+
+        let cycleFigures = cycles.map { Self.perCycle(k: capacity, labels: labels, scores: probabilities, cycles: $0) } ?? []
+        let recalls = cycleFigures.compactMap(\.recallAtK)
+        let cycleIndex: [Int]? = cycles.map { names in
+            let order = Dictionary(uniqueKeysWithValues: Array(Set(names)).sorted().enumerated().map { ($1, $0) })
+            return names.map { order[$0]! }
+        }
+        // The bootstrap's statistics on a resample of row indices (with repeats).
+        let statistics: [(name: String, value: ([Int]) -> Double?)] = [
+            ("auc", { rows in RankingMetrics.rocAUC(labels: rows.map { labels[$0] }, scores: rows.map { probabilities[$0] }) }),
+            ("pr_auc", { rows in RankingMetrics.averagePrecision(labels: rows.map { labels[$0] }, scores: rows.map { probabilities[$0] }) }),
+            ("precision_at_k", { rows in
+                guard let cycleIndex else {
+                    return RankingMetrics.atK(min(capacity, rows.count), labels: rows.map { labels[$0] }, scores: rows.map { probabilities[$0] },
+                                              arr: rows.map { _ in 1 }).precision
+                }
+                var byCycle: [Int: [Int]] = [:]
+                for r in rows { byCycle[cycleIndex[r], default: []].append(r) }
+                let precisions = byCycle.values.map { rows in
+                    RankingMetrics.atK(min(capacity, rows.count), labels: rows.map { labels[$0] }, scores: rows.map { probabilities[$0] },
+                                       arr: rows.map { _ in 1 }).precision
+                }
+                return precisions.reduce(0, +) / Double(precisions.count)
+            }),
+        ]
+        let intervals = Bootstrap.intervals(groups: groups ?? Array(0..<n), replicates: bootstrapReplicates, statistics: statistics)
         return EvaluationReport(
             n: n, positives: positives, k: capacity, model: figures(probabilities, probability: true),
             reliability: CalibrationMetrics.reliabilityBins(labels: labels, probabilities: probabilities),
-            baselines: baselineFigures)
+            baselines: baselineFigures, cycles: cycleFigures,
+            precisionAtKPerCycle: cycleFigures.isEmpty ? nil : cycleFigures.reduce(0) { $0 + $1.precisionAtK } / Double(cycleFigures.count),
+            recallAtKPerCycle: recalls.isEmpty ? nil : recalls.reduce(0, +) / Double(recalls.count),
+            intervals: intervals, bootstrapReplicates: bootstrapReplicates, bootstrapUnit: groups == nil ? "row" : unit)
+    }
+
+    /// precision@k and recall@k on each cycle's own ranking (k clamped to the cycle's rows).
+    static func perCycle(k: Int, labels: [Double], scores: [Double], cycles: [String]) -> [CycleFigures] {
+        var rowsOf: [String: [Int]] = [:]
+        for (r, cycle) in cycles.enumerated() { rowsOf[cycle, default: []].append(r) }
+        return rowsOf.keys.sorted().map { cycle in
+            let rows = rowsOf[cycle]!
+            let y = rows.map { labels[$0] }, positives = Int(y.reduce(0, +))
+            let top = RankingMetrics.rankingOrder(rows.map { scores[$0] }).prefix(min(k, rows.count))
+            let caught = top.reduce(0) { $0 + y[$1] }
+            return CycleFigures(cycle: cycle, rows: rows.count, positives: positives, precisionAtK: caught / Double(top.count),
+                                recallAtK: positives > 0 ? caught / Double(positives) : nil)
+        }
     }
 
     // The model's figures sit at the top level of the JSON (`auc`, `pr_auc`, …), as dashboards read them.
-    enum CodingKeys: String, CodingKey { case n, positives, k, reliability, baselines }
+    enum CodingKeys: String, CodingKey {
+        case n, positives, k, reliability, baselines, cycles
+        case precisionAtKPerCycle = "precision_at_k_per_cycle", recallAtKPerCycle = "recall_at_k_per_cycle"
+        case intervals, bootstrapReplicates = "bootstrap_replicates", bootstrapUnit = "bootstrap_unit"
+    }
 
-    public init(n: Int, positives: Int, k: Int, model: ScoreFigures, reliability: [CalibrationMetrics.Bin], baselines: [String: ScoreFigures]) {
+    public init(n: Int, positives: Int, k: Int, model: ScoreFigures, reliability: [CalibrationMetrics.Bin], baselines: [String: ScoreFigures],
+                cycles: [CycleFigures] = [], precisionAtKPerCycle: Double? = nil, recallAtKPerCycle: Double? = nil,
+                intervals: [String: Bootstrap.Interval] = [:], bootstrapReplicates: Int = 0, bootstrapUnit: String = "row") {
         self.n = n
         self.positives = positives
         self.k = k
         self.model = model
         self.reliability = reliability
         self.baselines = baselines
+        self.cycles = cycles
+        self.precisionAtKPerCycle = precisionAtKPerCycle
+        self.recallAtKPerCycle = recallAtKPerCycle
+        self.intervals = intervals
+        self.bootstrapReplicates = bootstrapReplicates
+        self.bootstrapUnit = bootstrapUnit
     }
 
     public init(from decoder: any Decoder) throws {
@@ -109,7 +199,13 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
         self.init(n: try c.decode(Int.self, forKey: .n), positives: try c.decode(Int.self, forKey: .positives),
                   k: try c.decode(Int.self, forKey: .k), model: try ScoreFigures(from: decoder),
                   reliability: try c.decode([CalibrationMetrics.Bin].self, forKey: .reliability),
-                  baselines: try c.decode([String: ScoreFigures].self, forKey: .baselines))
+                  baselines: try c.decode([String: ScoreFigures].self, forKey: .baselines),
+                  cycles: try c.decodeIfPresent([CycleFigures].self, forKey: .cycles) ?? [],
+                  precisionAtKPerCycle: try c.decodeIfPresent(Double.self, forKey: .precisionAtKPerCycle),
+                  recallAtKPerCycle: try c.decodeIfPresent(Double.self, forKey: .recallAtKPerCycle),
+                  intervals: try c.decodeIfPresent([String: Bootstrap.Interval].self, forKey: .intervals) ?? [:],
+                  bootstrapReplicates: try c.decodeIfPresent(Int.self, forKey: .bootstrapReplicates) ?? 0,
+                  bootstrapUnit: try c.decodeIfPresent(String.self, forKey: .bootstrapUnit) ?? "row")
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -120,6 +216,12 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
         try c.encode(k, forKey: .k)
         try c.encode(reliability, forKey: .reliability)
         try c.encode(baselines, forKey: .baselines)
+        try c.encode(cycles, forKey: .cycles)
+        try c.encode(precisionAtKPerCycle, forKey: .precisionAtKPerCycle)
+        try c.encode(recallAtKPerCycle, forKey: .recallAtKPerCycle)
+        try c.encode(intervals, forKey: .intervals)
+        try c.encode(bootstrapReplicates, forKey: .bootstrapReplicates)
+        try c.encode(bootstrapUnit, forKey: .bootstrapUnit)
     }
 
     /// Stable JSON: sorted keys, pretty-printed.
@@ -133,10 +235,11 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     public func text() -> String {
         let columns = [("model", model)] + baselines.keys.sorted().map { ($0, baselines[$0]!) }
         func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "—" }
+        let pooled = cycles.isEmpty ? "" : ", pooled"
         let rows: [(String, (ScoreFigures) -> Double?)] = [
             ("AUC", { $0.auc }), ("PR AUC", { $0.prAUC }), ("log loss", { $0.logLoss }), ("Brier", { $0.brier }),
-            ("ECE", { $0.ece }), ("precision@\(k)", { $0.precisionAtK }), ("recall@\(k)", { $0.recallAtK }),
-            ("ARR recall@\(k)", { $0.arrRecallAtK }), ("lift, top decile", { $0.liftTopDecile }),
+            ("ECE", { $0.ece }), ("precision@\(k)\(pooled)", { $0.precisionAtK }), ("recall@\(k)\(pooled)", { $0.recallAtK }),
+            ("ARR recall@\(k)\(pooled)", { $0.arrRecallAtK }), ("lift, top decile", { $0.liftTopDecile }),
         ]
         let nameWidth = max(18, rows.map(\.0.count).max()! + 2)
         let width = max(10, columns.map(\.0.count).max()! + 2)
@@ -148,6 +251,23 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
                 + columns.map { let s = number(value($0.1)); return String(repeating: " ", count: width - s.count) + s }.joined() + "\n"
         }
         out += "lift per decile (model): " + model.liftPerDecile.map { String(format: "%.2f", $0) }.joined(separator: " ") + "\n"
+        if !cycles.isEmpty {
+            out += "\nper snapshot date, the model's top \(k) calls of that date:\n"
+            out += "date          rows  positive  precision@\(k)  recall@\(k)\n"
+            for c in cycles {
+                out += c.cycle.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%6d %9d", c.rows, c.positives)
+                    + String(format: "  %12.4f", c.precisionAtK) + (c.recallAtK.map { String(format: "  %9.4f", $0) } ?? "          —") + "\n"
+            }
+            out += "mean of \(cycles.count) dates".padding(toLength: 28, withPad: " ", startingAt: 0)
+                + (precisionAtKPerCycle.map { String(format: "%12.4f", $0) } ?? "           —")
+                + (recallAtKPerCycle.map { String(format: "  %9.4f", $0) } ?? "          —") + "\n"
+        }
+        if !intervals.isEmpty {
+            let shown: [(String, String)] = [("auc", "AUC"), ("pr_auc", "PR AUC"), ("precision_at_k", "precision@\(k)\(cycles.isEmpty ? "" : " per date")")]
+            out += "95 % intervals (bootstrap over \(bootstrapUnit)s, \(bootstrapReplicates) replicates): "
+                + shown.compactMap { key, label in intervals[key].map { "\(label) \(String(format: "%.4f", $0.lower))–\(String(format: "%.4f", $0.upper))" } }
+                .joined(separator: " · ") + "\n"
+        }
         return out
     }
 }

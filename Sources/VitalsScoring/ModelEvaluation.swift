@@ -37,8 +37,12 @@ public struct ModelEvaluation: Sendable {
         public let labels: [Double]
         public let probabilities: [Double]
         public let baselines: [(name: String, scores: [Double])]
-        /// The snapshot dates evaluated (empty for a table).
+        /// The snapshot dates of the window (empty for a table).
         public let dates: [Day]
+        /// The dates with labelled rows: the ones the figures are about.
+        public let labelledDates: [Day]
+        /// Rows of the window left out because their label is not known yet (censored).
+        public let censored: Int
     }
 
     public static let markovBaseline = "markov_only"
@@ -73,9 +77,11 @@ public struct ModelEvaluation: Sendable {
         let arr: [Double] = spec.task == .churn
             ? table.entities.map { entity in dataset.accounts.arr.flatMap { $0[Int(entity)] } ?? 0 }
             : [Double](repeating: 1, count: table.rowCount)
-        let report = try EvaluationReport.evaluate(labels: table.labels, probabilities: probabilities, arr: arr, k: capacity, baselines: baselines)
+        let report = try EvaluationReport.evaluate(labels: table.labels, probabilities: probabilities, arr: arr, k: capacity, baselines: baselines,
+                                                   cycles: table.dates.map(\.description), groups: table.entities.map(Int.init),
+                                                   unit: spec.task.entity)
         return Result(report: report, labels: table.labels, probabilities: probabilities, baselines: baselines.map { ($0.name, $0.scores) },
-                      dates: dates)
+                      dates: dates, labelledDates: Array(Set(table.dates)).sorted(), censored: table.censored)
     }
 
     func table(path: String) throws -> Result {
@@ -87,7 +93,7 @@ public struct ModelEvaluation: Sendable {
         let probabilities = try model.model.probabilities(encoder.transform(table))
         let report = try EvaluationReport.evaluate(
             labels: labels, probabilities: probabilities, arr: [Double](repeating: 1, count: labels.count), k: capacity)
-        return Result(report: report, labels: labels, probabilities: probabilities, baselines: [], dates: [])
+        return Result(report: report, labels: labels, probabilities: probabilities, baselines: [], dates: [], labelledDates: [], censored: 0)
     }
 }
 

@@ -157,6 +157,8 @@ public struct HTMLReport: Sendable {
             <h1>\(Self.escape(title))</h1>
             <p class="facts">\(facts.map(Self.escape).joined(separator: "<br>"))</p>
             \(metricsTable())
+            \(cycleTable())
+            \(reliabilityTable())
             <div class="grid">
             \(sections.joined(separator: "\n"))
             </div>
@@ -186,6 +188,39 @@ public struct HTMLReport: Sendable {
                 guard let v = value(column.1) else { return "<td>—</td>" }
                 return "<td>\(percent ? Self.pct(v) : String(format: "%.4f", v))</td>"
             }.joined() + "</tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    /// precision@k and recall@k per snapshot date, their means, and the bootstrap intervals.
+    func cycleTable() -> String {
+        var html = ""
+        if !report.cycles.isEmpty {
+            html += #"<table id="cycles"><thead><tr><th>snapshot date</th><th>rows</th><th>positive</th><th>precision@\#(report.k)</th><th>recall@\#(report.k)</th></tr></thead><tbody>"#
+            for c in report.cycles {
+                html += "<tr><td>\(Self.escape(c.cycle))</td><td>\(c.rows)</td><td>\(c.positives)</td><td>\(Self.pct(c.precisionAtK))</td>"
+                    + "<td>\(c.recallAtK.map(Self.pct) ?? "—")</td></tr>"
+            }
+            html += "<tr><td>mean of \(report.cycles.count) dates</td><td></td><td></td><td>\(report.precisionAtKPerCycle.map(Self.pct) ?? "—")</td>"
+                + "<td>\(report.recallAtKPerCycle.map(Self.pct) ?? "—")</td></tr></tbody></table>"
+        }
+        if !report.intervals.isEmpty {
+            let shown: [(String, String)] = [("auc", "AUC"), ("pr_auc", "PR AUC"),
+                                             ("precision_at_k", "precision@\(report.k)\(report.cycles.isEmpty ? "" : " per date")")]
+            html += #"<p class="facts" id="intervals">95 % intervals, bootstrap over \#(Self.escape(report.bootstrapUnit))s (\#(report.bootstrapReplicates) replicates): "#
+                + shown.compactMap { key, label in report.intervals[key].map { "\(label) \(String(format: "%.3f", $0.lower))–\(String(format: "%.3f", $0.upper))" } }
+                .joined(separator: " · ") + "</p>"
+        }
+        return html
+    }
+
+    /// The reliability bins with their counts: a bin of five rows says little.
+    func reliabilityTable() -> String {
+        guard !report.reliability.isEmpty else { return "" }
+        var html = #"<table id="reliability-bins"><thead><tr><th>predicted</th><th>rows</th><th>mean predicted</th><th>observed</th></tr></thead><tbody>"#
+        for bin in report.reliability {
+            html += "<tr><td>\(bin.index * 10)–\(bin.index * 10 + 10) %</td><td>\(bin.count)</td><td>\(Self.pct(bin.meanProbability))</td>"
+                + "<td>\(Self.pct(bin.meanLabel))</td></tr>"
         }
         return html + "</tbody></table>"
     }

@@ -3,20 +3,10 @@ import Foundation
 // What every benchmark here shares: a seeded generator, a monotonic clock, and the
 // machine facts each run prints (the machine is shared, so the load matters).
 
-/// SplitMix64: tiny, fast and good enough for synthetic data; the same seed gives the same
-/// bytes on every machine.
-public struct SplitMix64: Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
+// The seeded generator is VitalsFoundation's SplitMix64, with the draws synthetic data needs.
+@_exported import VitalsFoundation
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// Uniform in [0, 1).
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
     /// Uniform in 0..<n.
