@@ -25,10 +25,34 @@ def row(name, d):
 
 
 def table(e):
-    lines = ["| score | AUC | PR AUC | log loss | Brier | ECE | precision@k | recall@k | lift, top decile |",
+    lines = ["| score | AUC | PR AUC | log loss | Brier | ECE | precision@k (pooled) | recall@k (pooled) | lift, top decile |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|", row("model", e)]
     lines += [row(k, e["baselines"][k]) for k in sorted(e["baselines"])]
     return "\n".join(lines)
+
+
+def per_date(e):
+    """The model's precision@k and recall@k on each date's own ranking, and the bootstrap intervals."""
+    k = e["k"]
+    lines = [f"| snapshot date | rows | positive | precision@{k} | recall@{k} |", "|---|---:|---:|---:|---:|"]
+    for c in e.get("cycles", []):
+        recall = f"{c['recall_at_k']:.3f}" if c.get("recall_at_k") is not None else "—"
+        lines.append(f"| {c['cycle']} | {c['rows']} | {c['positives']} | {c['precision_at_k']:.3f} | {recall} |")
+    if e.get("precision_at_k_per_cycle") is not None:
+        recall = f"{e['recall_at_k_per_cycle']:.3f}" if e.get("recall_at_k_per_cycle") is not None else "—"
+        lines.append(f"| mean of {len(e['cycles'])} dates | | | {e['precision_at_k_per_cycle']:.3f} | {recall} |")
+    iv = e.get("intervals", {})
+    names = [("auc", "AUC"), ("pr_auc", "PR AUC"), ("precision_at_k", f"precision@{k} per date")]
+    shown = " · ".join(f"{label} {iv[key]['lower']:.3f}–{iv[key]['upper']:.3f}" for key, label in names if key in iv)
+    return "\n".join(lines) + (f"\n\n95 % intervals, bootstrap over {e.get('bootstrap_unit', 'row')}s "
+                              f"({e.get('bootstrap_replicates', 0)} replicates): {shown}." if shown else "")
+
+
+def held_out(m):
+    """The held-out figures the trainer recorded, all on rows it never fitted on."""
+    x = m["metrics"]
+    return (f"AUC {x['holdout_auc']:.4f}, log loss {x['holdout_log_loss_uncalibrated']:.4f} uncalibrated and "
+            f"{x['holdout_log_loss']:.4f} calibrated (cross-fitted over 5 blocks of the {int(x['holdout_rows'])} held-out rows)")
 
 
 def top(m, n=8):
@@ -52,7 +76,7 @@ Markov chain, training config and a SHA-256 fingerprint of the data.
 
 - **Model id** `{c['model_id']}`. A logistic regression with an L2 penalty, C = {c['config']['model.c']}, chosen by
   3-fold time-ordered cross-validation. The {c['model']['calibration']['method']} calibration is fitted on the
-  latest 20 % of the training snapshot dates.
+  latest 20 % of the training snapshot dates. Held out: {held_out(c)}.
 - **Training data**: the simulated book (2,000 accounts, 2024-01 to 2025-12). It uses the
   month-end snapshots {c['data']['range']} whose whole 90-day window ended by 2025-06-30:
   {c['data']['rows']} snapshots, {c['data']['positives']} churned.
@@ -63,14 +87,17 @@ Markov chain, training config and a SHA-256 fingerprint of the data.
 
   The largest standardized coefficients: {top(c)}.
 - **Later window** (`churn-evaluation.json`): month-ends after 2025-07-01 whose window ended within
-  the data, {ce['n']} account-snapshots, {ce['positives']} churned; k = {ce['k']}.
+  the data, {ce['n']} account-snapshots, {ce['positives']} churned; k = {ce['k']}. The pooled precision@k ranks
+  every date's rows together; a team with k calls per month-end lives the per-date figures below it.
 
 {table(ce)}
+
+{per_date(ce)}
 
 ## `overrun.json`: will a project in flight end over budget or late?
 
 - **Model id** `{o['model_id']}`. A logistic regression with an L2 penalty, C = {o['config']['model.c']}, chosen by
-  time-ordered cross-validation, with {o['model']['calibration']['method']} calibration.
+  time-ordered cross-validation, with {o['model']['calibration']['method']} calibration. Held out: {held_out(o)}.
 - **Training data**: weekly snapshots {o['data']['range']} of in-flight projects whose outcome was
   known by 2025-06-30: {o['data']['rows']} project-weeks. Of these, {o['data']['positives']} ended over budget
   (hours above budget × 1.10) or late (more than 14 days after the planned end).
@@ -84,6 +111,8 @@ Markov chain, training config and a SHA-256 fingerprint of the data.
   {oe['positives']} overruns; k = {oe['k']}.
 
 {table(oe)}
+
+{per_date(oe)}
 
 ## Intended use
 
@@ -99,8 +128,9 @@ on a realistic book. **Retrain on your own data** before acting on the scores:
   decided at renewals from a latent health chain, and overruns come from project complexity
   and change orders. `days_to_renewal` dominates the churn model because simulated churn
   happens at renewals.
-- **Coarse extremes.** Probabilities near 0 and 1 come from isotonic calibration on a few
-  months of held-out snapshots. They are kept within [0.001, 0.999], but the extremes are coarse.
+- **Calibration.** Beta calibration (a smooth, strictly increasing map of the log-odds) is
+  fitted on a few months of held-out snapshots, so the extremes rest on few rows; no probability
+  is ever exactly 0 or 1.
 - **A short later window.** It covers about six months, so its figures have sampling error of
   a few points of AUC and precision.
 - **Two views of risk.** `expected_days_to_churn` in the score files comes from the Markov

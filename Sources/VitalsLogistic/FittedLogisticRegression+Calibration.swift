@@ -13,7 +13,7 @@ extension FittedLogisticRegression {
     ///   - x: m × p held-out features, same columns as the training data.
     ///   - y: m labels 0/1, both classes present.
     ///   - sampleWeights: m weights ≥ 0 (default all 1).
-    ///   - method: default `.automatic` (isotonic with enough data, Platt otherwise).
+    ///   - method: default `.automatic` (beta with enough data, Platt otherwise).
     public func calibrated(
         heldOutX x: Matrix, y: [Double], sampleWeights: [Double]? = nil, method: CalibrationMethod = .automatic
     ) throws -> FittedLogisticRegression {

@@ -3,17 +3,18 @@
 extension SolverChoice: Codable {}
 
 extension ProbabilityCalibration: Codable {
-    enum CodingKeys: String, CodingKey { case method, platt, isotonic }
+    enum CodingKeys: String, CodingKey { case method, platt, beta, isotonic }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         switch try container.decode(String.self, forKey: .method) {
         case "none": self = .none
         case "platt": self = .platt(try container.decode(PlattCalibration.self, forKey: .platt))
+        case "beta": self = .beta(try container.decode(BetaCalibration.self, forKey: .beta))
         case "isotonic": self = .isotonic(try container.decode(IsotonicCalibration.self, forKey: .isotonic))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .method, in: container,
-                                                   debugDescription: "unknown calibration method '\(other)' (none, platt, isotonic)")
+                                                   debugDescription: "unknown calibration method '\(other)' (none, platt, beta, isotonic)")
         }
     }
 
@@ -23,6 +24,7 @@ extension ProbabilityCalibration: Codable {
         switch self {
         case .none: break
         case let .platt(platt): try container.encode(platt, forKey: .platt)
+        case let .beta(beta): try container.encode(beta, forKey: .beta)
         case let .isotonic(isotonic): try container.encode(isotonic, forKey: .isotonic)
         }
     }

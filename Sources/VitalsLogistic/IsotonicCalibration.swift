@@ -57,6 +57,39 @@ public struct IsotonicCalibration: Sendable, Equatable, Codable {
         return IsotonicCalibration(knots: knots, values: values)
     }
 
+    /// Centred isotonic regression (Oron and Flournoy 2017): the pool-adjacent-violators
+    /// steps, each placed at its centre (the weighted mean score of its rows) with its value,
+    /// and interpolated linearly between centres. Unlike the step function it stays strictly
+    /// increasing between the first and last centres, so nearby scores keep distinct
+    /// probabilities; beyond them it holds the end values.
+    public static func fitCentred(scores: [Double], labels: [Double], weights: [Double]? = nil) -> IsotonicCalibration {
+        precondition(scores.count == labels.count && !scores.isEmpty)
+        let w = weights ?? [Double](repeating: 1, count: scores.count)
+        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        // Blocks of the pool-adjacent-violators algorithm: weighted sums of labels, scores and weights.
+        var sumY: [Double] = [], sumX: [Double] = [], sumW: [Double] = []
+        var lastScore = Double.nan
+        for i in order {
+            if scores[i] == lastScore {
+                // Tied scores are one point: they join whatever block the previous one is in.
+                sumY[sumY.count - 1] += w[i] * labels[i]
+                sumX[sumX.count - 1] += w[i] * scores[i]
+                sumW[sumW.count - 1] += w[i]
+            } else {
+                sumY.append(w[i] * labels[i]); sumX.append(w[i] * scores[i]); sumW.append(w[i])
+            }
+            lastScore = scores[i]
+            while sumY.count > 1, sumY[sumY.count - 2] / sumW[sumW.count - 2] >= sumY[sumY.count - 1] / sumW[sumW.count - 1] {
+                let (y, x, wt) = (sumY.removeLast(), sumX.removeLast(), sumW.removeLast())
+                sumY[sumY.count - 1] += y
+                sumX[sumX.count - 1] += x
+                sumW[sumW.count - 1] += wt
+            }
+        }
+        let knots = zip(sumX, sumW).map { $0 / $1 }, values = zip(sumY, sumW).map { $0 / $1 }
+        return IsotonicCalibration(knots: knots, values: values)
+    }
+
     /// The calibrated probability: linear interpolation between knots, the end values outside them.
     public func probability(_ score: Double) -> Double {
         if score <= knots[0] { return values[0] }

@@ -1,13 +1,16 @@
 /// How to turn a model's decision values into calibrated probabilities.
 public enum CalibrationMethod: String, Sendable, CaseIterable {
-    /// Isotonic when the held-out set is large enough
-    /// (`ProbabilityCalibration.isotonicMinimumRows` rows and
-    /// `isotonicMinimumPerClass` of each class), Platt otherwise.
+    /// Beta calibration when the held-out set is large enough
+    /// (`ProbabilityCalibration.betaMinimumRows` rows and `betaMinimumPerClass` of each
+    /// class), Platt otherwise: smooth, strictly increasing maps either way.
     case automatic
-    /// A two-parameter sigmoid: stable on small held-out sets, but can only stretch
-    /// and shift the log-odds.
+    /// A two-parameter sigmoid of the log-odds: stable on small held-out sets, but can only
+    /// stretch and shift them.
     case platt
-    /// A monotone step function: corrects any monotone miscalibration, but needs data.
+    /// Beta calibration (three parameters): also bends the map at either end.
+    case beta
+    /// Centred isotonic regression: any monotone correction, interpolated between the
+    /// centres of its steps; needs data, and ties the probabilities beyond its end steps.
     case isotonic
     /// The model's own probabilities, σ(η).
     case none
@@ -17,22 +20,27 @@ public enum CalibrationMethod: String, Sendable, CaseIterable {
 public enum ProbabilityCalibration: Sendable, Equatable {
     case none
     case platt(PlattCalibration)
+    case beta(BetaCalibration)
     case isotonic(IsotonicCalibration)
 
-    /// Below this many held-out rows `.automatic` picks Platt: isotonic regression
-    /// overfits small calibration sets (scikit-learn's user guide gives the same ~1,000).
-    public static let isotonicMinimumRows = 1_000
-    /// …or below this many rows of either class: the step function has too few steps there.
-    public static let isotonicMinimumPerClass = 50
+    /// Below this many held-out rows `.automatic` picks Platt: three parameters need more
+    /// data than two.
+    public static let betaMinimumRows = 200
+    /// …or below this many rows of either class.
+    public static let betaMinimumPerClass = 20
 
     /// How close to 0 or 1 an isotonic probability may come.
     public static let isotonicFloor = 0.001
+    /// How close to 0 or 1 any calibrated probability may come: a finite sample never proves
+    /// certainty, and a score file never says "cannot happen".
+    public static let floor = 1e-6
 
     /// The method this calibration was fitted with (`.none` for none).
     public var method: CalibrationMethod {
         switch self {
         case .none: return .none
         case .platt: return .platt
+        case .beta: return .beta
         case .isotonic: return .isotonic
         }
     }
@@ -40,8 +48,9 @@ public enum ProbabilityCalibration: Sendable, Equatable {
     /// P(y = 1) for a decision value η: σ(η) uncalibrated, else the fitted map of η.
     public func probability(decisionValue eta: Double) -> Double {
         switch self {
-        case .none: return LogisticLoss.sigmoid(eta)
-        case let .platt(platt): return platt.probability(eta)
+        case .none: return min(max(LogisticLoss.sigmoid(eta), Self.floor), 1 - Self.floor)
+        case let .platt(platt): return min(max(platt.probability(eta), Self.floor), 1 - Self.floor)
+        case let .beta(beta): return min(max(beta.probability(eta), Self.floor), 1 - Self.floor)
         // A finite held-out set never proves certainty: isotonic ends of 0 or 1 are kept inside
         // [0.001, 0.999], so a score file never says "cannot happen" and log loss stays finite.
         case let .isotonic(isotonic): return min(max(isotonic.probability(eta), Self.isotonicFloor), 1 - Self.isotonicFloor)
@@ -50,15 +59,15 @@ public enum ProbabilityCalibration: Sendable, Equatable {
 
     /// Fits `method` to held-out decision values and labels (0/1, both classes present).
     ///
-    /// `.automatic` resolves to isotonic or Platt by the held-out set's size (see the thresholds above).
+    /// `.automatic` resolves to beta or Platt by the held-out set's size (see the thresholds above).
     public static func fit(
         method: CalibrationMethod, decisionValues: [Double], labels: [Double], weights: [Double]? = nil
     ) throws -> ProbabilityCalibration {
         switch resolve(method, labels: labels) {
         case .none: return .none
         case .platt: return .platt(try PlattCalibration.fit(scores: decisionValues, labels: labels, weights: weights))
-        case .isotonic, .automatic:
-            return .isotonic(IsotonicCalibration.fit(scores: decisionValues, labels: labels, weights: weights))
+        case .beta, .automatic: return .beta(try BetaCalibration.fit(decisionValues: decisionValues, labels: labels, weights: weights))
+        case .isotonic: return .isotonic(IsotonicCalibration.fitCentred(scores: decisionValues, labels: labels, weights: weights))
         }
     }
 
@@ -66,8 +75,7 @@ public enum ProbabilityCalibration: Sendable, Equatable {
     public static func resolve(_ method: CalibrationMethod, labels: [Double]) -> CalibrationMethod {
         guard method == .automatic else { return method }
         let positives = labels.filter { $0 == 1 }.count
-        let enough = labels.count >= isotonicMinimumRows
-            && min(positives, labels.count - positives) >= isotonicMinimumPerClass
-        return enough ? .isotonic : .platt
+        let enough = labels.count >= betaMinimumRows && min(positives, labels.count - positives) >= betaMinimumPerClass
+        return enough ? .beta : .platt
     }
 }

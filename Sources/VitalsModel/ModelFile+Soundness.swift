@@ -35,6 +35,10 @@ extension ModelFile {
             if bad(platt.a, Self.maximumWeight) || bad(platt.b, Self.maximumWeight) {
                 return "the Platt calibration's a = \(platt.a), b = \(platt.b); both lie within ±\(Self.maximumWeight)"
             }
+        case let .beta(beta):
+            if bad(beta.a, Self.maximumWeight) || bad(beta.b, Self.maximumWeight) || bad(beta.c, Self.maximumWeight) || beta.a < 0 || beta.b < 0 {
+                return "the beta calibration's a = \(beta.a), b = \(beta.b), c = \(beta.c); a and b lie in 0…\(Self.maximumWeight), c within ±\(Self.maximumWeight)"
+            }
         case let .isotonic(isotonic):
             guard !isotonic.knots.isEmpty, isotonic.knots.count == isotonic.values.count else {
                 return "the isotonic calibration has \(isotonic.knots.count) knots and \(isotonic.values.count) values"

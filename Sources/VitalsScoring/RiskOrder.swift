@@ -1,6 +1,6 @@
 /// The one order of every ranked list (the at-risk list, the same query on the previous run,
 /// the project list): the list's key, highest first; ties on the calibrated probability, then
-/// on the log-odds (isotonic calibration gives whole ranges of log-odds one probability; a
+/// on the log-odds (a calibration may give whole ranges of log-odds one probability, as isotonic does; a
 /// run recorded without log-odds ranks below), then on the id, so the order is total and stable.
 public struct RiskOrder: Sendable, Equatable {
     public let key: Double

@@ -187,8 +187,8 @@ extension TrainingConfig {
                       read: { r, c, k throws(ConfigError) in
                           c.classWeight = try r.choice(k.name, default: "none", from: ["none", "balanced"]) == "balanced" ? .balanced : .none
                       }, write: { $0.classWeight == .balanced ? "balanced" : "none" }),
-            ConfigKey("model", "calibration", rule: "must be one of automatic, platt, isotonic, none",
-                      meaning: "probability calibration; automatic is isotonic with ≥ 1,000 held-out rows and ≥ 50 per class, Platt otherwise",
+            ConfigKey("model", "calibration", rule: "must be one of automatic, platt, beta, isotonic, none",
+                      meaning: "probability calibration: beta (Kull et al. 2017), Platt, centred isotonic, or none; automatic is beta with ≥ 200 held-out rows and ≥ 20 per class, Platt otherwise",
                       read: { r, c, k throws(ConfigError) in
                           c.calibration = CalibrationMethod(
                               rawValue: try r.choice(k.name, default: "automatic", from: CalibrationMethod.allCases.map(\.rawValue)))!

@@ -266,11 +266,12 @@ import VitalsTestSupport
         for key in ["auc", "log_loss", "brier"] {
             #expect(Self.same(metrics[key] as? Double, figures[key] as? Double), "\(key) in the report and in --json")
         }
-        // The ROC points in the report integrate to the AUC it states.
+        // The ROC points in the report integrate to the AUC it states (the chart keeps at most
+        // 1,500 of a smooth calibration's thousands of thresholds, so to within 1e-4).
         let roc = try #require(data["roc"] as? [[Double]])
         var area = 0.0
         for (a, b) in zip(roc, roc.dropFirst()) { area += (b[0] - a[0]) * (a[1] + b[1]) / 2 }
-        #expect(abs(area - (figures["auc"] as? Double ?? .nan)) < 1e-9)
+        #expect(abs(area - (figures["auc"] as? Double ?? .nan)) < 1e-4)
     }
 
     @Test func mistakesGetClearErrorsAndDocumentedCodes() throws {

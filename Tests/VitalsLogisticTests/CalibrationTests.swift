@@ -89,3 +89,73 @@ import VitalsTestSupport
         #expect(try ProbabilityCalibration.crossFitted(method: .platt, decisionValues: Array(Self.eta.prefix(20)), labels: labels, folds: 4) == nil)
     }
 }
+
+/// Beta calibration against statsmodels' exact fit and the `betacal` package, and centred
+/// isotonic regression against its definition on scikit-learn's steps
+/// (Tests/Fixtures/calibration/make_beta_references.py).
+@Suite struct BetaAndCentredIsotonicTests {
+    struct Case: Decodable {
+        let name: String
+        let eta: [Double]
+        let y: [Double]
+        let weights: [Double]?
+        let glm_a: Double
+        let glm_b: Double
+        let glm_c: Double
+        let test_eta: [Double]
+        let glm_predictions: [Double]
+        let betacal_predictions: [Double]
+        let cir_knots: [Double]
+        let cir_values: [Double]
+        let cir_predictions: [Double]
+    }
+    struct File: Decodable { let cases: [Case] }
+
+    static let cases: [Case] = {
+        let url = Fixtures.root.appendingPathComponent("calibration/beta.json")
+        return (try? JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases) ?? []
+    }()
+
+    @Test func fixtureHasEveryCase() {
+        #expect(Self.cases.map(\.name) == ["sigmoid-like", "bent", "weighted", "small"])
+    }
+
+    @Test(arguments: cases.map(\.name))
+    func betaMatchesTheExactFitAndBetacal(name: String) throws {
+        let c = try #require(Self.cases.first { $0.name == name })
+        let beta = try BetaCalibration.fit(decisionValues: c.eta, labels: c.y, weights: c.weights)
+        assertClose(beta.a, c.glm_a, rtol: 1e-6, atol: 1e-9)
+        assertClose(beta.b, c.glm_b, rtol: 1e-6, atol: 1e-9)
+        assertClose(beta.c, c.glm_c, rtol: 1e-6, atol: 1e-9)
+        let predicted = c.test_eta.map(beta.probability)
+        assertClose(predicted, c.glm_predictions, rtol: 1e-6, atol: 1e-9)
+        // betacal solves the same problem with L-BFGS (and a 1e11 C), to about 1e-3.
+        assertClose(predicted, c.betacal_predictions, rtol: 0, atol: 2e-3)
+        // Strictly increasing where s is not clipped (|η| < 36): distinct log-odds, distinct probabilities.
+        let inside = c.test_eta.indices.filter { abs(c.test_eta[$0]) < 36 }.sorted { c.test_eta[$0] < c.test_eta[$1] }.map { predicted[$0] }
+        #expect(zip(inside, inside.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
+    @Test(arguments: cases.map(\.name))
+    func centredIsotonicMatchesItsDefinition(name: String) throws {
+        let c = try #require(Self.cases.first { $0.name == name })
+        let cir = IsotonicCalibration.fitCentred(scores: c.eta, labels: c.y, weights: c.weights)
+        assertClose(cir.knots, c.cir_knots, rtol: 1e-12, atol: 1e-12)
+        assertClose(cir.values, c.cir_values, rtol: 1e-12, atol: 1e-15)
+        assertClose(c.test_eta.map(cir.probability), c.cir_predictions, rtol: 1e-12, atol: 1e-12)
+        #expect(zip(cir.values, cir.values.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
+    /// The default keeps nearly every distinct log-odds a distinct probability, never 0 or 1.
+    @Test func theDefaultCalibrationKeepsProbabilitiesDistinct() throws {
+        let c = try #require(Self.cases.first { $0.name == "bent" })
+        let calibration = try ProbabilityCalibration.fit(method: .automatic, decisionValues: c.eta, labels: c.y)
+        #expect(calibration.method == .beta)
+        let probabilities = c.eta.map(calibration.probability(decisionValue:))
+        #expect(Double(Set(probabilities).count) >= 0.95 * Double(Set(c.eta).count))
+        #expect([-1e3, 1e3].map(calibration.probability(decisionValue:)).allSatisfy { $0 > 0 && $0 < 1 })
+        let isotonic = try ProbabilityCalibration.fit(method: .isotonic, decisionValues: c.eta, labels: c.y)
+        print("distinct probabilities of \(Set(c.eta).count) distinct log-odds: beta \(Set(probabilities).count), "
+              + "centred isotonic \(Set(c.eta.map(isotonic.probability(decisionValue:))).count)")
+    }
+}

@@ -27,7 +27,7 @@ import VitalsTestSupport
 
     /// A heavily regularized model is underconfident; a calibration fitted on held-out rows
     /// repairs that on a third, unseen set, and is the one `probabilities` applies.
-    @Test(arguments: [CalibrationMethod.platt, .isotonic])
+    @Test(arguments: [CalibrationMethod.platt, .beta, .isotonic])
     func heldOutCalibrationImprovesUnseenLogLoss(method: CalibrationMethod) throws {
         let (train, trainY) = Self.sample(2_000, seed: 1)
         let (heldOut, heldOutY) = Self.sample(3_000, seed: 2)
@@ -55,20 +55,21 @@ import VitalsTestSupport
         #expect(try calibrated.probabilities(heldOut) == eta.map(expected.probability))
     }
 
-    /// Isotonic only with enough data: 400 held-out rows give Platt, 3,000 give isotonic,
-    /// and so do 3,000 rows with too few positives.
-    @Test func automaticPicksIsotonicOnlyWithEnoughData() throws {
+    /// Beta only with enough data: 150 held-out rows give Platt, 400 give beta, and 400 rows
+    /// with too few positives give Platt again; isotonic only when asked.
+    @Test func automaticPicksBetaOnlyWithEnoughData() throws {
         let (train, trainY) = Self.sample(1_000, seed: 6)
         let model = try LogisticRegression().fit(x: train, y: trainY)
-        let (small, smallY) = Self.sample(400, seed: 7)
+        let (small, smallY) = Self.sample(150, seed: 7)
         #expect(try model.calibrated(heldOutX: small, y: smallY).calibration.method == .platt)
-        let (large, largeY) = Self.sample(3_000, seed: 8)
-        #expect(try model.calibrated(heldOutX: large, y: largeY).calibration.method == .isotonic)
+        let (large, largeY) = Self.sample(400, seed: 8)
+        #expect(try model.calibrated(heldOutX: large, y: largeY).calibration.method == .beta)
+        #expect(try model.calibrated(heldOutX: large, y: largeY, method: .isotonic).calibration.method == .isotonic)
         var rare = largeY
         var kept = 0
         for i in rare.indices where rare[i] == 1 {
             kept += 1
-            if kept > 49 { rare[i] = 0 }
+            if kept > 19 { rare[i] = 0 }
         }
         #expect(ProbabilityCalibration.resolve(.automatic, labels: rare) == .platt)
         #expect(try model.calibrated(heldOutX: large, y: rare).calibration.method == .platt)
