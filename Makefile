@@ -61,6 +61,14 @@ models: release
 	$(RELEASE_BIN) train .build/models-book/signals --config Training/overrun.yaml --until $(CUTOFF) --out Models/overrun.json --force
 	$(RELEASE_BIN) evaluate .build/models-book/signals --model Models/churn.json --from $(EVAL_FROM) --json > Models/churn-evaluation.json
 	$(RELEASE_BIN) evaluate .build/models-book/signals --model Models/overrun.json --from $(EVAL_FROM) --json > Models/overrun-evaluation.json
+	@# The linear shape (the previous default) on the same book, for the cards' before/after table.
+	for task in churn overrun; do \
+		sed 's/^model:/model:\n  shape: linear/' Training/$$task.yaml > .build/models-book/$$task-linear.yaml && \
+		$(RELEASE_BIN) train .build/models-book/signals --config .build/models-book/$$task-linear.yaml --until $(CUTOFF) \
+			--out .build/models-book/$$task-linear.json --force -q && \
+		$(RELEASE_BIN) evaluate .build/models-book/signals --model .build/models-book/$$task-linear.json --from $(EVAL_FROM) --json \
+			> Models/$$task-linear-evaluation.json || exit 1; \
+	done
 	$(PYTHON) Models/make_model_cards.py
 
 # The whole test suite (unit, fixture, property and end-to-end tests), then a 30-second fuzz run.
@@ -72,7 +80,7 @@ test: deps
 # Training/README.md's key table, regenerated from the key table in code (TrainingConfig+Keys.swift).
 config-docs: deps
 	$(SWIFT) build --build-tests
-	VITALS_WRITE_CONFIG_DOCS=1 $(SWIFT) test --skip-build --filter TrainingConfigDocsTests
+	VITALS_WRITE_CONFIG_DOCS=1 $(SWIFT) test --skip-build --filter "TrainingConfigDocsTests|FeatureCatalogDocsTests"
 
 # Every command's outputs, byte for byte, against BASE (a git revision; default HEAD~1): for refactors.
 BASE ?= HEAD~1

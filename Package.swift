@@ -29,6 +29,7 @@ let package = Package(
         // The maths on their own: matrices on OpenBLAS, penalized logistic regression, absorbing Markov chains.
         .library(name: "VitalsLinearAlgebra", targets: ["VitalsLinearAlgebra"]),
         .library(name: "VitalsLogistic", targets: ["VitalsLogistic"]),
+        .library(name: "VitalsAdditive", targets: ["VitalsAdditive"]),
         .library(name: "VitalsMarkov", targets: ["VitalsMarkov"]),
         // Not API: the fuzz target for Fuzz/ (libFuzzer); the underscore says so, as swift-numerics' `_NumericsShims`.
         .library(name: "_VitalsFuzzTargets", targets: ["VitalsFuzzTargets"]),
@@ -62,6 +63,10 @@ let package = Package(
             name: "VitalsLogistic",
             dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsEvaluation", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(
+            name: "VitalsAdditive",
+            dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsEvaluation", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(name: "VitalsMarkov", dependencies: ["VitalsLinearAlgebra"]),
 
         // Features, the model file, training, scoring and the views.
@@ -72,15 +77,15 @@ let package = Package(
         .target(
             name: "VitalsModel",
             dependencies: [
-                "VitalsFoundation", "VitalsFeatures", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsSignals",
+                "VitalsFoundation", "VitalsFeatures", "VitalsLogistic", "VitalsAdditive", "VitalsLinearAlgebra", "VitalsSignals",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "VitalsTraining",
             dependencies: [
-                "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsLogistic", "VitalsMarkov", "VitalsEvaluation",
-                "VitalsLinearAlgebra",
+                "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsLogistic", "VitalsAdditive", "VitalsMarkov",
+                "VitalsEvaluation", "VitalsLinearAlgebra",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,8 +93,8 @@ let package = Package(
         .target(
             name: "VitalsScoring",
             dependencies: [
-                "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsHistory", "VitalsLogistic", "VitalsEvaluation",
-                "VitalsLinearAlgebra", .product(name: "Logging", package: "swift-log"),
+                "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsHistory", "VitalsLogistic", "VitalsAdditive",
+                "VitalsEvaluation", "VitalsLinearAlgebra", .product(name: "Logging", package: "swift-log"),
                 // SHA-256 of the score file, which ties a history run to the files it wrote.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -98,14 +103,14 @@ let package = Package(
             name: "VitalsViews",
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsScoring", "VitalsHistory", "VitalsMarkov",
-                "VitalsEvaluation",
+                "VitalsEvaluation", "VitalsAdditive",
             ]
         ),
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsSimulation", "VitalsFeatures", "VitalsModel", "VitalsTraining", "VitalsScoring",
-                "VitalsViews", "VitalsHistory", "VitalsMarkov", "VitalsLogistic", "VitalsEvaluation",
+                "VitalsViews", "VitalsHistory", "VitalsMarkov", "VitalsLogistic", "VitalsAdditive", "VitalsEvaluation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -133,6 +138,10 @@ let package = Package(
         .testTarget(name: "VitalsLinearAlgebraTests", dependencies: ["VitalsLinearAlgebra", "VitalsTestSupport"]),
         .testTarget(name: "VitalsEvaluationTests", dependencies: ["VitalsEvaluation", "VitalsTestSupport"]),
         .testTarget(name: "VitalsLogisticTests", dependencies: ["VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsTestSupport"]),
+        .testTarget(
+            name: "VitalsAdditiveTests",
+            dependencies: ["VitalsAdditive", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsFoundation", "VitalsTestSupport"]
+        ),
         .testTarget(name: "VitalsMarkovTests", dependencies: ["VitalsMarkov", "VitalsLinearAlgebra", "VitalsTestSupport"]),
         .testTarget(
             name: "VitalsFeaturesTests",
@@ -140,20 +149,20 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsModelTests",
-            dependencies: ["VitalsModel", "VitalsFeatures", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsTestSupport"]
+            dependencies: ["VitalsModel", "VitalsFeatures", "VitalsLogistic", "VitalsAdditive", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsTrainingTests",
             dependencies: [
                 "VitalsTraining", "VitalsModel", "VitalsFeatures", "VitalsScoring", "VitalsSignals", "VitalsFoundation", "VitalsSimulation",
-                "VitalsLogistic", "VitalsTestBooks", "VitalsTestSupport",
+                "VitalsLogistic", "VitalsAdditive", "VitalsTestBooks", "VitalsTestSupport",
             ]
         ),
         .testTarget(
             name: "VitalsScoringTests",
             dependencies: [
                 "VitalsScoring", "VitalsModel", "VitalsFeatures", "VitalsHistory", "VitalsSignals", "VitalsFoundation", "VitalsLogistic",
-                "VitalsLinearAlgebra", "VitalsTraining", "VitalsSimulation", "VitalsTestBooks", "VitalsTestSupport",
+                "VitalsAdditive", "VitalsLinearAlgebra", "VitalsTraining", "VitalsSimulation", "VitalsTestBooks", "VitalsTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -161,7 +170,7 @@ let package = Package(
             name: "VitalsViewsTests",
             dependencies: [
                 "VitalsViews", "VitalsScoring", "VitalsModel", "VitalsFeatures", "VitalsMarkov", "VitalsHistory", "VitalsEvaluation", "VitalsSignals", "VitalsFoundation",
-                "VitalsTraining", "VitalsSimulation", "VitalsTestBooks", "VitalsTestSupport",
+                "VitalsTraining", "VitalsSimulation", "VitalsAdditive", "VitalsTestBooks", "VitalsTestSupport",
             ]
         ),
         .testTarget(
@@ -171,7 +180,8 @@ let package = Package(
             // VitalsModel seals a model file whose features differ, as another version would write one.
             // VitalsScoring recovers a folder after a kill, as the next `vitals score` would.
             dependencies: [
-                "VitalsTestSupport", "VitalsHistory", "VitalsModel", "VitalsLogistic", "VitalsScoring", .product(name: "GRDB", package: "GRDB.swift"),
+                "VitalsTestSupport", "VitalsHistory", "VitalsModel", "VitalsLogistic", "VitalsAdditive", "VitalsScoring",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

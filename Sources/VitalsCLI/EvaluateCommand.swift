@@ -98,7 +98,10 @@ struct EvaluateCommand: ParsableCommand {
                             "evaluated on \(window)", "written by \(vitalsProgram)"],
                     report: result.report, labels: result.labels, probabilities: result.probabilities,
                     baselines: result.baselines.map { HTMLReport.Baseline(name: $0.name, scores: $0.scores) },
-                    coefficients: zip(file.model.featureNames, file.model.coefficients).map { ($0, $1) }, chain: chain)
+                    coefficients: zip(file.model.featureNames, file.model.featureStrengths).map { ($0, $1) },
+                    coefficientsTitle: file.model.shape == .linear ? "Coefficients (standardized)"
+                        : "Shapes: log-odds from the lowest to the highest training value (lines: standardized coefficient)",
+                    chain: chain)
                 try AtomicFile.write(Data(try page.render().utf8), to: report)
             }
             print("wrote \(report)")

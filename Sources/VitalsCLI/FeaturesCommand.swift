@@ -71,7 +71,8 @@ struct FeaturesCommand: ParsableCommand {
                 let window = spec.windowDays > 0 ? "\(spec.windowDays)d" : "—"
                 print(spec.name.padding(toLength: width, withPad: " ", startingAt: 0)
                       + spec.family.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                      + window.padding(toLength: 6, withPad: " ", startingAt: 0) + spec.meaning)
+                      + window.padding(toLength: 6, withPad: " ", startingAt: 0)
+                      + spec.direction.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + spec.meaning)
             }
             return
         }

@@ -37,6 +37,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "An id column of --table, carried into score files and never used as a feature.")
     var id: String?
 
+    @Option(help: ArgumentHelp("A column of --table that orders its rows in time (dates or numbers); never a feature.", valueName: "column"))
+    var time: String?
+
+    @Option(help: ArgumentHelp("A column of --table never used as a feature (repeat, or separate with commas).", valueName: "column"))
+    var exclude: [String] = []
+
     @Option(help: "A training config (YAML); see Training/README.md.")
     var config: String?
 
@@ -49,6 +55,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         guard (directory == nil) != (table == nil) else { throw ValidationError("give a signals directory or --table, not both") }
         if table != nil, label == nil { throw ValidationError("--table needs --label") }
+        if table == nil, time != nil || !exclude.isEmpty { throw ValidationError("--time and --exclude go with --table") }
         if directory != nil, config == nil, task == nil { throw ValidationError("give --task churn|overrun (or a --config that sets it)") }
     }
 
@@ -70,7 +77,8 @@ struct TrainCommand: ParsableCommand {
                 }
                 source = .signals(directory: directory, dataset: dataset, until: until)
             } else {
-                source = .table(path: table!, label: label!, id: id)
+                let excluded = exclude.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+                source = .table(path: table!, label: label!, id: id, time: time, exclude: excluded)
             }
             let result = try Trainer(config: settings, program: vitalsProgram).train(source, logger: logger)
             try logger.timed("write") { try result.model.write(to: out) }

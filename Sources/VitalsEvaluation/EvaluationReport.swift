@@ -16,7 +16,8 @@ public struct ScoreFigures: Sendable, Equatable, Codable {
     public let ece: Double?
     public let precisionAtK: Double
     public let recallAtK: Double
-    public let arrRecallAtK: Double
+    /// Nil when the rows carry no revenue (a data team's table).
+    public let arrRecallAtK: Double?
     public let liftTopDecile: Double
     public let liftPerDecile: [Double]
 
@@ -85,7 +86,8 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     /// - Parameters:
     ///   - labels: 0/1, both classes present.
     ///   - probabilities: the model's calibrated probabilities.
-    ///   - arr: revenue per row, for ARR-weighted recall (all 1 for projects).
+    ///   - arr: revenue per row, for ARR-weighted recall (all 1 for projects); nil when the
+    ///     rows have none, and then no ARR figure is reported.
     ///   - k: the capacity, e.g. how many accounts the CSM team can call.
     ///   - baselines: named scores to compare with (higher = riskier); `isProbability` says
     ///     whether calibration figures make sense for them.
@@ -93,12 +95,12 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     ///   - groups: each row's entity, for the bootstrap (nil: each row is its own).
     ///   - unit: what a group is, for the report (`account`, `project`, `row`).
     public static func evaluate(
-        labels: [Double], probabilities: [Double], arr: [Double], k: Int,
+        labels: [Double], probabilities: [Double], arr: [Double]?, k: Int,
         baselines: [(name: String, scores: [Double], isProbability: Bool)] = [],
         cycles: [String]? = nil, groups: [Int]? = nil, unit: String = "row", bootstrapReplicates: Int = 200
     ) throws(Failure) -> EvaluationReport {
         let n = labels.count
-        guard probabilities.count == n, arr.count == n, baselines.allSatisfy({ $0.scores.count == n }) else {
+        guard probabilities.count == n, arr.map({ $0.count == n }) ?? true, baselines.allSatisfy({ $0.scores.count == n }) else {
             throw .shapeMismatch("labels, probabilities, ARR and baselines must have one value per row (\(n))")
         }
         let positives = Int(labels.reduce(0, +))
@@ -106,7 +108,8 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
         guard positives < n else { throw .noNegatives(n: n) }
         let capacity = max(1, min(k, n))
         // ARR recall needs revenue on the positives; without any it falls back to counts.
-        let weights = zip(labels, arr).contains { $0.0 == 1 && $0.1 > 0 } ? arr : [Double](repeating: 1, count: n)
+        let ones = [Double](repeating: 1, count: n)
+        let weights = arr.map { arr in zip(labels, arr).contains { $0.0 == 1 && $0.1 > 0 } ? arr : ones } ?? ones
         func figures(_ scores: [Double], probability: Bool) -> ScoreFigures {
             let atK = RankingMetrics.atK(capacity, labels: labels, scores: scores, arr: weights)
             let lift = RankingMetrics.liftPerDecile(labels: labels, scores: scores)
@@ -116,7 +119,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
                 logLoss: probability ? CalibrationMetrics.clippedLogLoss(labels: labels, probabilities: scores) : nil,
                 brier: probability ? CalibrationMetrics.brierScore(labels: labels, probabilities: scores) : nil,
                 ece: probability ? CalibrationMetrics.expectedCalibrationError(labels: labels, probabilities: scores) : nil,
-                precisionAtK: atK.precision, recallAtK: atK.recall, arrRecallAtK: atK.arrRecall,
+                precisionAtK: atK.precision, recallAtK: atK.recall, arrRecallAtK: arr == nil ? nil : atK.arrRecall,
                 liftTopDecile: lift[0], liftPerDecile: lift)
         }
         var baselineFigures: [String: ScoreFigures] = [:]
@@ -240,7 +243,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
             ("AUC", { $0.auc }), ("PR AUC", { $0.prAUC }), ("log loss", { $0.logLoss }), ("Brier", { $0.brier }),
             ("ECE", { $0.ece }), ("precision@\(k)\(pooled)", { $0.precisionAtK }), ("recall@\(k)\(pooled)", { $0.recallAtK }),
             ("ARR recall@\(k)\(pooled)", { $0.arrRecallAtK }), ("lift, top decile", { $0.liftTopDecile }),
-        ]
+        ].filter { $0.0.hasPrefix("ARR") ? model.arrRecallAtK != nil : true }
         let nameWidth = max(18, rows.map(\.0.count).max()! + 2)
         let width = max(10, columns.map(\.0.count).max()! + 2)
         var out = "\(n) rows, \(positives) positive (\(String(format: "%.1f", 100 * Double(positives) / Double(n))) %)\n"

@@ -93,19 +93,28 @@ public struct FeatureTable: Sendable, Equatable {
     public func columnIndex(_ name: String) -> Int? { header.firstIndex(of: name) }
 
     /// A column as 0/1 labels: `1/0`, `true/false`, `yes/no` in any case.
-    public func labels(_ name: String) throws(TableError) -> [Double] {
+    /// The label texts of the positive class by default, compared ignoring case.
+    public static let defaultPositiveLabels = ["1", "1.0", "true", "t", "yes", "y"]
+    /// The label texts of the negative class by default, compared ignoring case.
+    public static let defaultNegativeLabels = ["0", "0.0", "false", "f", "no", "n"]
+
+    /// The 0/1 labels of column `name`: `positive` texts are 1, `negative` texts 0 (both
+    /// compared ignoring case); anything else is an error naming the line.
+    public func labels(_ name: String, positive: [String] = defaultPositiveLabels, negative: [String] = defaultNegativeLabels) throws(TableError)
+        -> [Double]
+    {
         guard let c = columnIndex(name) else {
             throw TableError(path: path, message: "no column named \(name) (the header has \(header.joined(separator: ", ")))")
         }
+        let ones = Set(positive.map { $0.lowercased() }), zeros = Set(negative.map { $0.lowercased() })
         var labels: [Double] = []
         labels.reserveCapacity(rowCount)
         for (r, text) in columns[c].enumerated() {
-            switch text.lowercased() {
-            case "1", "true", "yes": labels.append(1)
-            case "0", "false", "no": labels.append(0)
-            default:
+            let key = text.lowercased()
+            if ones.contains(key) { labels.append(1) } else if zeros.contains(key) { labels.append(0) } else {
                 throw TableError(path: path, line: lines[r], column: name,
-                                 message: "label '\(text)' is not one of 1/0, true/false, yes/no")
+                                 message: "label '\(text)' is neither positive (\(positive.joined(separator: ", "))) nor negative "
+                                    + "(\(negative.joined(separator: ", "))); set labels.positive and labels.negative in the config for other texts")
             }
         }
         return labels
@@ -126,5 +135,30 @@ extension FeatureTable {
     /// The rows in `range` (a time-ordered split, or a held-out block), same header.
     public func rows(_ range: Range<Int>) -> FeatureTable {
         FeatureTable(path: path, header: header, columns: columns.map { Array($0[range]) }, lines: Array(lines[range]))
+    }
+
+    /// The rows at `indices`, in that order, same header.
+    public func rows(_ indices: [Int]) -> FeatureTable {
+        FeatureTable(path: path, header: header, columns: columns.map { column in indices.map { column[$0] } }, lines: indices.map { lines[$0] })
+    }
+
+    /// The row order by column `name`'s time: dates (`2024-01-31`, a time of day may follow)
+    /// or numbers, oldest first, ties in file order. Every row needs a value, and one kind.
+    public func timeOrder(_ name: String) throws(TableError) -> [Int] {
+        guard let c = columnIndex(name) else {
+            throw TableError(path: path, message: "no time column named \(name) (the header has \(header.joined(separator: ", ")))")
+        }
+        var keys: [Double] = []
+        keys.reserveCapacity(rowCount)
+        let asDates = columns[c].first.map { Day(String($0.prefix(10))) != nil } ?? false
+        for (r, text) in columns[c].enumerated() {
+            let key: Double? = asDates ? Day(String(text.prefix(10))).map { Double($0.ordinal) } : Double(text).flatMap { $0.isFinite ? $0 : nil }
+            guard let key else {
+                throw TableError(path: path, line: lines[r], column: name,
+                                 message: "'\(text)' is not a \(asDates ? "date (YYYY-MM-DD)" : "finite number"); the time column needs one in every row")
+            }
+            keys.append(key)
+        }
+        return keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
     }
 }

@@ -2,8 +2,14 @@ import VitalsFoundation
 import VitalsMarkov
 
 /// The churn model's Markov columns, a fitted column transformer: an account's health state
-/// as of the snapshot date (one-hot over the transient states), the chain's probability of
-/// churn within the horizon from that state, and the expected months to churn from it.
+/// as of the snapshot date, the chain's probability of churn within the horizon from that
+/// state, and the expected months to churn from it.
+///
+/// The state is written in cumulative form, so that a worse band can only add risk: a 1 in
+/// `markov_state=onboarding` for accounts still onboarding, and for each band after the
+/// best, `markov_state=at_least_<band>`, 1 when the account's band is that one or worse
+/// (bands are ordered best first). Each cumulative column declares `increasing`; the
+/// difference between two adjacent bands is one column's coefficient.
 ///
 /// The state comes from the same point-in-time features the row already holds, so these
 /// columns are as honest as the rest of the row. Fitted once on the training book
@@ -45,14 +51,16 @@ public struct HealthStateColumns: Sendable, Equatable, Codable {
     /// The transient states: those a scored account can be in.
     public var transientStates: [String] { Array(states.dropLast()) }
 
-    /// The transient states' one-hot columns, then the two chain figures.
+    /// The state's columns (onboarding, then cumulative bands), then the two chain figures.
     public var names: [String] {
-        transientStates.map { "markov_state=\($0)" } + ["markov_churn_probability_\(horizonMonths)m", "markov_expected_months_to_churn"]
+        let transient = transientStates
+        return ["markov_state=\(transient[0])"] + transient.dropFirst(2).map { "markov_state=at_least_\($0)" }
+            + ["markov_churn_probability_\(horizonMonths)m", "markov_expected_months_to_churn"]
     }
 
-    /// Row `r`'s columns given its state `s`.
+    /// Row `r`'s columns given its state `s` (0 onboarding, then the bands best first).
     func values(state s: Int) -> [Double] {
-        (0..<transientStates.count).map { $0 == s ? 1.0 : 0.0 } + [churnProbability[s], expectedMonths[s]]
+        [s == 0 ? 1.0 : 0.0] + (2..<transientStates.count).map { s >= $0 ? 1.0 : 0.0 } + [churnProbability[s], expectedMonths[s]]
     }
 }
 

@@ -82,11 +82,14 @@ public struct PhaseColumns: Sendable, Equatable, Codable {
     /// The phases a project in flight can be in.
     public var transientStates: [String] { Array(states.prefix(ProjectPhaseRule.states.count)) }
 
+    /// The phase in cumulative form (`markov_phase=at_least_watch`, `…=at_least_off_track`:
+    /// 1 when the project's phase is that one or worse, so a worse phase can only add risk),
+    /// then the two chain figures.
     public var names: [String] {
-        ProjectPhaseRule.states.map { "markov_phase=\($0)" } + ["markov_overrun_probability", "markov_expected_weeks_to_delivery"]
+        ProjectPhaseRule.states.dropFirst().map { "markov_phase=at_least_\($0)" } + ["markov_overrun_probability", "markov_expected_weeks_to_delivery"]
     }
 
     func values(state s: Int) -> [Double] {
-        (0..<ProjectPhaseRule.states.count).map { $0 == s ? 1.0 : 0.0 } + [overrunProbability[s], expectedWeeks[s]]
+        (1..<ProjectPhaseRule.states.count).map { s >= $0 ? 1.0 : 0.0 } + [overrunProbability[s], expectedWeeks[s]]
     }
 }

@@ -35,32 +35,72 @@ public struct EncodedColumn: Sendable, Equatable, Codable {
 /// Turns a `FeatureTable` into a numeric design matrix, with the encoding learned on the
 /// training table and stored in the model, so scoring encodes new rows the same way.
 ///
-/// A column is numeric when every non-missing value parses as a finite number; otherwise
-/// it is categorical. Text columns with more than `maximumLevels` distinct values are left
-/// out with a warning (they are identifiers, not categories).
+/// A column is numeric when every non-missing value parses as a finite number, unless it is
+/// declared categorical; otherwise it is categorical. Text columns with more than
+/// `maximumLevels` distinct values are left out with a warning (they are identifiers, not
+/// categories), and so are columns of dates (a date is when a row was taken, not a trait).
 public struct TableEncoder: Sendable, Equatable, Codable {
     public static let missingLevel = "__missing__"
     public static let otherLevel = "__other__"
     /// Default 100.
     public static let maximumLevels = 100
+    /// The texts read as a missing value by default: the empty field and the usual
+    /// spellings of "not available" that exports write (pandas reads most of them so).
+    public static let defaultMissingValues = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"]
 
     public let columns: [EncodedColumn]
+    /// The texts that mean a missing value; nil in files written before it was configurable,
+    /// which read only the empty field so.
+    public let missingValues: [String]?
 
-    public init(columns: [EncodedColumn]) {
+    enum CodingKeys: String, CodingKey { case columns, missingValues = "missing_values" }
+
+    public init(columns: [EncodedColumn], missingValues: [String]? = nil) {
         self.columns = columns
+        self.missingValues = missingValues
     }
 
     public var featureNames: [String] { columns.flatMap(\.featureNames) }
 
-    /// Learns the encoding of every column of `table` except `excluded` (label, id).
-    public static func fit(_ table: FeatureTable, excluding excluded: Set<String>) throws(TableError)
+    /// Whether a field's text is a missing value under `missingValues`.
+    func missingTest() -> (String) -> Bool {
+        let tokens = Set(missingValues ?? [""])
+        return { tokens.contains($0) }
+    }
+
+    /// Whether a text reads as a calendar date: `2024-01-31`, `2024/01/31` or `31/01/2024`
+    /// (a time of day may follow).
+    static func looksLikeDate(_ text: String) -> Bool {
+        let bytes = Array(text.utf8.prefix(10))
+        func digits(_ range: Range<Int>) -> Bool { range.allSatisfy { $0 < bytes.count && bytes[$0] >= 48 && bytes[$0] <= 57 } }
+        guard bytes.count == 10 else { return false }
+        if digits(0..<4), bytes[4] == bytes[7], bytes[4] == UInt8(ascii: "-") || bytes[4] == UInt8(ascii: "/"), digits(5..<7), digits(8..<10) { return true }
+        return digits(0..<2) && bytes[2] == UInt8(ascii: "/") && digits(3..<5) && bytes[5] == UInt8(ascii: "/") && digits(6..<10)
+    }
+
+    /// Learns the encoding of every column of `table` except `excluded` (label, id, time,
+    /// declared exclusions).
+    ///
+    /// - Parameters:
+    ///   - categorical: columns one-hot encoded even when every value is a number (codes).
+    ///   - missingValues: the texts that mean a missing value.
+    public static func fit(_ table: FeatureTable, excluding excluded: Set<String>, categorical: Set<String> = [],
+                           missingValues: [String] = defaultMissingValues) throws(TableError)
         -> (encoder: TableEncoder, warnings: [String])
     {
         var columns: [EncodedColumn] = [], warnings: [String] = []
+        let isMissing = TableEncoder(columns: [], missingValues: missingValues).missingTest()
+        for name in categorical.sorted() where table.columnIndex(name) == nil {
+            throw TableError(path: table.path, message: "features.categorical names \(name), which the table lacks")
+        }
         for (c, name) in table.header.enumerated() where !excluded.contains(name) {
-            let values = table.columns[c]
+            let values = table.columns[c].map { isMissing($0) ? "" : $0 }
             let present = values.filter { !$0.isEmpty }
-            let numbers = present.compactMap(Double.init).filter(\.isFinite)
+            let numbers = categorical.contains(name) ? [] : present.compactMap(Double.init).filter(\.isFinite)
+            if !present.isEmpty, numbers.count < present.count, present.allSatisfy(looksLikeDate) {
+                warnings.append("column \(name) holds dates; left out of the features (give it as --time or features.time_column to order the rows by it)")
+                continue
+            }
             if numbers.count == present.count && !present.isEmpty {
                 let median = Statistics.median(numbers)!
                 columns.append(EncodedColumn(source: name, encoding: .numeric(imputation: median, missingIndicator: present.count < values.count)))
@@ -77,7 +117,7 @@ public struct TableEncoder: Sendable, Equatable, Codable {
             }
         }
         guard !columns.isEmpty else { throw TableError(path: table.path, message: "no feature columns left to train on") }
-        return (TableEncoder(columns: columns), warnings)
+        return (TableEncoder(columns: columns, missingValues: missingValues), warnings)
     }
 
     /// The design matrix (rows × featureNames.count) of a table with the training encoding.
@@ -86,6 +126,7 @@ public struct TableEncoder: Sendable, Equatable, Codable {
     ///   holds text (with the line and column).
     public func transform(_ table: FeatureTable) throws(TableError) -> Matrix {
         let width = featureNames.count
+        let isMissing = missingTest()
         var x = Matrix(rows: table.rowCount, columns: width)
         var offset = 0
         for column in columns {
@@ -96,14 +137,15 @@ public struct TableEncoder: Sendable, Equatable, Codable {
             switch column.encoding {
             case let .numeric(imputation, indicator):
                 for (r, text) in values.enumerated() {
-                    if text.isEmpty {
+                    if isMissing(text) {
                         x[r, offset] = imputation
                         if indicator { x[r, offset + 1] = 1 }
                     } else if let value = Double(text), value.isFinite {
                         x[r, offset] = value
                     } else {
                         throw TableError(path: table.path, line: table.lines[r], column: column.source,
-                                         message: "'\(text)' is not a finite number, and the model reads this column as numeric")
+                                         message: "'\(text)' is not a finite number, and the model reads this column as numeric "
+                                            + "(missing values are \((missingValues ?? [""]).map { "'\($0)'" }.joined(separator: ", ")))")
                     }
                 }
                 offset += indicator ? 2 : 1
@@ -111,7 +153,7 @@ public struct TableEncoder: Sendable, Equatable, Codable {
                 let position = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
                 for (r, text) in values.enumerated() {
                     // Unseen levels (and missing values when training had none) are the reserved level: no indicator.
-                    if let k = position[text.isEmpty ? Self.missingLevel : text] { x[r, offset + k] = 1 }
+                    if let k = position[isMissing(text) ? Self.missingLevel : text] { x[r, offset + k] = 1 }
                 }
                 offset += levels.count
             }

@@ -59,3 +59,14 @@ public struct Matrix: Equatable, Sendable {
         return t
     }
 }
+
+extension Matrix {
+    /// The rows at `indices`, in that order: a |indices| × columns copy.
+    public func selectingRows(_ indices: [Int]) -> Matrix {
+        var out = Matrix(rows: indices.count, columns: columns)
+        for (r, i) in indices.enumerated() {
+            out.elements.replaceSubrange((r * columns)..<((r + 1) * columns), with: elements[(i * columns)..<((i + 1) * columns)])
+        }
+        return out
+    }
+}

@@ -7,9 +7,11 @@ import VitalsLinearAlgebra
 ///
 /// With η = X w + b and sample weights s (total W = Σ sᵢ):
 ///
-///     f(w, b) = (1/W) Σᵢ sᵢ [log(1 + e^ηᵢ) − yᵢ ηᵢ] + (λ₂/2) ‖w‖²
+///     f(w, b) = (1/W) Σᵢ sᵢ [log(1 + e^ηᵢ) − yᵢ ηᵢ] + (λ₂/2) ‖w‖² + ½ wᵀ P w
 ///
-/// The intercept b is never penalized. An L1 part, λ₁ ‖w‖₁, is not smooth and
+/// P is an optional p × p symmetric positive semi-definite penalty matrix (the additive
+/// model's smoothness penalty on its spline coefficients, already multiplied by its
+/// strength); without it the penalty is the ridge alone. The intercept b is never penalized. An L1 part, λ₁ ‖w‖₁, is not smooth and
 /// is handled by the solvers that support it, not here. In scikit-learn's terms
 /// (`C`, `l1_ratio` ρ): λ₁ = ρ / (C W) and λ₂ = (1 − ρ) / (C W).
 ///
@@ -27,12 +29,14 @@ public struct LogisticLoss: Sendable {
     public let l2: Double
     /// W = Σ sᵢ > 0.
     public let totalWeight: Double
+    /// P, p × p, symmetric positive semi-definite; nil for none.
+    public let penalty: Matrix?
 
     public var featureCount: Int { x.columns }
 
     /// - Precondition: targets in [0, 1], weights ≥ 0 with a positive sum, λ₂ ≥ 0.
     ///   Callers validate these up front and report them as parameter errors.
-    public init(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, l2: Double) {
+    public init(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, l2: Double, penalty: Matrix? = nil) {
         precondition(y.count == x.rows, "y has \(y.count) entries for \(x.rows) rows")
         let s = sampleWeights ?? [Double](repeating: 1, count: x.rows)
         precondition(s.count == x.rows, "\(s.count) sample weights for \(x.rows) rows")
@@ -43,6 +47,8 @@ public struct LogisticLoss: Sendable {
         self.l2 = l2
         self.totalWeight = s.reduce(0, +)
         precondition(totalWeight > 0, "sample weights must have a positive sum")
+        if let penalty { precondition(penalty.rows == x.columns && penalty.columns == x.columns, "P must be p × p") }
+        self.penalty = penalty
     }
 
     /// η = X w + b.
@@ -85,17 +91,24 @@ public struct LogisticLoss: Sendable {
             interceptGradient += partial.intercept
         }
         var gradient = try x.multiply(residual, transposed: true, alpha: 1 / totalWeight)
-        var penalty = 0.0
+        var ridge = 0.0
         for j in 0..<p {
             gradient[j] += l2 * beta[j]
-            penalty += beta[j] * beta[j]
+            ridge += beta[j] * beta[j]
+        }
+        var quadratic = 0.0
+        if let penalty {
+            let w = Array(beta[0..<p])
+            let pw = try penalty.multiply(w)
+            for j in 0..<p { gradient[j] += pw[j] }
+            quadratic = Vector.dot(w, pw)
         }
         gradient.append(interceptGradient / totalWeight)
-        return (value / totalWeight + 0.5 * l2 * penalty, gradient)
+        return (value / totalWeight + 0.5 * l2 * ridge + 0.5 * quadratic, gradient)
     }
 
     /// ∇²f(β), (p + 1) × (p + 1), the intercept's row and column last:
-    /// (1/W) [X 1]ᵀ diag(sᵢ σᵢ (1 − σᵢ)) [X 1] + λ₂ on the diagonal of the w block.
+    /// (1/W) [X 1]ᵀ diag(sᵢ σᵢ (1 − σᵢ)) [X 1] + λ₂ on the diagonal of the w block, + P on it.
     ///
     /// With `rowStride` k > 1 the data term is estimated from every k-th row (scaled by k):
     /// a sub-sampled Hessian for Newton steps on very many rows. The gradient stays
@@ -113,6 +126,9 @@ public struct LogisticLoss: Sendable {
         }
         var h = try x.interceptAugmentedGram(weights: curvature, rowStride: rowStride)
         for j in 0..<p { h[j, j] += l2 }
+        if let penalty {
+            for j in 0..<p { for k in 0..<p where penalty[j, k] != 0 { h[j, k] += penalty[j, k] } }
+        }
         return h
     }
 

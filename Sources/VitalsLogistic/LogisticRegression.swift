@@ -28,6 +28,9 @@ public enum SolverChoice: String, Sendable, CaseIterable {
     /// Proximal Newton with coordinate descent on the quadratic model (glmnet-style):
     /// the solver for elastic net, each iteration O(n p² + sweeps · p²).
     case coordinateDescent = "coordinate-descent"
+    /// Newton with the coefficients kept inside bounds (`ProjectedNewtonSolver`): what
+    /// `.automatic` picks when a fit has bounds (declared directions).
+    case projectedNewton = "projected-newton"
 }
 
 /// A parameter outside its allowed range, named so the caller can say which
@@ -108,8 +111,9 @@ public struct LogisticRegression: Sendable {
 
     /// The solver `fit` runs on `featureCount` kept columns: the user's choice, or else coordinate
     /// descent for an L1 part, Newton up to `newtonFeatureLimit` features and L-BFGS above.
-    public func chosenSolver(featureCount: Int) -> SolverChoice {
+    public func chosenSolver(featureCount: Int, bounded: Bool = false) -> SolverChoice {
         if solver != .automatic { return solver }
+        if bounded { return .projectedNewton }
         if l1Ratio > 0 { return .coordinateDescent }
         return featureCount <= Self.newtonFeatureLimit ? .newton : .lbfgs
     }
@@ -121,11 +125,23 @@ public struct LogisticRegression: Sendable {
     ///   - y: n labels, each 0 or 1, both classes present.
     ///   - sampleWeights: n weights ≥ 0 (default all 1).
     ///   - featureNames: p names (default `x0`, `x1`, …).
+    ///   - penalty: a p × p symmetric positive semi-definite matrix S added to the objective as
+    ///     ½ wᵀ S w / (C W), on the solver's coefficients (standardized ones when
+    ///     `standardize`): the additive model's smoothness penalty. Default none.
+    ///   - bounds: lᵢ ≤ wᵢ ≤ uᵢ for each of the p coefficients (a bound's sign survives
+    ///     standardization, whose scales are positive). Default none.
     /// - Returns: the fitted model; `converged` false (with a warning) if the iteration limit was hit.
-    public func fit(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, featureNames: [String]? = nil) throws
+    public func fit(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, featureNames: [String]? = nil,
+                    penalty: Matrix? = nil, bounds: CoefficientBounds? = nil) throws
         -> FittedLogisticRegression
     {
         try validate()
+        let bounded = bounds?.isActive ?? false
+        if bounded, l1Ratio > 0 || (solver != .automatic && solver != .projectedNewton) {
+            throw LogisticRegressionError.invalidParameter(
+                name: "solver", value: l1Ratio > 0 ? "l1_ratio = \(l1Ratio)" : solver.rawValue,
+                rule: "bounded coefficients (declared directions) need the projected Newton solver and no L1 part; use solver automatic")
+        }
         let n = x.rows, p = x.columns
         guard y.count == n else { throw LogisticRegressionError.invalidData("\(y.count) labels for \(n) rows") }
         guard y.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw LogisticRegressionError.invalidData("labels must be 0 or 1") }
@@ -139,6 +155,10 @@ public struct LogisticRegression: Sendable {
         }
         let names = featureNames ?? (0..<p).map { "x\($0)" }
         guard names.count == p else { throw LogisticRegressionError.invalidData("\(names.count) feature names for \(p) columns") }
+        if let penalty, penalty.rows != p || penalty.columns != p {
+            throw LogisticRegressionError.invalidData("the penalty matrix is \(penalty.rows) × \(penalty.columns) for \(p) columns")
+        }
+        if let bounds, bounds.count != p { throw LogisticRegressionError.invalidData("\(bounds.count) bounds for \(p) columns") }
 
         switch classWeight {
         case .none: break
@@ -188,10 +208,19 @@ public struct LogisticRegression: Sendable {
         }
 
         let strength = 1 / (c * weights.reduce(0, +))
-        let loss = LogisticLoss(x: z, y: y, sampleWeights: weights, l2: (1 - l1Ratio) * strength)
-        let chosen = chosenSolver(featureCount: kept.count)
+        // A penalty matrix replaces the ridge: it is the whole quadratic penalty, restricted to the kept columns.
+        let keptPenalty = penalty.map { s in
+            var out = Matrix(rows: kept.count, columns: kept.count)
+            for (a, j) in kept.enumerated() { for (b, k) in kept.enumerated() { out[a, b] = s[j, k] * strength } }
+            return out
+        }
+        let loss = LogisticLoss(x: z, y: y, sampleWeights: weights, l2: penalty == nil ? (1 - l1Ratio) * strength : 0, penalty: keptPenalty)
+        let chosen = chosenSolver(featureCount: kept.count, bounded: bounded)
         let result: SolverResult
         switch chosen {
+        case .projectedNewton:
+            result = try ProjectedNewtonSolver(tolerance: tolerance, maxIterations: maxIterations)
+                .minimize(loss, bounds: bounds.map { $0.subset(kept) } ?? .unbounded(kept.count))
         case .newton: result = try NewtonSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
         case .lbfgs, .automatic: result = try LBFGSSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
         case .coordinateDescent:

@@ -58,7 +58,7 @@ public struct NewtonSolver: Sendable {
         var iterations = 0
         while Vector.norm(gradient) > threshold && iterations < maxIterations {
             iterations += 1
-            let step = try newtonStep(loss.hessian(beta, rowStride: stride), gradient)
+            let step = try Self.dampedNewtonStep(loss.hessian(beta, rowStride: stride), gradient)
             // The full step is accepted near the optimum, which gives quadratic convergence.
             guard let next = try BacktrackingLineSearch.step(loss, from: beta, value: value, gradient: gradient, direction: step)
             else { break }  // no descent is possible at machine precision
@@ -70,7 +70,7 @@ public struct NewtonSolver: Sendable {
     }
 
     /// d = −H⁻¹ g, damping H by μI (μ growing tenfold from 1e-10 · trace/n) while it is not positive definite.
-    private func newtonStep(_ hessian: Matrix, _ gradient: [Double]) throws -> [Double] {
+    static func dampedNewtonStep(_ hessian: Matrix, _ gradient: [Double]) throws -> [Double] {
         var damping = 0.0
         let n = hessian.rows
         let scale = max(1e-300, (0..<n).reduce(0) { $0 + hessian[$1, $1] } / Double(n))

@@ -1,3 +1,4 @@
+import VitalsAdditive
 import VitalsFeatures
 import VitalsLogistic
 
@@ -16,8 +17,43 @@ extension ModelFile {
 
     /// What makes this model's numbers unusable, or nil when they are sound.
     public func soundnessProblem() -> String? {
-        let m = model
+        let m = model.core
         func bad(_ x: Double, _ limit: Double) -> Bool { !x.isFinite || abs(x) > limit }
+        if let shapes = model.shapes {
+            // A spline's knots and centres are feature values and basis values; a line's mean and scale as a feature's.
+            for term in shapes.terms {
+                switch term.kind {
+                case let .line(mean, scale):
+                    if bad(mean, Self.maximumFeatureValue) || bad(scale, Self.maximumFeatureValue) || scale < Self.minimumScale {
+                        return "the line of \(term.feature) has mean \(mean) and scale \(scale), not a feature's"
+                    }
+                case let .spline(basis, centres):
+                    if ([basis.lower, basis.upper] + basis.interiorKnots).contains(where: { bad($0, Self.maximumFeatureValue) }) {
+                        return "the spline of \(term.feature) has knots beyond ±\(Self.maximumFeatureValue)"
+                    }
+                    if centres.contains(where: { !($0 >= 0 && $0 <= 1) }) { return "the spline of \(term.feature) has centres outside 0…1" }
+                }
+            }
+            if !(shapes.smoothing >= 0 && shapes.smoothing <= 1e6 && shapes.ridge > 0 && shapes.ridge <= 1e6) {
+                return "the shapes' penalty weights \(shapes.smoothing) and \(shapes.ridge) are outside their ranges"
+            }
+        }
+        // A coefficient against its declared direction would make a driver contradict it.
+        if let shapes = model.shapes {
+            for (term, range) in zip(shapes.terms, shapes.columnRanges) {
+                let (lower, upper) = term.direction.coefficientBounds
+                if range.contains(where: { m.coefficients[$0] < lower || m.coefficients[$0] > upper }) {
+                    return "the shape of \(term.feature) goes against its declared direction (\(term.direction.rawValue))"
+                }
+            }
+        } else {
+            for (j, direction) in model.directions.enumerated() where j < m.coefficients.count {
+                let (lower, upper) = direction.coefficientBounds
+                if m.coefficients[j] < lower || m.coefficients[j] > upper {
+                    return "the coefficient of \(m.featureNames[j]) goes against its declared direction (\(direction.rawValue))"
+                }
+            }
+        }
         for j in m.coefficients.indices {
             let name = j < m.featureNames.count ? m.featureNames[j] : "#\(j + 1)"
             if bad(m.coefficients[j], Self.maximumWeight) {

@@ -3,6 +3,7 @@
 // which stores the feature recipe so scoring featurizes exactly as training did.
 
 import Foundation
+import VitalsAdditive
 import VitalsFeatures
 import VitalsFoundation
 import VitalsLogistic
@@ -66,7 +67,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
     /// The label column and id column of a `--table` model.
     public var labelColumn: String?
     public var idColumn: String?
-    public var model: FittedLogisticRegression
+    public var model: FittedRiskModel
     /// The training configuration, key by key, as read.
     public var config: [String: String]
     public var data: DataFingerprint
@@ -79,7 +80,7 @@ public struct ModelFile: Sendable, Equatable, Codable {
     }
 
     public init(kind: ModelKind, createdBy: String, encoding: TableEncoder?, labelColumn: String?, idColumn: String?,
-                model: FittedLogisticRegression, config: [String: String], data: DataFingerprint, metrics: [String: Double]) {
+                model: FittedRiskModel, config: [String: String], data: DataFingerprint, metrics: [String: Double]) {
         self.formatVersion = Self.currentFormatVersion
         self.modelID = ""
         self.kind = kind
@@ -107,6 +108,17 @@ public enum ModelKindError: Error, Equatable, CustomStringConvertible {
 }
 
 extension ModelFile {
+    /// The label texts of a table model's two classes, as its config recorded them (the
+    /// defaults for files written before they were configurable).
+    public var tableLabelTexts: (positive: [String], negative: [String]) {
+        func texts(_ key: String, _ fallback: [String]) -> [String] {
+            guard let value = config[key], value.hasPrefix("["), value.hasSuffix("]") else { return fallback }
+            let inner = value.dropFirst().dropLast()
+            return inner.isEmpty ? fallback : inner.components(separatedBy: ", ")
+        }
+        return (texts("labels.positive", FeatureTable.defaultPositiveLabels), texts("labels.negative", FeatureTable.defaultNegativeLabels))
+    }
+
     /// The risk task of a model trained on signals; nil for a table model.
     public var riskTask: RiskTask? {
         if case let .signals(task) = kind { return task }

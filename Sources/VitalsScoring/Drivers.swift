@@ -1,13 +1,14 @@
+import VitalsAdditive
 import VitalsFeatures
 import VitalsLinearAlgebra
-import VitalsLogistic
 
 /// Why a row scores as it does: the exact decomposition of its log-odds.
 ///
-///     η = b + Σⱼ wⱼ (xⱼ − meanⱼ) / scaleⱼ
+///     η = b + Σⱼ fⱼ(xⱼ)
 ///
-/// Each term wⱼ (xⱼ − meanⱼ) / scaleⱼ is feature j's contribution: how far it moves this
-/// row's log-odds from those of a row at the training mean. The contributions of the
+/// Each term fⱼ(xⱼ) is feature j's contribution (wⱼ (xⱼ − meanⱼ) / scaleⱼ in a linear model,
+/// the shape's value minus its training mean in an additive one): how far it moves this
+/// row's log-odds from those of a row at the training average. The contributions of the
 /// features made from one source (a one-hot column's levels, a number and its missing
 /// indicator) are added into one, so a driver names something the user recognizes.
 public struct Drivers: Sendable, Equatable {
@@ -38,8 +39,8 @@ public struct Drivers: Sendable, Equatable {
     }
 
     /// Per-group contributions to each row's log-odds (rows × groups).
-    public func contributions(of model: FittedLogisticRegression, x: Matrix) -> [[Double]] {
-        precondition(x.columns == model.coefficients.count, "x has \(x.columns) columns, the model \(model.coefficients.count)")
+    public func contributions(of model: FittedRiskModel, x: Matrix) -> [[Double]] {
+        precondition(x.columns == model.featureNames.count, "x has \(x.columns) columns, the model \(model.featureNames.count)")
         return (0..<x.rows).map { grouped(model.contributions(x, row: $0)) }
     }
 

@@ -89,10 +89,10 @@ public struct ModelEvaluation: Sendable {
             throw ModelKindError.notATableModel(model: model.modelID, table: path)
         }
         let table = try FeatureTable.read(path: path)
-        let labels = try table.labels(labelColumn)
+        let (positive, negative) = model.tableLabelTexts
+        let labels = try table.labels(labelColumn, positive: positive, negative: negative)
         let probabilities = try model.model.probabilities(encoder.transform(table))
-        let report = try EvaluationReport.evaluate(
-            labels: labels, probabilities: probabilities, arr: [Double](repeating: 1, count: labels.count), k: capacity)
+        let report = try EvaluationReport.evaluate(labels: labels, probabilities: probabilities, arr: nil, k: capacity)
         return Result(report: report, labels: labels, probabilities: probabilities, baselines: [], dates: [], labelledDates: [], censored: 0)
     }
 }

@@ -113,6 +113,45 @@ struct ConfigReader {
         return result
     }
 
+    /// A mapping of names to one of `choices` (`column: increasing`), in file order; at most
+    /// `limit` entries, each name given once.
+    mutating func choices(_ key: String, default fallback: [(String, String)], from choices: [String], limit: Int) throws(ConfigError)
+        -> [(String, String)]
+    {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let mapping = node.mapping else {
+            throw error(key, line, "must be a mapping of column names to \(choices.joined(separator: ", ")) (got \(Self.show(node)))")
+        }
+        guard mapping.count <= limit else { throw error(key, line, "may name at most \(limit) columns (got \(mapping.count))") }
+        var result: [(String, String)] = []
+        for (k, v) in mapping {
+            let entryLine = k.mark?.line ?? line
+            guard let name = k.string, !name.isEmpty, let choice = v.string, choices.contains(choice) else {
+                throw error(key, entryLine, "each entry must be column: one of \(choices.joined(separator: ", ")) (got \(Self.show(v)))")
+            }
+            guard !result.contains(where: { $0.0 == name }) else { throw error(key, entryLine, "'\(name)' is given twice") }
+            result.append((name, choice))
+        }
+        return result
+    }
+
+    /// A name, or the default when absent.
+    mutating func name(_ key: String, default fallback: String?) throws(ConfigError) -> String? {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let x = node.string, !x.isEmpty, node.scalar != nil else { throw error(key, line, "must be a column name (got \(Self.show(node)))") }
+        return x
+    }
+
+    /// A list of texts (empty ones allowed: a missing-value token may be the empty field).
+    mutating func texts(_ key: String, default fallback: [String], count: ClosedRange<Int>, _ rule: String) throws(ConfigError) -> [String] {
+        guard let (node, line) = value(key) else { return fallback }
+        guard let items = node.sequence, items.allSatisfy({ $0.scalar != nil }) else {
+            throw error(key, line, "must be a list of texts (got \(Self.show(node)))")
+        }
+        guard count.contains(items.count) else { throw error(key, line, "\(rule) (got \(items.count))") }
+        return items.map { $0.scalar!.string }
+    }
+
     /// A nested section as its own reader (an absent section reads as empty).
     mutating func section(_ key: String) throws(ConfigError) -> ConfigReader {
         guard let (node, _) = value(key) else {

@@ -4,6 +4,7 @@
 
 import Foundation
 import Logging
+import VitalsAdditive
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
@@ -20,7 +21,9 @@ public enum TrainingSource: Sendable {
     case signals(directory: String, dataset: SignalsDataset, until: Day?)
     /// The rows of a CSV table (in time order); `label` is the 0/1 column, `id` a column
     /// carried into score files and never used as a feature.
-    case table(path: String, label: String, id: String?)
+    /// `time` names the column that orders the rows (else the config's `features.time_column`,
+    /// else file order); `exclude` columns are never features (with the config's).
+    case table(path: String, label: String, id: String?, time: String? = nil, exclude: [String] = [])
 }
 
 /// The one trainer: `vitals train` on signals and on tables.
@@ -64,24 +67,29 @@ public struct Trainer: Sendable {
         switch source {
         case let .signals(directory, dataset, until):
             rows = try TrainingRows.signals(directory: directory, dataset: dataset, until: until, config: config, logger: logger)
-        case let .table(path, label, id):
-            rows = try TrainingRows.table(path: path, labelColumn: label, idColumn: id, config: config, logger: logger)
+        case let .table(path, label, id, time, exclude):
+            rows = try TrainingRows.table(path: path, labelColumn: label, idColumn: id, timeColumn: time, excluded: exclude, config: config,
+                                          logger: logger)
         }
         var warnings = rows.warnings
         var estimator = config.estimator
         var selection = ""
         if config.selectC {
-            logger.info("selecting C over \(config.cGrid) by \(config.cvFolds)-fold time-ordered cross-validation")
+            let (folds, scheme) = validationFolds(rows)
+            logger.info("selecting C over \(config.cGrid) by \(config.cvFolds)-fold \(scheme) cross-validation")
             let (c, candidates) = try logger.timed("select_c") {
-                try PenaltySelection(grid: config.cGrid, folds: config.cvFolds)
-                    .select(estimator: estimator, x: rows.x, y: rows.y, featureNames: rows.featureNames, logger: logger)
+                try PenaltySelection(grid: config.cGrid)
+                    .select(estimator: estimator, x: rows.x, y: rows.y, featureNames: rows.featureNames, directions: rows.directions,
+                            folds: folds, logger: logger)
             }
             estimator.c = c
-            selection = "C = \(c) by time-ordered CV (mean held-out log loss: "
-                + candidates.map { "C=\($0.c): " + ($0.logLoss.map { String(format: "%.4f", $0) } ?? "n/a") }.joined(separator: ", ") + ")"
+            let scores = candidates.map { "C=\($0.c): " + ($0.logLoss.map { String(format: "%.4f", $0) } ?? "n/a") }
+            selection = "C = \(c) by \(scheme) CV (mean held-out log loss: " + scores.joined(separator: ", ") + ")"
         }
-        logger.info("fitting on \(rows.x.rows) \(rows.noun.plural) × \(rows.x.columns) features")
-        var model = try logger.timed("fit") { try estimator.fit(x: rows.x, y: rows.y, featureNames: rows.featureNames) }
+        logger.info("fitting \(estimator.shape.rawValue) shapes on \(rows.x.rows) \(rows.noun.plural) × \(rows.x.columns) features")
+        var model = try logger.timed("fit") {
+            try estimator.fit(x: rows.x, y: rows.y, featureNames: rows.featureNames, directions: rows.directions)
+        }
         warnings += model.warnings
         var metrics: [String: Double] = ["train_rows": Double(rows.x.rows), "train_positives": rows.y.reduce(0, +)]
         if let auc = RankingMetrics.rocAUC(labels: rows.y, scores: try model.probabilities(rows.x)) { metrics["train_auc"] = auc }
@@ -115,5 +123,16 @@ public struct Trainer: Sendable {
         if let problem = file.soundnessProblem() { throw TrainingError.unsoundModel(problem) }
         if let key = metrics.first(where: { !$0.value.isFinite })?.key { throw TrainingError.unsoundModel("the figure \(key) is not finite") }
         return Result(model: file, summary: rows.summary(file: file, model: model, selection: selection, metrics: metrics), warnings: warnings)
+    }
+
+    /// The folds C is chosen over, and the scheme's name for the summary.
+    func validationFolds(_ rows: TrainingRows) -> ([ValidationFold], String) {
+        switch rows.foldPlan {
+        case let .snapshots(dates, entities):
+            return (ValidationFolds.groupedTimeOrdered(dates: dates, groups: entities, folds: config.cvFolds, seed: UInt64(config.seed)),
+                    "time-ordered, entity-grouped")
+        case .timeOrdered: return (ValidationFolds.timeOrdered(rows: rows.x.rows, folds: config.cvFolds), "time-ordered")
+        case .stratified: return (ValidationFolds.stratified(labels: rows.y, folds: config.cvFolds, seed: UInt64(config.seed)), "stratified")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import VitalsAdditive
 import VitalsFeatures
 import VitalsFoundation
 import VitalsLogistic
@@ -88,6 +89,20 @@ extension TrainingConfig {
                       meaning: "overrun: positive when `actual_end_date` is after `planned_end_date` + G",
                       read: { r, c, k throws(ConfigError) in c.graceDays = try r.int(k.name, default: SnapshotBuilder.defaultGraceDays, k.rule) { (0...3650).contains($0) } },
                       write: { "\($0.graceDays)" }),
+            ConfigKey("labels", "positive", rule: "must be a list of 1 to 20 texts",
+                      meaning: "tables: the label texts of the positive class, compared ignoring case",
+                      read: { r, c, k throws(ConfigError) in
+                          c.positiveLabels = try r.texts(k.name, default: FeatureTable.defaultPositiveLabels, count: 1...20, k.rule)
+                      }, write: { names($0.positiveLabels) }),
+            ConfigKey("labels", "negative", rule: "must be a list of 1 to 20 texts, none of them positive",
+                      meaning: "tables: the label texts of the negative class, compared ignoring case",
+                      read: { r, c, k throws(ConfigError) in
+                          let positive = Set(c.positiveLabels.map { $0.lowercased() })
+                          c.negativeLabels = try r.texts(k.name, default: FeatureTable.defaultNegativeLabels, count: 1...20, k.rule)
+                          if c.negativeLabels.contains(where: { positive.contains($0.lowercased()) }) {
+                              throw r.error(k.name, 0, "\(k.rule): a text cannot mean both classes")
+                          }
+                      }, write: { names($0.negativeLabels) }),
         ]),
         ConfigSection(name: "features", keys: [
             ConfigKey("features", "families", rule: "must be a list of account, usage, support, nps, delivery, markov",
@@ -100,6 +115,29 @@ extension TrainingConfig {
                           }
                           c.families = names.map { FeatureFamily(rawValue: $0)! }
                       }, write: { names($0.families.map(\.rawValue)) }),
+            ConfigKey("features", "categorical", rule: "must be a list of up to 1000 column names",
+                      meaning: "tables: columns read as categories (one-hot) even when every value is a number, such as codes",
+                      read: { r, c, k throws(ConfigError) in c.categoricalColumns = try r.strings(k.name, default: [], count: 0...1000, k.rule) },
+                      writeEntries: { c, k in c.categoricalColumns.isEmpty ? [] : [(k.key, names(c.categoricalColumns))] }),
+            ConfigKey("features", "exclude", rule: "must be a list of up to 1000 column names",
+                      meaning: "tables: columns never used as features (row numbers, names, free text); `--exclude` adds to them",
+                      read: { r, c, k throws(ConfigError) in c.excludedColumns = try r.strings(k.name, default: [], count: 0...1000, k.rule) },
+                      writeEntries: { c, k in c.excludedColumns.isEmpty ? [] : [(k.key, names(c.excludedColumns))] }),
+            ConfigKey("features", "monotone", rule: "must map up to 1000 numeric columns to increasing, decreasing or either",
+                      meaning: "tables: the direction each column may move the risk as it grows, which the fit enforces (signals models take theirs from the feature catalog)",
+                      read: { r, c, k throws(ConfigError) in
+                          c.tableDirections = try r.choices(k.name, default: [], from: RiskDirection.allCases.map(\.rawValue), limit: 1000)
+                              .map { ($0.0, RiskDirection(rawValue: $0.1)!) }
+                      }, writeEntries: { c, k in c.tableDirections.map { ("\(k.key).\($0.column)", $0.direction.rawValue) } }),
+            ConfigKey("features", "missing_values", rule: "must be a list of 1 to 20 texts",
+                      meaning: "tables: the texts that mean a missing value (compared after trimming spaces; case matters)",
+                      read: { r, c, k throws(ConfigError) in
+                          c.missingValues = try r.texts(k.name, default: TableEncoder.defaultMissingValues, count: 1...20, k.rule)
+                      }, write: { "[" + $0.missingValues.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }),
+            ConfigKey("features", "time_column", rule: "must be a column name",
+                      meaning: "tables: the column (dates or numbers) that orders the rows in time; the latest rows are held out and C is chosen by time-ordered folds. Without it the rows are taken as unordered: the held-out rows are the file's last and the folds stratified",
+                      read: { r, c, k throws(ConfigError) in c.timeColumn = try r.name(k.name, default: nil) },
+                      writeEntries: { c, k in c.timeColumn.map { [(k.key, $0)] } ?? [] }),
         ]),
         ConfigSection(name: "states", keys: [
             ConfigKey("states", "onboarding_days", rule: "must be an integer from 0 to 3650", meaning: "accounts younger than this are in `onboarding`",
@@ -171,15 +209,38 @@ extension TrainingConfig {
             ConfigKey("model", "c", rule: "must be a number from 1e-6 to 1e6", meaning: "inverse regularization strength C (scikit-learn's convention)",
                       read: { r, c, k throws(ConfigError) in c.c = try r.double(k.name, default: 1, k.rule, penalties.contains) }, write: { "\($0.c)" }),
             ConfigKey("model", "select_c", rule: "must be true or false",
-                      meaning: "pick C from `c_grid` by time-ordered cross-validation (log loss on each later fold)",
-                      read: { r, c, k throws(ConfigError) in c.selectC = try r.bool(k.name, default: false) }, write: { "\($0.selectC)" }),
+                      meaning: "pick C from `c_grid` by cross-validation (mean held-out log loss): for signals, folds forward in time and grouped by account or project; for tables, stratified folds, or forward in time with `features.time_column`",
+                      read: { r, c, k throws(ConfigError) in c.selectC = try r.bool(k.name, default: true) }, write: { "\($0.selectC)" }),
             ConfigKey("model", "c_grid", rule: "must be a list of 1 to 20 numbers from 1e-6 to 1e6", meaning: "the candidates for `select_c`",
                       read: { r, c, k throws(ConfigError) in
                           c.cGrid = try r.doubles(k.name, default: [0.01, 0.1, 1, 10], k.rule) { g in (1...20).contains(g.count) && g.allSatisfy(penalties.contains) }
                       }, write: { list($0.cGrid) }),
-            ConfigKey("model", "cv_folds", rule: "must be an integer in 2…10", meaning: "time-ordered folds for `select_c`",
+            ConfigKey("model", "cv_folds", rule: "must be an integer in 2…10", meaning: "cross-validation folds for `select_c`",
                       read: { r, c, k throws(ConfigError) in c.cvFolds = try r.int(k.name, default: 3, k.rule) { (2...10).contains($0) } },
                       write: { "\($0.cvFolds)" }),
+            ConfigKey("model", "shape", rule: "must be one of linear, additive",
+                      meaning: "additive: a penalized spline per numeric feature (a generalized additive model) and a line per indicator; linear: one coefficient per feature",
+                      read: { r, c, k throws(ConfigError) in
+                          c.shape = ModelShape(rawValue: try r.choice(k.name, default: ModelShape.additive.rawValue, from: ModelShape.allCases.map(\.rawValue)))!
+                      }, write: { $0.shape.rawValue }),
+            ConfigKey("model", "basis_columns", rule: "must be an integer from 2 to 32",
+                      meaning: "additive: columns per spline (knots at training quantiles); a feature with fewer distinct values gets one per value",
+                      read: { r, c, k throws(ConfigError) in c.shapeSettings.columnsPerFeature = try r.int(k.name, default: 8, k.rule) { (2...32).contains($0) } },
+                      write: { "\($0.shapeSettings.columnsPerFeature)" }),
+            ConfigKey("model", "spline_degree", rule: "must be an integer from 1 to 3", meaning: "additive: the splines' degree (3: cubic)",
+                      read: { r, c, k throws(ConfigError) in c.shapeSettings.degree = try r.int(k.name, default: 3, k.rule) { (1...3).contains($0) } },
+                      write: { "\($0.shapeSettings.degree)" }),
+            ConfigKey("model", "smoothing", rule: "must be a number from 0 to 1e6",
+                      meaning: "additive: weight of the penalty on a spline's changes of slope, beside the ridge (both scaled by 1 / C)",
+                      read: { r, c, k throws(ConfigError) in c.shapeSettings.smoothing = try r.double(k.name, default: ShapeSettings().smoothing, k.rule) { (0...1e6).contains($0) } },
+                      write: { "\($0.shapeSettings.smoothing)" }),
+            ConfigKey("model", "ridge", rule: "must be a number above 0, up to 1e6",
+                      meaning: "additive: weight of the ridge on a spline's coefficients and a line's standardized one",
+                      read: { r, c, k throws(ConfigError) in c.shapeSettings.ridge = try r.double(k.name, default: ShapeSettings().ridge, k.rule) { $0 > 0 && $0 <= 1e6 } },
+                      write: { "\($0.shapeSettings.ridge)" }),
+            ConfigKey("model", "monotone", rule: "must be true or false",
+                      meaning: "enforce each feature's declared direction (docs/FEATURES.md for signals, `features.monotone` for tables): a worse signal never lowers the risk",
+                      read: { r, c, k throws(ConfigError) in c.monotone = try r.bool(k.name, default: true) }, write: { "\($0.monotone)" }),
             ConfigKey("model", "l1_ratio", rule: "must be a number in [0, 1]", meaning: "elastic-net mix: 0 ridge, 1 lasso (sparse models)",
                       read: { r, c, k throws(ConfigError) in c.l1Ratio = try r.double(k.name, default: 0, k.rule) { (0...1).contains($0) } },
                       write: { "\($0.l1Ratio)" }),

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsAdditive
 import VitalsFeatures
 import VitalsFoundation
 import VitalsLogistic
@@ -12,7 +13,7 @@ import Yams
 /// file; the defaults (`init(task:)`), the parser (`parse`), the model file's copy
 /// (`flattened`) and Training/README.md's key table (`keyTableMarkdown`) all come from it. An
 /// unknown key or a bad value is an error that names the key and its line.
-public struct TrainingConfig: Sendable, Equatable {
+public struct TrainingConfig: Sendable {
     /// `task`.
     public var task: RiskTask
     /// `seed`: for anything random.
@@ -53,6 +54,26 @@ public struct TrainingConfig: Sendable, Equatable {
     public var calibration: CalibrationMethod
     /// `model.calibration_fraction`: the latest share of training rows held out to fit the calibration.
     public var calibrationFraction: Double
+    /// `model.shape`: linear or additive (a penalized spline per numeric feature).
+    public var shape: ModelShape
+    /// `model.basis_columns`, `model.spline_degree`, `model.smoothing`, `model.ridge`: the additive shapes.
+    public var shapeSettings: ShapeSettings
+    /// `model.monotone`: enforce each feature's declared direction (the catalog's for signals,
+    /// `features.monotone` for a table).
+    public var monotone: Bool
+    /// `features.monotone`: a table's declared directions, column by column.
+    public var tableDirections: [(column: String, direction: RiskDirection)]
+    /// `features.categorical`: a table's columns read as categories even when they hold numbers.
+    public var categoricalColumns: [String]
+    /// `features.exclude`: a table's columns never used as features.
+    public var excludedColumns: [String]
+    /// `features.missing_values`: the texts a table uses for a missing value.
+    public var missingValues: [String]
+    /// `features.time_column`: the table's column that orders its rows in time (nil: none).
+    public var timeColumn: String?
+    /// `labels.positive`, `labels.negative`: the label texts of a table's two classes.
+    public var positiveLabels: [String]
+    public var negativeLabels: [String]
     /// `model.max_iterations`.
     public var maxIterations: Int
     /// `model.tolerance`.
@@ -96,16 +117,32 @@ public struct TrainingConfig: Sendable, Equatable {
         classWeight = .none
         calibration = .automatic
         calibrationFraction = 0
+        shape = .additive
+        shapeSettings = ShapeSettings()
+        monotone = true
+        tableDirections = []
+        categoricalColumns = []
+        excludedColumns = []
+        missingValues = []
+        timeColumn = nil
+        positiveLabels = []
+        negativeLabels = []
         maxIterations = 0
         solverTolerance = 0
         capacity = 0
         riskBands = .standard
     }
 
-    /// The logistic-regression parameters this config sets.
-    public var estimator: LogisticRegression {
-        LogisticRegression(c: c, l1Ratio: l1Ratio, classWeight: classWeight, tolerance: solverTolerance, maxIterations: maxIterations)
+    /// The fit this config sets: the logistic core's parameters, the shape and its settings.
+    public var estimator: RiskModelEstimator {
+        RiskModelEstimator(
+            logistic: LogisticRegression(c: c, l1Ratio: l1Ratio, classWeight: classWeight, tolerance: solverTolerance, maxIterations: maxIterations),
+            shape: shape, shapeSettings: shapeSettings)
     }
+}
+
+extension TrainingConfig: Equatable {
+    public static func == (a: TrainingConfig, b: TrainingConfig) -> Bool { a.flattened == b.flattened }
 }
 
 extension TrainingConfig {

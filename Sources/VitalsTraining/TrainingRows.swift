@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import VitalsAdditive
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
@@ -48,9 +49,22 @@ struct TrainingRows {
         case table(TableOrigin)
     }
 
+    /// How the rows are cut into cross-validation folds.
+    enum FoldPlan {
+        /// Snapshots: forward in time and grouped by entity (one date and entity per row).
+        case snapshots(dates: [Day], entities: [Int])
+        /// A table in time order.
+        case timeOrdered
+        /// A table in no particular order.
+        case stratified
+    }
+
     let x: Matrix
     let y: [Double]
     let featureNames: [String]
+    /// The declared direction of each feature (all `.either` when `model.monotone` is off).
+    let directions: [RiskDirection]
+    let foldPlan: FoldPlan
     let heldOut: HeldOut?
     let warnings: [String]
     let origin: Origin
@@ -110,40 +124,69 @@ extension TrainingRows {
         }
         let heldOut = heldOutTable.rowCount > 0
             ? HeldOut(x: imputer.design(heldOutTable), y: heldOutTable.labels, description: "\(heldOutDates) snapshot dates") : nil
+        let directions = fitTable.featureNames.map { config.monotone ? FeatureCatalog.direction(of: $0) : .either }
         return TrainingRows(
-            x: imputer.design(fitTable), y: fitTable.labels, featureNames: fitTable.featureNames, heldOut: heldOut, warnings: warnings,
+            x: imputer.design(fitTable), y: fitTable.labels, featureNames: fitTable.featureNames, directions: directions,
+            foldPlan: .snapshots(dates: fitTable.dates, entities: fitTable.entities.map(Int.init)), heldOut: heldOut, warnings: warnings,
             origin: .signals(SignalsOrigin(directory: directory, table: table, fitDates: fitTable.dates, cutoff: cutoff, until: until,
                                            recipe: recipe, families: config.families, imputer: imputer,
                                            riskBands: config.riskBands)))
     }
 
-    /// A data team's table: the rows in file order, taken to be time order; the latest
-    /// `calibration_fraction` of them held out; the encoding (types, levels, imputation)
-    /// learned on the training rows only.
-    static func table(path: String, labelColumn: String, idColumn: String?, config: TrainingConfig, logger: Logger) throws -> TrainingRows {
+    /// A data team's table: the rows in time order when a time column is given (and then the
+    /// time column is no feature), else in file order; the latest `calibration_fraction` of them
+    /// held out; the encoding (types, levels, imputation) learned on the training rows only.
+    static func table(path: String, labelColumn: String, idColumn: String?, timeColumn: String?, excluded: [String],
+                      config: TrainingConfig, logger: Logger) throws -> TrainingRows {
         logger.info("reading \(path)")
-        let table = try FeatureTable.read(path: path)
-        let labels = try table.labels(labelColumn)
+        let read = try FeatureTable.read(path: path)
+        let timeColumn = timeColumn ?? config.timeColumn
+        let table = try timeColumn.map { try read.rows(read.timeOrder($0)) } ?? read
+        let labels = try table.labels(labelColumn, positive: config.positiveLabels, negative: config.negativeLabels)
         if let idColumn, table.columnIndex(idColumn) == nil {
             throw TableError(path: path, message: "no id column named \(idColumn)")
+        }
+        let excluded = excluded + config.excludedColumns
+        for name in excluded where table.columnIndex(name) == nil {
+            throw TableError(path: path, message: "the column to exclude, \(name), is not in the table (the header has \(table.header.joined(separator: ", ")))")
         }
         let n = table.rowCount
         let heldOutRows = config.calibration != .none ? Int((Double(n) * config.calibrationFraction).rounded()) : 0
         let fitRows = n - heldOutRows
         guard fitRows >= 2 else { throw TableError(path: path, message: "\(n) rows are too few to train on") }
         let train = table.rows(0..<fitRows)
-        let (encoder, warnings) = try TableEncoder.fit(train, excluding: Set([labelColumn] + (idColumn.map { [$0] } ?? [])))
+        let (encoder, warnings) = try TableEncoder.fit(
+            train, excluding: Set([labelColumn] + [idColumn, timeColumn].compactMap { $0 } + excluded),
+            categorical: Set(config.categoricalColumns), missingValues: config.missingValues)
         let heldOut = heldOutRows > 0
             ? HeldOut(x: try encoder.transform(table.rows(fitRows..<n)), y: Array(labels[fitRows..<n]), description: "\(heldOutRows) rows") : nil
         return TrainingRows(
-            x: try encoder.transform(train), y: Array(labels[0..<fitRows]), featureNames: encoder.featureNames, heldOut: heldOut,
-            warnings: warnings,
+            x: try encoder.transform(train), y: Array(labels[0..<fitRows]), featureNames: encoder.featureNames,
+            directions: try tableDirections(encoder: encoder, config: config, path: path), foldPlan: timeColumn == nil ? .stratified : .timeOrdered,
+            heldOut: heldOut, warnings: warnings,
             origin: .table(TableOrigin(path: path, rowCount: n, positives: Int(labels.reduce(0, +)), labelColumn: labelColumn,
                                        idColumn: idColumn, encoder: encoder)))
     }
 }
 
 extension TrainingRows {
+    /// Each model feature's direction from `features.monotone`: a numeric column's own
+    /// feature takes the declared direction; its missing indicator and every other feature go
+    /// either way. A declared column that is not a numeric feature is an error.
+    static func tableDirections(encoder: TableEncoder, config: TrainingConfig, path: String) throws -> [RiskDirection] {
+        var byFeature: [String: RiskDirection] = [:]
+        for (column, direction) in config.tableDirections where config.monotone {
+            guard let encoded = encoder.columns.first(where: { $0.source == column }) else {
+                throw TableError(path: path, message: "features.monotone names \(column), which is not a feature column of the table")
+            }
+            guard case .numeric = encoded.encoding else {
+                throw TableError(path: path, message: "features.monotone names \(column), which is categorical; only numeric columns have a direction")
+            }
+            byFeature[column] = direction
+        }
+        return encoder.featureNames.map { byFeature[$0] ?? .either }
+    }
+
     /// The config as the model file records it: every key for signals (and `until`), the
     /// model's keys and the seed for a table.
     func configEntries(_ config: TrainingConfig) -> [String: String] {
@@ -152,12 +195,15 @@ extension TrainingRows {
             var flat = config.flattened
             if let until = origin.until { flat["until"] = "\(until)" }
             return flat
-        case .table: return config.flattened.filter { $0.key.hasPrefix("model.") || $0.key == "seed" }
+        case .table:
+            let tableKeys: Set<String> = ["seed", "labels.positive", "labels.negative", "features.categorical", "features.exclude",
+                                          "features.missing_values", "features.time_column"]
+            return config.flattened.filter { $0.key.hasPrefix("model.") || $0.key.hasPrefix("features.monotone.") || tableKeys.contains($0.key) }
         }
     }
 
     /// The unsealed model file.
-    func modelFile(model: FittedLogisticRegression, config: [String: String], metrics: [String: Double], program: String) throws -> ModelFile {
+    func modelFile(model: FittedRiskModel, config: [String: String], metrics: [String: Double], program: String) throws -> ModelFile {
         switch origin {
         case let .signals(origin):
             let table = origin.table, task = origin.recipe.task
@@ -173,7 +219,9 @@ extension TrainingRows {
             return file
         case let .table(origin):
             let fingerprint = try DataFingerprint.of(
-                files: [((origin.path as NSString).lastPathComponent, origin.path)], range: "rows 1–\(origin.rowCount)",
+                // Named "table", not by the file's name: the model id comes from content only, so the same
+                // rows under another name give the same model.
+                files: [("table", origin.path)], range: "rows 1–\(origin.rowCount)",
                 rows: origin.rowCount, positives: origin.positives)
             return ModelFile(kind: .table, createdBy: program, encoding: origin.encoder, labelColumn: origin.labelColumn,
                              idColumn: origin.idColumn, model: model, config: config, data: fingerprint, metrics: metrics)
@@ -182,7 +230,7 @@ extension TrainingRows {
 
     /// What a person reads after training: the rows, the solver, the choice of C, the figures
     /// and the largest coefficients.
-    func summary(file: ModelFile, model: FittedLogisticRegression, selection: String, metrics: [String: Double]) -> String {
+    func summary(file: ModelFile, model: FittedRiskModel, selection: String, metrics: [String: Double]) -> String {
         let positives = Int(y.reduce(0, +))
         var summary: String
         switch origin {
@@ -192,6 +240,13 @@ extension TrainingRows {
                 + "to \(origin.fitDates.last ?? table.dates.last!), \(featureNames.count) features"
         case .table:
             summary = "trained \(file.modelID) on \(x.rows) rows (\(positives) positive), \(featureNames.count) features"
+        }
+        if let shapes = model.shapes {
+            let splines = shapes.terms.filter { if case .spline = $0.kind { return true } else { return false } }.count
+            summary += " (\(splines) as splines, \(shapes.terms.count - splines) as lines)"
+        }
+        if model.directions.contains(where: { $0 != .either }) {
+            summary += ", \(model.directions.filter { $0 != .either }.count) with a declared direction"
         }
         if let heldOut { summary += "; \(heldOut.y.count) later \(noun.plural) held out for calibration (\(model.calibration.method.rawValue))" }
         if case let .signals(origin) = origin {
@@ -206,10 +261,11 @@ extension TrainingRows {
             for key in figures { summary += "\n  \(key): \(String(format: "%.4f", metrics[key]!))" }
         }
         if let auc = metrics["train_auc"] { summary += "\ntrain_auc: \(String(format: "%.4f", auc))" }
-        let w = model.coefficients
+        let w = model.featureStrengths
         let top = w.indices.sorted { abs(w[$0]) > abs(w[$1]) || (abs(w[$0]) == abs(w[$1]) && $0 < $1) }.prefix(10)
         let width = (top.map { featureNames[$0].count }.max() ?? 0) + 2
-        summary += "\ntop coefficients (standardized):"
+        summary += model.shape == .linear ? "\ntop coefficients (standardized):"
+            : "\nstrongest shapes (log-odds from the lowest to the highest training value; lines: standardized coefficient):"
         for j in top { summary += "\n  \(featureNames[j].padding(toLength: width, withPad: " ", startingAt: 0))\(String(format: "%+.4f", w[j]))" }
         return summary
     }

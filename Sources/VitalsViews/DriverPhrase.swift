@@ -1,4 +1,5 @@
 import Foundation
+import VitalsFeatures
 import VitalsFoundation
 import VitalsScoring
 import VitalsSignals
@@ -101,9 +102,9 @@ public enum DriverPhrase {
         case "account_nps_mean_180d": return known(value) { "account NPS mean \(decimal($0)) (180 days)" }
         case "account_nps_missing": return value == 1 ? "no NPS from the account" : "account answers NPS"
         // Markov
-        case "markov_state": return "health state \(readable(oneHotLevel(group, snapshot, r) ?? "unknown"))"
+        case "markov_state": return "health state \(readable(orderedLevel(group, snapshot, r, best: snapshot.model.signals?.accountChain?.transientStates.dropFirst().first)))"
         case "markov_expected_months_to_churn": return known(value) { "health chain: churn expected in \(whole($0.rounded())) months" }
-        case "markov_phase": return "delivery phase \(readable(oneHotLevel(group, snapshot, r) ?? "unknown"))"
+        case "markov_phase": return "delivery phase \(readable(orderedLevel(group, snapshot, r, best: ProjectPhaseRule.states.first)))"
         case "markov_overrun_probability": return known(value) { "phase chain: \(percent($0)) of projects in this phase overrun" }
         case "markov_expected_weeks_to_delivery": return known(value) { "phase chain: delivery in \(whole($0.rounded())) weeks" }
         default:
@@ -138,6 +139,15 @@ public enum DriverPhrase {
     static func oneHotLevel(_ group: String, _ snapshot: ScoredSnapshot, _ r: Int) -> String? {
         let prefix = group + "="
         return snapshot.table.featureNames.first { $0.hasPrefix(prefix) && snapshot.feature(r, $0) == 1 }.map { String($0.dropFirst(prefix.count)) }
+    }
+
+    /// The level of a cumulative group on row `r`: its one-hot level when one is set
+    /// (`markov_state=onboarding`), else the worst `at_least_` level set, else `best`.
+    static func orderedLevel(_ group: String, _ snapshot: ScoredSnapshot, _ r: Int, best: String?) -> String {
+        let cumulative = group + "=at_least_"
+        if let level = oneHotLevel(group, snapshot, r), !level.hasPrefix("at_least_") { return level }
+        let set = snapshot.table.featureNames.filter { $0.hasPrefix(cumulative) && snapshot.feature(r, $0) == 1 }
+        return set.last.map { String($0.dropFirst(cumulative.count)) } ?? best ?? "unknown"
     }
 
     static func known(_ x: Double, _ phrase: (Double) -> String) -> String { x.isFinite ? phrase(x) : "no data" }

@@ -1,4 +1,5 @@
 import Foundation
+import VitalsAdditive
 import VitalsFoundation
 import VitalsHistory
 import VitalsModel
@@ -122,9 +123,9 @@ public struct Explanation: Sendable, Codable {
             let earlier = try ScoredSnapshot(model: snapshot.model, index: snapshot.index, asOf: since.day)
             if let r0 = earlier.rowOfID[id] {
                 var parts: [ChangePart] = []
-                for j in 0..<model.featureNames.count where model.coefficients[j] != 0 {
+                for j in 0..<model.featureNames.count {
                     let (a, b) = (earlier.x[r0, j], snapshot.x[r, j])
-                    let part = model.coefficients[j] * (b - a) / model.scales[j]
+                    let part = model.contributionChange(feature: j, from: a, to: b)
                     if part != 0 { parts.append(ChangePart(feature: model.featureNames[j], previous: a, current: b, contribution: part)) }
                 }
                 parts.sort { abs($0.contribution) != abs($1.contribution) ? abs($0.contribution) > abs($1.contribution) : $0.feature < $1.feature }

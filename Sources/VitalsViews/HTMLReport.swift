@@ -22,14 +22,19 @@ public struct HTMLReport: Sendable {
     public var labels: [Double]
     public var probabilities: [Double]
     public var baselines: [Baseline]
-    /// (feature, coefficient on the standardized scale).
+    /// (feature, coefficient on the standardized scale), or for an additive model each
+    /// shape's signed range (`FittedRiskModel.featureStrengths`).
     public var coefficients: [(name: String, value: Double)]
+    /// The heading of the coefficients' chart.
+    public var coefficientsTitle: String
     /// The Markov transition matrix, if the model has one.
     public var chain: (states: [String], transitions: [[Double]])?
 
     public init(title: String, facts: [String], report: EvaluationReport, labels: [Double], probabilities: [Double],
                 baselines: [Baseline] = [], coefficients: [(name: String, value: Double)] = [],
+                coefficientsTitle: String = "Coefficients (standardized)",
                 chain: (states: [String], transitions: [[Double]])? = nil) {
+        self.coefficientsTitle = coefficientsTitle
         self.title = title
         self.facts = facts
         self.report = report
@@ -135,7 +140,7 @@ public struct HTMLReport: Sendable {
         sections.append(figure("gains", "Cumulative gains", gainsChart.svg(id: "gains-chart")))
         sections.append(figure("lift", "Lift per decile", liftChart.svg(id: "lift-chart")))
         sections.append(figure("distribution", "Scores by class", distribution.svg(id: "distribution-chart")))
-        if !coefficients.isEmpty { sections.append(figure("coefficients", "Coefficients (standardized)", coefficientChart())) }
+        if !coefficients.isEmpty { sections.append(figure("coefficients", coefficientsTitle, coefficientChart())) }
         if let chain { sections.append(figure("transitions", "Markov transition matrix", heatmap(chain))) }
 
         let data = try reportData(roc: roc, pr: pr, gains: gains)
@@ -180,7 +185,7 @@ public struct HTMLReport: Sendable {
             ("Brier", { $0.brier }, false), ("ECE", { $0.ece }, false), ("precision@\(report.k)", { $0.precisionAtK }, true),
             ("recall@\(report.k)", { $0.recallAtK }, true), ("ARR recall@\(report.k)", { $0.arrRecallAtK }, true),
             ("lift, top decile", { $0.liftTopDecile }, false),
-        ]
+        ].filter { $0.0.hasPrefix("ARR") ? report.model.arrRecallAtK != nil : true }
         var html = #"<table id="metrics"><thead><tr><th>\#(report.n) rows, \#(report.positives) positive (\#(Self.pct(Double(report.positives) / Double(report.n))))</th>"#
         html += columns.map { "<th>\(Self.escape($0.0))</th>" }.joined() + "</tr></thead><tbody>"
         for (label, value, percent) in rows {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import VitalsAdditive
 import VitalsLogistic
 import VitalsModel
 import VitalsTestSupport
@@ -130,7 +131,7 @@ enum HostileFixture {
         let dir = try TemporaryDirectory("nan-model")
         defer { dir.remove() }
         var file = try ModelFile.load(path: try HostileFixture.model("churn"))
-        var coefficients = file.model.coefficients
+        var coefficients = file.model.core.coefficients
         coefficients[0] = 1e308
         file.model = FittedLogisticRegressionEditing.replacing(file.model, coefficients: coefficients)
         let path = dir.path("edited.json")
@@ -138,7 +139,7 @@ enum HostileFixture {
         let out = dir.path("scores")
         let scored = try VitalsProcess.run(["score", try HostileFixture.signals(), "--model", path, "--out", out, "-q"])
         #expect(scored.status == 65)
-        #expect(scored.stderr.contains("the coefficient of \(file.model.featureNames[0]) is 1e+308"), "\(scored.stderr)")
+        #expect(scored.stderr.contains("the coefficient of \(file.model.core.featureNames[0]) is 1e+308"), "\(scored.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
@@ -174,10 +175,10 @@ enum HostileFixture {
 
 /// Edits a fitted model's coefficients through its JSON, as a hand-edited file would.
 enum FittedLogisticRegressionEditing {
-    static func replacing(_ model: FittedLogisticRegression, coefficients: [Double]) -> FittedLogisticRegression {
+    static func replacing(_ model: FittedRiskModel, coefficients: [Double]) -> FittedRiskModel {
         var object = try! JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as! [String: Any]
         object["coefficients"] = coefficients
-        return try! JSONDecoder().decode(FittedLogisticRegression.self, from: JSONSerialization.data(withJSONObject: object))
+        return try! JSONDecoder().decode(FittedRiskModel.self, from: JSONSerialization.data(withJSONObject: object))
     }
 }
 

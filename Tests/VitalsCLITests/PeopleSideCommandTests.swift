@@ -175,7 +175,9 @@ import VitalsTestSupport
             let eac = try #require(project["forecast_hours_at_completion"] as? Double)
             let low = try #require(project["forecast_hours_low"] as? Double), high = try #require(project["forecast_hours_high"] as? Double)
             #expect(low <= eac && eac <= high && eac >= logged - 0.05)
-            #expect(abs(try #require(project["forecast_overrun_pct"] as? Double) - (eac / budget - 1) * 100) < 0.2)
+            let overrun = try #require(project["forecast_overrun_pct"] as? Double)
+            // The list rounds hours to 0.1 and percentages to 0.1: on a small budget the hours' rounding dominates.
+            #expect(abs(overrun - (eac / budget - 1) * 100) <= 100 * 0.05 / budget + 0.05 + 1e-9, "\(project["project_id"] ?? ""): \(overrun) % against EAC \(eac) of budget \(budget)")
             let end = try #require(project["forecast_end_date"] as? String), baseline = try #require(project["baseline_end_date"] as? String)
             #expect(end >= "2025-12-31" && !baseline.isEmpty)
         }

@@ -86,17 +86,20 @@ import VitalsTestSupport
         let trainMonths = Cadence.monthly.dates(from: index.dataStart, through: cutoff)
         let chain = try AccountHealthChain.fit(index: index, rule: HealthStateRule(), estimator: MarkovChainEstimator(), months: trainMonths)
         let markov = MarkovColumns.health(try HealthStateColumns(chain: chain, horizonDays: 90))
-        #expect(markov.names == ["markov_state=onboarding", "markov_state=healthy", "markov_state=neutral", "markov_state=at_risk",
+        #expect(markov.names == ["markov_state=onboarding", "markov_state=at_least_neutral", "markov_state=at_least_at_risk",
                                  "markov_churn_probability_3m", "markov_expected_months_to_churn"])
         let table = try laterRows(.churn, markov, index: index, after: cutoff)
         let auc = rankAUC(table.column("markov_churn_probability_3m"), table.labels)
         print("Markov-only churn AUC on \(table.rowCount) snapshots after \(cutoff): \(auc)")
         #expect(table.rowCount > 2_000 && table.labels.contains(1))
         #expect(auc > 0.6)
-        // One-hot state columns: exactly one 1 per row.
+        // The state columns in cumulative form: onboarding alone, or the bands' "at least"
+        // columns set from the best up to the row's band (never a gap, never both).
         for r in 0..<table.rowCount {
-            let onehot = table.row(r).suffix(6).prefix(4)
-            #expect(onehot.reduce(0, +) == 1)
+            let state = Array(table.row(r).suffix(5).prefix(3))
+            #expect(state.allSatisfy { $0 == 0 || $0 == 1 })
+            #expect(state[0] == 0 || (state[1] == 0 && state[2] == 0))
+            #expect(state[2] <= state[1])
         }
     }
 }

@@ -30,7 +30,7 @@ import VitalsTestSupport
         let dates = SnapshotBuilder(index: index).defaultDates(cadence: task.defaultCadence, through: cutoff)
         let training = try featurizer.table(dates: dates, requireLabels: true, labelCutoff: cutoff)
         #expect(training.table.featureNames == featurizer.recipe.featureNames)
-        #expect(training.table.featureNames.suffix(5).allSatisfy { $0.hasPrefix("markov_") })
+        #expect(training.table.featureNames.suffix(4).allSatisfy { $0.hasPrefix("markov_") })
         var compared = 0
         // Scoring one date at a time, as `vitals score --as-of` does.
         for day in stride(from: dates.count - 1, through: 0, by: -max(1, dates.count / 6)).map({ dates[$0] }) {
@@ -49,20 +49,25 @@ import VitalsTestSupport
         #expect(compared > 50, "\(task): only \(compared) rows compared")
     }
 
-    /// The Markov columns of a row are its state's one-hot and that state's chain figures.
+    /// The Markov columns of a row are its state in cumulative form (onboarding, then "at
+    /// least" each band after the best) and that state's chain figures.
     @Test func markovColumnsAreTheRowsStateAndItsFigures() throws {
         let book = try TestBook.shared()
         let recipe = try Self.recipe(.churn, index: book.index, cutoff: book.index.dataEnd)
         guard case let .health(columns) = recipe.markov else { Issue.record("no health columns"); return }
         let (table, states) = try Featurizer(recipe: recipe, index: book.index).table(dates: [book.index.dataEnd], requireLabels: false)
         let transient = columns.transientStates.count
-        #expect(transient == 4)
+        #expect(transient == 4 && columns.names.count == transient - 1 + 2)
+        var seen = Set<Int>()
         for r in 0..<table.rowCount {
-            let tail = Array(table.row(r).suffix(transient + 2))
-            #expect(tail[0..<transient].reduce(0, +) == 1)
-            #expect(tail[states[r]] == 1)
-            #expect(tail[transient] == columns.churnProbability[states[r]] && tail[transient + 1] == columns.expectedMonths[states[r]])
+            let tail = Array(table.row(r).suffix(transient + 1))
+            let s = states[r]
+            seen.insert(s)
+            // onboarding (0); healthy (1): nothing set; neutral (2): at_least_neutral; at_risk (3): both.
+            #expect(tail[0..<(transient - 1)] == [s == 0 ? 1 : 0, s >= 2 ? 1 : 0, s >= 3 ? 1 : 0][...])
+            #expect(tail[transient - 1] == columns.churnProbability[s] && tail[transient] == columns.expectedMonths[s])
         }
+        #expect(seen.count >= 3, "states seen: \(seen)")
     }
 
     /// A health chain needs `tenure_days` to place accounts; without the account family the

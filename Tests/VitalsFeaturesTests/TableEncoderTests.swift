@@ -46,11 +46,13 @@ import VitalsTestSupport
         }
         let text = try Self.table("seats,plan\n3,a\nmany,b\n")
         #expect(throws: TableError(path: text.path, line: 3, column: "seats",
-                                   message: "'many' is not a finite number, and the model reads this column as numeric")) {
+                                   message: "'many' is not a finite number, and the model reads this column as numeric "
+                                + "(missing values are '', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?')")) {
             try encoder.transform(text)
         }
         let badLabel = try Self.table("x,y\n1,maybe\n")
-        #expect(throws: TableError(path: badLabel.path, line: 2, column: "y", message: "label 'maybe' is not one of 1/0, true/false, yes/no")) {
+        #expect(throws: TableError(path: badLabel.path, line: 2, column: "y", message: "label 'maybe' is neither positive (1, 1.0, true, t, yes, y) nor negative (0, 0.0, false, f, no, n); "
+                                + "set labels.positive and labels.negative in the config for other texts")) {
             try badLabel.labels("y")
         }
         let ragged = try? Self.table("a,b\n1,2\n3\n")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VitalsAdditive
 import VitalsFeatures
 import VitalsLinearAlgebra
 import VitalsLogistic
@@ -19,7 +20,7 @@ import VitalsTestSupport
             .calibrated(heldOutX: x, y: y, method: .platt)
         return ModelFile(
             kind: .table, createdBy: "vitals test", encoding: encoder, labelColumn: "churned", idColumn: nil,
-            model: fitted, config: ["c": "0.7"],
+            model: FittedRiskModel(core: fitted, shapes: nil), config: ["c": "0.7"],
             data: try DataFingerprint.of(files: [("train.csv", path)], range: "rows 1–300", rows: 300, positives: Int(y.reduce(0, +))),
             metrics: ["train_auc": 0.61234567890123456])
     }
@@ -32,7 +33,7 @@ import VitalsTestSupport
         try file.write(to: path)
         let loaded = try ModelFile.load(path: path)
         #expect(try loaded == file.sealed())
-        #expect(loaded.model.coefficients == file.model.coefficients)  // every Double reads back exactly
+        #expect(loaded.model.core.coefficients == file.model.core.coefficients)  // every Double reads back exactly
         #expect(loaded.model.calibration == file.model.calibration)
         #expect(loaded.modelID.hasPrefix("table-") && loaded.modelID.count == "table-".count + 16)
         // Deterministic bytes: serializing the loaded model gives the file again.
@@ -47,9 +48,9 @@ import VitalsTestSupport
         let path = directory.path("model.json")
         try file.write(to: path)
         var text = try String(contentsOfFile: path, encoding: .utf8)
-        let coefficient = "\(file.model.coefficients[0])"
+        let coefficient = "\(file.model.core.coefficients[0])"
         let range = try #require(text.range(of: coefficient))
-        text.replaceSubrange(range, with: "\(file.model.coefficients[0] + 0.001)")
+        text.replaceSubrange(range, with: "\(file.model.core.coefficients[0] + 0.001)")
         try text.write(toFile: path, atomically: false, encoding: .utf8)
         #expect {
             try ModelFile.load(path: path)

@@ -1,4 +1,5 @@
 import Testing
+import VitalsAdditive
 import VitalsFeatures
 import VitalsLinearAlgebra
 import VitalsLogistic
@@ -25,7 +26,7 @@ import VitalsTestSupport
         let model = try LogisticRegression(c: 0.5).fit(x: x, y: y, featureNames: encoder.featureNames)
         let drivers = Drivers(featureNames: model.featureNames, encoder: encoder)
         #expect(drivers.groupNames == ["seats", "plan"] && drivers.groupOfFeature == [0, 0, 1, 1])
-        let contributions = drivers.contributions(of: model, x: x)
+        let contributions = drivers.contributions(of: FittedRiskModel(core: model, shapes: nil), x: x)
         let eta = try model.decisionFunction(x)
         for i in 0..<x.rows {
             assertClose(contributions[i].reduce(0, +), eta[i] - model.intercept, rtol: 1e-12, atol: 1e-12)

@@ -20,7 +20,7 @@ import VitalsTraining
     @Test func absentKeysTakeTheirDefaults() throws {
         let config = try TrainingConfig.parse("task: churn\n", path: "c.yaml")
         #expect(config == TrainingConfig(task: .churn))
-        #expect(config.estimator.c == 1 && config.estimator.classWeight == .none)
+        #expect(config.estimator.c == 1 && config.estimator.logistic.classWeight == .none && config.estimator.shape == .additive)
     }
 
     @Test(arguments: [

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VitalsAdditive
 import VitalsEvaluation
 import VitalsLinearAlgebra
 import VitalsLogistic
@@ -19,16 +20,18 @@ import VitalsTestSupport
             }
             return (x, y)
         }
-        let selection = PenaltySelection(grid: [10, 0.001, 1], folds: 3)
+        let estimator = RiskModelEstimator(logistic: LogisticRegression())
+        let selection = PenaltySelection(grid: [10, 0.001, 1])
         let (noisy, noisyY) = problem(rows: 120, noise: 30, signal: 0.5)
         let names = (0...30).map { "f\($0)" }
-        let small = try selection.select(estimator: LogisticRegression(), x: noisy, y: noisyY, featureNames: names)
+        let small = try selection.select(estimator: estimator, x: noisy, y: noisyY, featureNames: names,
+                                         folds: ValidationFolds.timeOrdered(rows: 120, folds: 3))
         #expect(small.candidates.map(\.c) == [0.001, 1, 10])
         #expect(small.c == 0.001)
 
         let (clear, clearY) = problem(rows: 2_000, noise: 1, signal: 6)
-        let large = try PenaltySelection(grid: [0.001, 10], folds: 3)
-            .select(estimator: LogisticRegression(), x: clear, y: clearY, featureNames: ["a", "b"])
+        let large = try PenaltySelection(grid: [0.001, 10])
+            .select(estimator: estimator, x: clear, y: clearY, featureNames: ["a", "b"], folds: ValidationFolds.timeOrdered(rows: 2_000, folds: 3))
         #expect(large.c == 10)
         // Fold 2 of 3 by hand: train on rows 0..<1000, score rows 1000..<1500.
         var mean = 0.0
@@ -46,7 +49,8 @@ import VitalsTestSupport
         let x = Matrix(rows: 8, columns: 1, elements: (0..<8).map(Double.init))
         let y: [Double] = [0, 0, 0, 0, 0, 0, 1, 1]  // every training prefix is one class
         #expect(throws: LogisticRegressionError.self) {
-            try PenaltySelection(grid: [1], folds: 3).select(estimator: LogisticRegression(), x: x, y: y, featureNames: ["t"])
+            try PenaltySelection(grid: [1]).select(estimator: RiskModelEstimator(logistic: LogisticRegression()), x: x, y: y, featureNames: ["t"],
+                                                   folds: ValidationFolds.timeOrdered(rows: 8, folds: 3))
         }
     }
 }

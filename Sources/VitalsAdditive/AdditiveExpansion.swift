@@ -1,0 +1,196 @@
+import Foundation
+import VitalsFoundation
+import VitalsLinearAlgebra
+import VitalsLogistic
+
+/// How the additive model's shapes are made: basis size, degree and the two penalties.
+public struct ShapeSettings: Sendable, Equatable {
+    /// Columns per spline feature (cumulative basis functions, K − 1). Default 8; range 2…32.
+    public var columnsPerFeature: Int
+    /// The spline degree for features with more distinct values than `columnsPerFeature` + 1.
+    /// Default 3; range 1…3. Features with fewer values get a degree-1 basis on their values.
+    public var degree: Int
+    /// Weight of the smoothness penalty Σⱼ (δⱼ₊₁ − δⱼ)² (second differences of the B-spline
+    /// coefficients). Default 1; range [0, 1e6].
+    public var smoothing: Double
+    /// Weight of the ridge Σⱼ δⱼ² on a spline's coefficients, and of w² on a line's
+    /// (standardized) coefficient. Default 1; range (0, 1e6].
+    public var ridge: Double
+
+    public init(columnsPerFeature: Int = 8, degree: Int = 3, smoothing: Double = 1, ridge: Double = 1) {
+        self.columnsPerFeature = columnsPerFeature
+        self.degree = degree
+        self.smoothing = smoothing
+        self.ridge = ridge
+    }
+
+    public func validate() throws(LogisticRegressionError) {
+        guard (2...32).contains(columnsPerFeature) else {
+            throw .invalidParameter(name: "basis_columns", value: "\(columnsPerFeature)", rule: "must be an integer from 2 to 32")
+        }
+        guard (1...3).contains(degree) else { throw .invalidParameter(name: "spline_degree", value: "\(degree)", rule: "must be 1, 2 or 3") }
+        guard smoothing >= 0, smoothing <= 1e6 else {
+            throw .invalidParameter(name: "smoothing", value: "\(smoothing)", rule: "must be a number from 0 to 1e6")
+        }
+        guard ridge > 0, ridge <= 1e6 else { throw .invalidParameter(name: "ridge", value: "\(ridge)", rule: "must be a number above 0, up to 1e6") }
+    }
+}
+
+/// The additive model's design: one `ShapeTerm` per input feature, in input order, and the
+/// columns, penalty and bounds they give the logistic core.
+///
+/// - Shapes: an n × p input matrix becomes an n × q design, q = Σ `columnCount`; the penalty
+///   is q × q and block diagonal (one block per term); the bounds have q entries.
+public struct AdditiveExpansion: Sendable, Equatable, Codable {
+    public let terms: [ShapeTerm]
+    /// The spline weights the penalty was built with (recorded for the model card).
+    public let smoothing: Double
+    public let ridge: Double
+
+    public init(terms: [ShapeTerm], smoothing: Double, ridge: Double) {
+        self.terms = terms
+        self.smoothing = smoothing
+        self.ridge = ridge
+    }
+
+    public var featureNames: [String] { terms.map(\.feature) }
+    public var columnNames: [String] { terms.flatMap(\.columnNames) }
+    public var columnCount: Int { terms.reduce(0) { $0 + $1.columnCount } }
+
+    /// Each term's columns in the design.
+    public var columnRanges: [Range<Int>] {
+        var start = 0
+        return terms.map { term in
+            defer { start += term.columnCount }
+            return start..<(start + term.columnCount)
+        }
+    }
+
+    /// The n × q design of an n × p input (p = `terms.count`).
+    public func design(_ x: Matrix) throws -> Matrix {
+        guard x.columns == terms.count else {
+            throw LogisticRegressionError.invalidData("x has \(x.columns) columns, the model's shapes \(terms.count)")
+        }
+        let q = columnCount, p = terms.count
+        let ranges = columnRanges, knots = terms.map(\.fullKnots)
+        var z = Matrix(rows: x.rows, columns: q)
+        x.elements.withUnsafeBufferPointer { a in
+            z.elements.withUnsafeMutableBufferPointer { d in
+                nonisolated(unsafe) let (input, out) = (a, d)
+                _ = RowChunks(rows: x.rows).map { rows in
+                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: ShapeTerm.scratchCount)
+                    defer { scratch.deallocate() }
+                    // Term by term over the chunk's rows, so each term's knots are bound once.
+                    for t in 0..<p {
+                        let range = ranges[t], term = terms[t]
+                        knots[t].withUnsafeBufferPointer { k in
+                            for i in rows {
+                                term.columns(at: input[i * p + t], knots: k,
+                                             into: UnsafeMutableBufferPointer(rebasing: out[(i * q + range.lowerBound)..<(i * q + range.upperBound)]),
+                                             scratch: scratch)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return z
+    }
+
+    /// The q × q penalty matrix S (before the 1 / (C W) the fit multiplies it by): for a
+    /// spline's block, `smoothing` · DᵀD + `ridge` · I, D the first differences of δ; for a
+    /// line, `ridge`.
+    public var penalty: Matrix {
+        let q = columnCount
+        var s = Matrix(rows: q, columns: q)
+        for (term, range) in zip(terms, columnRanges) {
+            let m = range.count, o = range.lowerBound
+            for j in 0..<m { s[o + j, o + j] += ridge }
+            guard case .spline = term.kind, m > 1 else { continue }
+            for j in 0..<(m - 1) {
+                s[o + j, o + j] += smoothing
+                s[o + j + 1, o + j + 1] += smoothing
+                s[o + j, o + j + 1] -= smoothing
+                s[o + j + 1, o + j] -= smoothing
+            }
+        }
+        return s
+    }
+
+    /// Each column's bounds from its term's direction: every column of a term grows with
+    /// the feature, so one sign on all of them makes the shape monotone.
+    public var bounds: CoefficientBounds {
+        var lower: [Double] = [], upper: [Double] = []
+        for term in terms {
+            let (l, u) = term.direction.coefficientBounds
+            lower += [Double](repeating: l, count: term.columnCount)
+            upper += [Double](repeating: u, count: term.columnCount)
+        }
+        return CoefficientBounds(lower: lower, upper: upper)
+    }
+
+    /// Learns the terms from the training rows: a line for features with two distinct values
+    /// (or one: the fit drops it), a degree-1 basis on the values themselves for features with
+    /// at most `columnsPerFeature` + 1 of them, and otherwise a basis of the settings' degree
+    /// with interior knots at the training quantiles (equal steps in rank, duplicates merged).
+    ///
+    /// - Parameters:
+    ///   - x: n × p training features, finite.
+    ///   - directions: p declared directions.
+    public static func fit(x: Matrix, featureNames: [String], directions: [RiskDirection], settings: ShapeSettings) throws -> AdditiveExpansion {
+        try settings.validate()
+        guard featureNames.count == x.columns, directions.count == x.columns else {
+            throw LogisticRegressionError.invalidData("\(featureNames.count) names and \(directions.count) directions for \(x.columns) columns")
+        }
+        let n = x.rows
+        var terms: [ShapeTerm] = []
+        for j in 0..<x.columns {
+            var values = (0..<n).map { x[$0, j] }
+            guard values.allSatisfy(\.isFinite) else {
+                throw LogisticRegressionError.invalidData("feature \(featureNames[j]) is not finite in every row (no NaN or infinity)")
+            }
+            values.sort()
+            var distinct: [Double] = []
+            for v in values where distinct.last != v { distinct.append(v) }
+            if distinct.count <= 2 {
+                let mean = values.reduce(0, +) / Double(max(n, 1))
+                let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(n, 1))
+                let scale = variance > 0 ? variance.squareRoot() : 1
+                terms.append(ShapeTerm(feature: featureNames[j], kind: .line(mean: mean, scale: scale), direction: directions[j]))
+                continue
+            }
+            let lower = distinct.first!, upper = distinct.last!
+            let basis: SplineBasis
+            if distinct.count <= settings.columnsPerFeature + 1 {
+                basis = SplineBasis(degree: 1, lower: lower, upper: upper, interiorKnots: Array(distinct.dropFirst().dropLast()))
+            } else {
+                // K − 1 = m + k columns: m = columns − k interior knots at equal steps in rank.
+                let m = max(settings.columnsPerFeature - settings.degree, 0)
+                var knots: [Double] = []
+                for i in 1...max(m, 1) where m > 0 {
+                    let position = Double(i) * Double(n - 1) / Double(m + 1)
+                    let q = values[Int(position.rounded(.down))]
+                    if q > lower, q < upper, knots.last.map({ q > $0 }) ?? true { knots.append(q) }
+                }
+                basis = SplineBasis(degree: settings.degree, lower: lower, upper: upper, interiorKnots: knots)
+            }
+            // Centre each column on its training mean, so a shape's contribution averages 0.
+            var centres = [Double](repeating: 0, count: basis.cumulativeCount)
+            let t = basis.fullKnots
+            var row = centres, scratch = [Double](repeating: 0, count: ShapeTerm.scratchCount)
+            t.withUnsafeBufferPointer { k in
+                row.withUnsafeMutableBufferPointer { r in
+                    scratch.withUnsafeMutableBufferPointer { s in
+                        for i in 0..<n {
+                            basis.cumulative(at: x[i, j], knots: k, into: r, scratch: s.baseAddress!)
+                            for c in 0..<r.count { centres[c] += r[c] }
+                        }
+                    }
+                }
+            }
+            centres = centres.map { $0 / Double(n) }
+            terms.append(ShapeTerm(feature: featureNames[j], kind: .spline(basis: basis, centres: centres), direction: directions[j]))
+        }
+        return AdditiveExpansion(terms: terms, smoothing: settings.smoothing, ridge: settings.ridge)
+    }
+}

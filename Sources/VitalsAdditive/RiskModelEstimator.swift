@@ -1,0 +1,65 @@
+import Foundation
+import VitalsFoundation
+import VitalsLinearAlgebra
+import VitalsLogistic
+
+/// The parameters of a risk model fit, validated up front: the logistic core's, the shape
+/// (linear or additive) and the additive shapes' settings.
+///
+/// - Linear: the logistic regression on the standardized features, with each declared
+///   direction a sign bound on its coefficient.
+/// - Additive: `AdditiveExpansion.fit` learns the shapes on the training rows, and the core
+///   minimizes, over the shapes' coefficients θ and the intercept b,
+///
+///       C · Σᵢ sᵢ log(1 + exp(−ỹᵢ (zᵢᵀθ + b))) + ½ θᵀ S θ
+///
+///   (S the expansion's penalty: differences and ridge), with θ bounded by the directions.
+///   The columns are not standardized: the penalty is on the shapes' own coefficients.
+public struct RiskModelEstimator: Sendable {
+    public var logistic: LogisticRegression
+    public var shape: ModelShape
+    public var shapeSettings: ShapeSettings
+
+    public init(logistic: LogisticRegression, shape: ModelShape = .linear, shapeSettings: ShapeSettings = ShapeSettings()) {
+        self.logistic = logistic
+        self.shape = shape
+        self.shapeSettings = shapeSettings
+    }
+
+    /// C, the inverse penalty strength of both shapes.
+    public var c: Double {
+        get { logistic.c }
+        set { logistic.c = newValue }
+    }
+
+    public func validate() throws(LogisticRegressionError) {
+        try logistic.validate()
+        if shape == .additive { try shapeSettings.validate() }
+    }
+
+    /// - Parameters:
+    ///   - x: n × p features, finite; y: n labels 0/1 with both classes.
+    ///   - directions: p declared directions (default none).
+    public func fit(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, featureNames: [String], directions: [RiskDirection]? = nil) throws
+        -> FittedRiskModel
+    {
+        try validate()
+        let directions = directions ?? [RiskDirection](repeating: .either, count: x.columns)
+        guard directions.count == x.columns else {
+            throw LogisticRegressionError.invalidData("\(directions.count) directions for \(x.columns) features")
+        }
+        switch shape {
+        case .linear:
+            let bounds = CoefficientBounds(lower: directions.map(\.coefficientBounds.lower), upper: directions.map(\.coefficientBounds.upper))
+            let core = try logistic.fit(x: x, y: y, sampleWeights: sampleWeights, featureNames: featureNames, bounds: bounds)
+            return FittedRiskModel(core: core, shapes: nil, directions: directions)
+        case .additive:
+            let expansion = try AdditiveExpansion.fit(x: x, featureNames: featureNames, directions: directions, settings: shapeSettings)
+            var core = logistic
+            core.standardize = false
+            let fitted = try core.fit(x: expansion.design(x), y: y, sampleWeights: sampleWeights, featureNames: expansion.columnNames,
+                                      penalty: expansion.penalty, bounds: expansion.bounds)
+            return FittedRiskModel(core: fitted, shapes: expansion)
+        }
+    }
+}
