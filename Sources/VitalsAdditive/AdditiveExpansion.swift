@@ -43,19 +43,85 @@ public struct ShapeSettings: Sendable, Equatable {
 ///   is q × q and block diagonal (one block per term); the bounds have q entries.
 public struct AdditiveExpansion: Sendable, Equatable, Codable {
     public let terms: [ShapeTerm]
+    /// Interactions, after the terms' columns (none by default).
+    public let pairs: [PairTerm]
     /// The spline weights the penalty was built with (recorded for the model card).
     public let smoothing: Double
     public let ridge: Double
 
-    public init(terms: [ShapeTerm], smoothing: Double, ridge: Double) {
+    /// A pair's coefficients weigh this many times the ridge: an interaction has to earn its
+    /// place against the main effects.
+    public static let pairRidgeFactor = 4.0
+
+    public init(terms: [ShapeTerm], pairs: [PairTerm] = [], smoothing: Double, ridge: Double) {
         self.terms = terms
+        self.pairs = pairs
         self.smoothing = smoothing
         self.ridge = ridge
     }
 
+    enum CodingKeys: String, CodingKey { case terms, pairs, smoothing, ridge }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        terms = try c.decode([ShapeTerm].self, forKey: .terms)
+        pairs = try c.decodeIfPresent([PairTerm].self, forKey: .pairs) ?? []
+        smoothing = try c.decode(Double.self, forKey: .smoothing)
+        ridge = try c.decode(Double.self, forKey: .ridge)
+        for pair in pairs where !(terms.indices.contains(pair.first) && terms.indices.contains(pair.second) && pair.first != pair.second
+                                  && pair.centres.count == pair.columnCount) {
+            throw DecodingError.dataCorruptedError(forKey: .pairs, in: c, debugDescription: "a pair names features \(pair.first) and \(pair.second) of \(terms.count), with \(pair.centres.count) centres for \(pair.columnCount) columns")
+        }
+    }
+
+    /// Without pairs the file has no `pairs` key, as before interactions existed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(terms, forKey: .terms)
+        if !pairs.isEmpty { try c.encode(pairs, forKey: .pairs) }
+        try c.encode(smoothing, forKey: .smoothing)
+        try c.encode(ridge, forKey: .ridge)
+    }
+
     public var featureNames: [String] { terms.map(\.feature) }
-    public var columnNames: [String] { terms.flatMap(\.columnNames) }
-    public var columnCount: Int { terms.reduce(0) { $0 + $1.columnCount } }
+    /// `first × second` for each pair.
+    public var pairNames: [String] { pairs.map { "\(terms[$0.first].feature) × \(terms[$0.second].feature)" } }
+    public var columnNames: [String] {
+        terms.flatMap(\.columnNames) + zip(pairs, pairNames).flatMap { pair, name in (1...pair.columnCount).map { "\(name)~\($0)" } }
+    }
+    public var columnCount: Int { terms.reduce(0) { $0 + $1.columnCount } + pairs.reduce(0) { $0 + $1.columnCount } }
+
+    /// Each pair's columns in the design, after every term's.
+    public var pairRanges: [Range<Int>] {
+        var start = terms.reduce(0) { $0 + $1.columnCount }
+        return pairs.map { pair in
+            defer { start += pair.columnCount }
+            return start..<(start + pair.columnCount)
+        }
+    }
+
+    /// This expansion with `pairs` added (their centres from the training rows `x`).
+    public func adding(pairs chosen: [(Int, Int)], x: Matrix) -> AdditiveExpansion {
+        var built: [PairTerm] = []
+        for (a, b) in chosen {
+            let axes = [a, b].map { j -> PairAxis in
+                let values = (0..<x.rows).map { x[$0, j] }.sorted()
+                var distinct: [Double] = []
+                for v in values where distinct.last != v { distinct.append(v) }
+                return PairAxis.fit(sortedValues: values, distinct: distinct, direction: terms[j].direction)
+            }
+            let draft = PairTerm(first: a, second: b, firstAxis: axes[0], secondAxis: axes[1],
+                                 centres: [Double](repeating: 0, count: axes[0].columnCount * axes[1].columnCount),
+                                 nonNegative: terms[a].direction != .either || terms[b].direction != .either)
+            var centres = draft.centres
+            for i in 0..<x.rows {
+                for (k, v) in draft.columns(a: x[i, a], b: x[i, b]).enumerated() { centres[k] += v }
+            }
+            built.append(PairTerm(first: a, second: b, firstAxis: axes[0], secondAxis: axes[1], centres: centres.map { $0 / Double(x.rows) },
+                                  nonNegative: draft.nonNegative))
+        }
+        return AdditiveExpansion(terms: terms, pairs: pairs + built, smoothing: smoothing, ridge: ridge)
+    }
 
     /// Each term's columns in the design.
     public var columnRanges: [Range<Int>] {
@@ -72,7 +138,7 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
             throw LogisticRegressionError.invalidData("x has \(x.columns) columns, the model's shapes \(terms.count)")
         }
         let q = columnCount, p = terms.count
-        let ranges = columnRanges, knots = terms.map(\.fullKnots)
+        let ranges = columnRanges, knots = terms.map(\.fullKnots), pairSpans = pairRanges
         var z = Matrix(rows: x.rows, columns: q)
         x.elements.withUnsafeBufferPointer { a in
             z.elements.withUnsafeMutableBufferPointer { d in
@@ -91,6 +157,13 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
                             }
                         }
                     }
+                    for (pair, range) in zip(pairs, pairSpans) {
+                        for i in rows {
+                            for (k, v) in pair.columns(a: input[i * p + pair.first], b: input[i * p + pair.second]).enumerated() {
+                                out[i * q + range.lowerBound + k] = v
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -103,6 +176,7 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
     public var penalty: Matrix {
         let q = columnCount
         var s = Matrix(rows: q, columns: q)
+        for range in pairRanges { for j in range { s[j, j] += ridge * Self.pairRidgeFactor } }
         for (term, range) in zip(terms, columnRanges) {
             let m = range.count, o = range.lowerBound
             for j in 0..<m { s[o + j, o + j] += ridge }
@@ -125,6 +199,10 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
             let (l, u) = term.direction.coefficientBounds
             lower += [Double](repeating: l, count: term.columnCount)
             upper += [Double](repeating: u, count: term.columnCount)
+        }
+        for pair in pairs {
+            lower += [Double](repeating: pair.nonNegative ? 0 : -.infinity, count: pair.columnCount)
+            upper += [Double](repeating: .infinity, count: pair.columnCount)
         }
         return CoefficientBounds(lower: lower, upper: upper)
     }
@@ -191,6 +269,6 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
             centres = centres.map { $0 / Double(n) }
             terms.append(ShapeTerm(feature: featureNames[j], kind: .spline(basis: basis, centres: centres), direction: directions[j]))
         }
-        return AdditiveExpansion(terms: terms, smoothing: settings.smoothing, ridge: settings.ridge)
+        return AdditiveExpansion(terms: terms, pairs: [], smoothing: settings.smoothing, ridge: settings.ridge)
     }
 }

@@ -40,6 +40,8 @@ public struct FittedRiskModel: Sendable, Equatable {
     public var shape: ModelShape { shapes == nil ? .linear : .additive }
     /// The input features, in the order of x's columns.
     public var featureNames: [String] { shapes?.featureNames ?? core.featureNames }
+    /// What the log-odds are a sum of: the features, then the interactions (`a × b`).
+    public var termNames: [String] { featureNames + (shapes?.pairNames ?? []) }
     public var calibration: ProbabilityCalibration { core.calibration }
     public var calibrationRows: Int { core.calibrationRows }
     public var solver: SolverChoice { core.solver }
@@ -88,10 +90,23 @@ public struct FittedRiskModel: Sendable, Equatable {
         return contribution(feature: j, value: b) - contribution(feature: j, value: a)
     }
 
-    /// Row i's contribution of every feature, f₁(xᵢ₁) … f_p(xᵢₚ): with the intercept they add up
-    /// to `decisionFunction` for that row (to rounding).
+    /// Interaction k's contribution at (a, b): its surface minus its training mean.
+    public func pairContribution(_ k: Int, a: Double, b: Double) -> Double {
+        guard let shapes else { return 0 }
+        let range = shapes.pairRanges[k]
+        var sum = 0.0
+        for (offset, value) in shapes.pairs[k].columns(a: a, b: b).enumerated() where core.coefficients[range.lowerBound + offset] != 0 {
+            sum += core.coefficients[range.lowerBound + offset] * value
+        }
+        return sum
+    }
+
+    /// Row i's contribution of every term (`termNames`): f₁(xᵢ₁) … f_p(xᵢₚ), then each
+    /// interaction's. With the intercept they add up to `decisionFunction` for that row (to
+    /// rounding).
     public func contributions(_ x: Matrix, row i: Int) -> [Double] {
         (0..<x.columns).map { contribution(feature: $0, value: x[i, $0]) }
+            + (shapes?.pairs ?? []).enumerated().map { k, pair in pairContribution(k, a: x[i, pair.first], b: x[i, pair.second]) }
     }
 
     /// How strongly each feature moves the log-odds, for summaries and model cards: the
@@ -113,6 +128,14 @@ public struct FittedRiskModel: Sendable, Equatable {
                 return values.last! >= values.first! ? span : -span
             }
         }
+    }
+
+    /// This model with a calibration fitted on out-of-fold decision values; see
+    /// `FittedLogisticRegression.calibrated(outOfFold:labels:method:)`.
+    public func calibrated(outOfFold decisionValues: [Double], labels: [Double], method: CalibrationMethod = .automatic) throws -> FittedRiskModel {
+        var copy = self
+        copy.core = try core.calibrated(outOfFold: decisionValues, labels: labels, method: method)
+        return copy
     }
 
     /// This model with a probability calibration fitted on held-out rows (x: m × p inputs);

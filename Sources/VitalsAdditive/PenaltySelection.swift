@@ -25,10 +25,11 @@ public struct PenaltySelection: Sendable {
     ///   - estimator: every setting but C.
     ///   - folds: the folds; a fold whose training rows lack a class, or whose test rows are
     ///     empty, is skipped.
-    /// - Returns: the chosen C and every candidate's score.
+    /// - Returns: the chosen C, every candidate's score, and the chosen candidate's
+    ///   out-of-fold decision values (nil for a row no fold scored).
     public func select(estimator: RiskModelEstimator, x: Matrix, y: [Double], featureNames: [String], directions: [RiskDirection]? = nil,
                        folds: [ValidationFold], logger: Logger = .silent) throws
-        -> (c: Double, candidates: [Candidate])
+        -> (c: Double, candidates: [Candidate], outOfFold: [Double?])
     {
         let usable = folds.filter { fold in
             let positives = fold.train.reduce(0.0) { $0 + y[$1] }
@@ -37,18 +38,23 @@ public struct PenaltySelection: Sendable {
         let parts = usable.map { (trainX: x.selectingRows($0.train), trainY: $0.train.map { y[$0] },
                                   testX: x.selectingRows($0.test), testY: $0.test.map { y[$0] }) }
         var candidates: [Candidate] = []
+        var outOfFold: [Double: [Double?]] = [:]
         let fits = grid.count * parts.count
         var fitted = 0
         for c in grid.sorted() {
             var losses: [Double] = []
-            for part in parts {
+            var values = [Double?](repeating: nil, count: y.count)
+            for (part, fold) in zip(parts, usable) {
                 var candidate = estimator
                 candidate.c = c
                 let model = try candidate.fit(x: part.trainX, y: part.trainY, featureNames: featureNames, directions: directions)
-                losses.append(CalibrationMetrics.clippedLogLoss(labels: part.testY, probabilities: try model.uncalibratedProbabilities(part.testX)))
+                let eta = try model.decisionFunction(part.testX)
+                for (k, i) in fold.test.enumerated() { values[i] = eta[k] }
+                losses.append(CalibrationMetrics.clippedLogLoss(labels: part.testY, probabilities: eta.map { ProbabilityCalibration.none.probability(decisionValue: $0) }))
                 fitted += 1
                 logger.progress("cross-validating C", done: fitted, total: fits, unit: "fits")
             }
+            outOfFold[c] = values
             candidates.append(Candidate(c: c, logLoss: losses.isEmpty ? nil : losses.reduce(0, +) / Double(losses.count)))
         }
         let scored = candidates.filter { $0.logLoss != nil }
@@ -56,6 +62,6 @@ public struct PenaltySelection: Sendable {
             throw LogisticRegressionError.invalidData(
                 "cannot select C: no cross-validation fold has both classes in its training rows; set model.select_c: false")
         }
-        return (best.c, candidates)
+        return (best.c, candidates, outOfFold[best.c]!)
     }
 }

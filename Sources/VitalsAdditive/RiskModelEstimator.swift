@@ -19,11 +19,23 @@ public struct RiskModelEstimator: Sendable {
     public var logistic: LogisticRegression
     public var shape: ModelShape
     public var shapeSettings: ShapeSettings
+    /// Interactions to fit (positions of two features each), additive shape only.
+    public var pairs: [Pair]
 
-    public init(logistic: LogisticRegression, shape: ModelShape = .linear, shapeSettings: ShapeSettings = ShapeSettings()) {
+    public struct Pair: Sendable, Equatable {
+        public let first: Int
+        public let second: Int
+        public init(_ first: Int, _ second: Int) {
+            self.first = first
+            self.second = second
+        }
+    }
+
+    public init(logistic: LogisticRegression, shape: ModelShape = .linear, shapeSettings: ShapeSettings = ShapeSettings(), pairs: [Pair] = []) {
         self.logistic = logistic
         self.shape = shape
         self.shapeSettings = shapeSettings
+        self.pairs = pairs
     }
 
     /// C, the inverse penalty strength of both shapes.
@@ -50,11 +62,16 @@ public struct RiskModelEstimator: Sendable {
         }
         switch shape {
         case .linear:
+            guard pairs.isEmpty else { throw LogisticRegressionError.invalidParameter(name: "interactions", value: "\(pairs.count)", rule: "need the additive shape") }
             let bounds = CoefficientBounds(lower: directions.map(\.coefficientBounds.lower), upper: directions.map(\.coefficientBounds.upper))
             let core = try logistic.fit(x: x, y: y, sampleWeights: sampleWeights, featureNames: featureNames, bounds: bounds)
             return FittedRiskModel(core: core, shapes: nil, directions: directions)
         case .additive:
+            guard pairs.allSatisfy({ x.columns > max($0.first, $0.second) && $0.first != $0.second && min($0.first, $0.second) >= 0 }) else {
+                throw LogisticRegressionError.invalidData("an interaction names a feature outside the \(x.columns) columns, or one feature twice")
+            }
             let expansion = try AdditiveExpansion.fit(x: x, featureNames: featureNames, directions: directions, settings: shapeSettings)
+                .adding(pairs: pairs.map { ($0.first, $0.second) }, x: x)
             var core = logistic
             core.standardize = false
             let fitted = try core.fit(x: expansion.design(x), y: y, sampleWeights: sampleWeights, featureNames: expansion.columnNames,

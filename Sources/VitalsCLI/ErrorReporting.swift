@@ -50,7 +50,7 @@ func message(for error: any Error) -> String {
         switch error {
         case let .noLabelledSnapshots(task, cutoff, rows):
             return "no labelled \(task.rawValue) snapshots with both outcomes up to \(cutoff) (\(rows) rows); train on more history or a later --until"
-        case .unsoundModel: return "\(error)"
+        case .unsoundModel, .unknownInteraction: return "\(error)"
         }
     default: return "\(error)"
     }

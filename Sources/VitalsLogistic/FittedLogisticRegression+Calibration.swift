@@ -36,4 +36,26 @@ extension FittedLogisticRegression {
         copy.calibrationRows = x.rows
         return copy
     }
+
+    /// This model with a calibration fitted on decision values its coefficients did not come
+    /// from: the out-of-fold values of cross-validation fits (cross-fitted calibration, as
+    /// scikit-learn's `CalibratedClassifierCV(ensemble=False)`), when the rows are too few,
+    /// or too unordered, to hold the latest ones out.
+    ///
+    /// - Parameters: `decisionValues` and `labels` (0/1, both classes), one per row.
+    public func calibrated(outOfFold decisionValues: [Double], labels: [Double], method: CalibrationMethod = .automatic) throws
+        -> FittedLogisticRegression
+    {
+        guard decisionValues.count == labels.count, decisionValues.allSatisfy(\.isFinite) else {
+            throw LogisticRegressionError.invalidData("\(decisionValues.count) finite decision values needed for \(labels.count) labels")
+        }
+        let positives = labels.filter { $0 == 1 }.count
+        guard labels.allSatisfy({ $0 == 0 || $0 == 1 }), positives > 0, positives < labels.count else {
+            throw LogisticRegressionError.invalidData("calibration needs both classes (\(positives) positives in \(labels.count) rows)")
+        }
+        var copy = self
+        copy.calibration = try ProbabilityCalibration.fit(method: method, decisionValues: decisionValues, labels: labels)
+        copy.calibrationRows = labels.count
+        return copy
+    }
 }

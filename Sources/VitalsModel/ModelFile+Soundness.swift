@@ -34,6 +34,20 @@ extension ModelFile {
                     if centres.contains(where: { !($0 >= 0 && $0 <= 1) }) { return "the spline of \(term.feature) has centres outside 0…1" }
                 }
             }
+            for (pair, range) in zip(shapes.pairs, shapes.pairRanges) {
+                for axis in [pair.firstAxis, pair.secondAxis] {
+                    let knots: [Double]
+                    switch axis.kind {
+                    case let .step(threshold): knots = [threshold]
+                    case let .ramps(basis): knots = [basis.lower, basis.upper] + basis.interiorKnots
+                    }
+                    if knots.contains(where: { bad($0, Self.maximumFeatureValue) }) { return "an interaction has knots beyond ±\(Self.maximumFeatureValue)" }
+                }
+                if pair.centres.contains(where: { !($0 >= 0 && $0 <= 1) }) { return "an interaction has centres outside 0…1" }
+                if pair.nonNegative, range.contains(where: { m.coefficients[$0] < 0 }) {
+                    return "an interaction goes against its features' declared directions"
+                }
+            }
             if !(shapes.smoothing >= 0 && shapes.smoothing <= 1e6 && shapes.ridge > 0 && shapes.ridge <= 1e6) {
                 return "the shapes' penalty weights \(shapes.smoothing) and \(shapes.ridge) are outside their ranges"
             }

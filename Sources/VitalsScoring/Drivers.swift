@@ -27,7 +27,9 @@ public struct Drivers: Sendable, Equatable {
         }
         var names: [String] = [], index: [String: Int] = [:], groups: [Int] = []
         for feature in featureNames {
-            let group = source[feature] ?? (encoder == nil ? feature.split(separator: "=", maxSplits: 1).first.map(String.init) ?? feature : feature)
+            // An interaction (`a × b`) is its own group, whatever its features' names hold.
+            let group = feature.contains(" × ") ? feature
+                : source[feature] ?? (encoder == nil ? feature.split(separator: "=", maxSplits: 1).first.map(String.init) ?? feature : feature)
             if index[group] == nil {
                 index[group] = names.count
                 names.append(group)

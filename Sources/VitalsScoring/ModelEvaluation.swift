@@ -117,7 +117,7 @@ public struct TableScoring: Sendable {
         let table = try FeatureTable.read(path: tablePath)
         let x = try encoder.transform(table)
         let probabilities = try model.model.probabilities(x)
-        let drivers = Drivers(featureNames: model.model.featureNames, encoder: encoder)
+        let drivers = Drivers(featureNames: model.model.termNames, encoder: encoder)
         let contributions = drivers.contributions(of: model.model, x: x)
         let idIndex = model.idColumn.flatMap { table.columnIndex($0) }
         var scores = ScoreTable(columns: [model.idColumn ?? "row", "probability", "top_drivers", "model_id"])

@@ -25,7 +25,7 @@ public enum ScoreFile {
     public static func table(_ snapshot: ScoredSnapshot, previous: [String: Double]) -> ScoreTable {
         let model = snapshot.model, day = snapshot.asOf, table = snapshot.table
         let probabilities = snapshot.probabilities
-        let drivers = Drivers(featureNames: model.model.featureNames, encoder: nil)
+        let drivers = Drivers(featureNames: model.model.termNames, encoder: nil)
         let contributions = drivers.contributions(of: model.model, x: snapshot.x)
         var scores = ScoreTable(columns: columns(snapshot.task))
         switch snapshot.task {

@@ -49,6 +49,9 @@ public struct Trainer: Sendable {
 
     /// How many blocks of the held-out rows the calibrated figures are cross-fitted over.
     public static let calibrationFolds = 5
+    /// The least relative drop in the mean CV log loss that keeps the interactions tried: a
+    /// gain inside the folds' noise is not worth a harder model to explain.
+    public static let interactionGain = 0.005
 
     public init(config: TrainingConfig, program: String) {
         self.config = config
@@ -74,25 +77,79 @@ public struct Trainer: Sendable {
         var warnings = rows.warnings
         var estimator = config.estimator
         var selection = ""
-        if config.selectC {
-            let (folds, scheme) = validationFolds(rows)
-            logger.info("selecting C over \(config.cGrid) by \(config.cvFolds)-fold \(scheme) cross-validation")
-            let (c, candidates) = try logger.timed("select_c") {
-                try PenaltySelection(grid: config.cGrid)
+        var outOfFold: [Double?] = []
+        let tryPairs = estimator.shape == .additive && (config.interactions > 0 || !config.declaredInteractions.isEmpty)
+        let (folds, scheme) = validationFolds(rows)
+        var mainLoss: Double?
+        if config.selectC || rows.crossFittedCalibration || tryPairs {
+            let grid = config.selectC ? config.cGrid : [estimator.c]
+            logger.info("cross-validating C over \(grid) by \(config.cvFolds)-fold \(scheme) folds")
+            let (c, candidates, values) = try logger.timed("select_c") {
+                try PenaltySelection(grid: grid)
                     .select(estimator: estimator, x: rows.x, y: rows.y, featureNames: rows.featureNames, directions: rows.directions,
                             folds: folds, logger: logger)
             }
             estimator.c = c
+            outOfFold = values
+            mainLoss = candidates.first { $0.c == c }?.logLoss
             let scores = candidates.map { "C=\($0.c): " + ($0.logLoss.map { String(format: "%.4f", $0) } ?? "n/a") }
-            selection = "C = \(c) by \(scheme) CV (mean held-out log loss: " + scores.joined(separator: ", ") + ")"
+            if config.selectC { selection = "C = \(c) by \(scheme) CV (mean held-out log loss: " + scores.joined(separator: ", ") + ")" }
         }
         logger.info("fitting \(estimator.shape.rawValue) shapes on \(rows.x.rows) \(rows.noun.plural) × \(rows.x.columns) features")
         var model = try logger.timed("fit") {
             try estimator.fit(x: rows.x, y: rows.y, featureNames: rows.featureNames, directions: rows.directions)
         }
+        if tryPairs, let mainLoss {
+            let pairs = try interactionCandidates(rows, model: model)
+            if !pairs.isEmpty {
+                var withPairs = estimator
+                withPairs.pairs = pairs
+                logger.info("trying \(pairs.count) interactions by the same cross-validation")
+                let (_, candidates, values) = try logger.timed("interactions") {
+                    try PenaltySelection(grid: [estimator.c])
+                        .select(estimator: withPairs, x: rows.x, y: rows.y, featureNames: rows.featureNames, directions: rows.directions,
+                                folds: folds, logger: logger)
+                }
+                let names = pairs.map { "\(rows.featureNames[$0.first]) × \(rows.featureNames[$0.second])" }
+                let losses = String(format: "%.4f without, %.4f with; kept from a %.1f %% drop", mainLoss, candidates[0].logLoss ?? .nan,
+                                    100 * Self.interactionGain)
+                if let loss = candidates[0].logLoss, loss < mainLoss * (1 - Self.interactionGain) {
+                    estimator = withPairs
+                    outOfFold = values
+                    model = try logger.timed("fit") {
+                        try estimator.fit(x: rows.x, y: rows.y, featureNames: rows.featureNames, directions: rows.directions)
+                    }
+                    selection += (selection.isEmpty ? "" : "\n") + "interactions kept by CV (mean held-out log loss \(losses)): " + names.joined(separator: ", ")
+                } else {
+                    selection += (selection.isEmpty ? "" : "\n") + "interactions tried and left out by CV (mean held-out log loss \(losses)): "
+                        + names.joined(separator: ", ")
+                }
+            }
+        }
         warnings += model.warnings
         var metrics: [String: Double] = ["train_rows": Double(rows.x.rows), "train_positives": rows.y.reduce(0, +)]
         if let auc = RankingMetrics.rocAUC(labels: rows.y, scores: try model.probabilities(rows.x)) { metrics["train_auc"] = auc }
+        if rows.crossFittedCalibration {
+            // Out-of-fold decision values: each row scored by a fit that never saw it.
+            let scored = outOfFold.indices.filter { outOfFold[$0] != nil }
+            let eta = scored.map { outOfFold[$0]! }, labels = scored.map { rows.y[$0] }
+            metrics["cv_rows"] = Double(scored.count)
+            metrics["cv_positives"] = labels.reduce(0, +)
+            if let auc = RankingMetrics.rocAUC(labels: labels, scores: eta) {
+                metrics["cv_auc"] = auc
+                metrics["cv_log_loss_uncalibrated"] = CalibrationMetrics.clippedLogLoss(
+                    labels: labels, probabilities: eta.map { ProbabilityCalibration.none.probability(decisionValue: $0) })
+                logger.info("calibrating (\(config.calibration.rawValue)) on the out-of-fold predictions of \(scored.count) \(rows.noun.plural)")
+                model = try logger.timed("calibrate") { try model.calibrated(outOfFold: eta, labels: labels, method: config.calibration) }
+                if let calibrated = try ProbabilityCalibration.crossFitted(method: model.calibration.method, decisionValues: eta, labels: labels,
+                                                                           folds: Self.calibrationFolds) {
+                    metrics["cv_log_loss"] = CalibrationMetrics.clippedLogLoss(labels: labels, probabilities: calibrated)
+                    metrics["cv_brier"] = CalibrationMetrics.brierScore(labels: labels, probabilities: calibrated)
+                }
+            } else {
+                warnings.append("the out-of-fold predictions cover one class only, so no calibration was fitted; add data or lower model.cv_folds")
+            }
+        }
         if let heldOut = rows.heldOut {
             metrics["holdout_rows"] = Double(heldOut.y.count)
             metrics["holdout_positives"] = heldOut.y.reduce(0, +)
@@ -123,6 +180,26 @@ public struct Trainer: Sendable {
         if let problem = file.soundnessProblem() { throw TrainingError.unsoundModel(problem) }
         if let key = metrics.first(where: { !$0.value.isFinite })?.key { throw TrainingError.unsoundModel("the figure \(key) is not finite") }
         return Result(model: file, summary: rows.summary(file: file, model: model, selection: selection, metrics: metrics), warnings: warnings)
+    }
+
+    /// The interactions to try: the declared pairs (by feature name), then the strongest a
+    /// screen of the main-effects model's residuals finds, up to `model.interactions` in all.
+    func interactionCandidates(_ rows: TrainingRows, model: FittedRiskModel) throws -> [RiskModelEstimator.Pair] {
+        var pairs: [RiskModelEstimator.Pair] = []
+        for (a, b) in config.declaredInteractions {
+            guard let i = rows.featureNames.firstIndex(of: a), let j = rows.featureNames.firstIndex(of: b) else {
+                throw TrainingError.unknownInteraction(a, b, known: rows.featureNames)
+            }
+            pairs.append(RiskModelEstimator.Pair(i, j))
+        }
+        let screened = InteractionScreening.rank(x: rows.x, y: rows.y, probabilities: try model.uncalibratedProbabilities(rows.x),
+                                                 featureNames: rows.featureNames, strengths: model.featureStrengths)
+        for candidate in screened where pairs.count < max(config.interactions, config.declaredInteractions.count) {
+            if !pairs.contains(where: { Set([$0.first, $0.second]) == Set([candidate.first, candidate.second]) }) {
+                pairs.append(RiskModelEstimator.Pair(candidate.first, candidate.second))
+            }
+        }
+        return pairs
     }
 
     /// The folds C is chosen over, and the scheme's name for the summary.

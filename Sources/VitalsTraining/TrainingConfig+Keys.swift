@@ -129,6 +129,18 @@ extension TrainingConfig {
                           c.tableDirections = try r.choices(k.name, default: [], from: RiskDirection.allCases.map(\.rawValue), limit: 1000)
                               .map { ($0.0, RiskDirection(rawValue: $0.1)!) }
                       }, writeEntries: { c, k in c.tableDirections.map { ("\(k.key).\($0.column)", $0.direction.rawValue) } }),
+            ConfigKey("features", "interactions", rule: "must be a list of up to 20 pairs of feature names written first:second",
+                      meaning: "interactions to try before any screened ones (model feature names: a numeric column, or a one-hot level such as `plan=pro`)",
+                      read: { r, c, k throws(ConfigError) in
+                          let texts = try r.strings(k.name, default: [], count: 0...20, k.rule)
+                          c.declaredInteractions = try texts.map { text throws(ConfigError) in
+                              let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                              guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[0] != parts[1] else {
+                                  throw r.error(k.name, 0, "\(k.rule) (got '\(text)')")
+                              }
+                              return (parts[0], parts[1])
+                          }
+                      }, writeEntries: { c, k in c.declaredInteractions.isEmpty ? [] : [(k.key, names(c.declaredInteractions.map { "\($0.0):\($0.1)" }))] }),
             ConfigKey("features", "missing_values", rule: "must be a list of 1 to 20 texts",
                       meaning: "tables: the texts that mean a missing value (compared after trimming spaces; case matters)",
                       read: { r, c, k throws(ConfigError) in
@@ -238,6 +250,10 @@ extension TrainingConfig {
                       meaning: "additive: weight of the ridge on a spline's coefficients and a line's standardized one",
                       read: { r, c, k throws(ConfigError) in c.shapeSettings.ridge = try r.double(k.name, default: ShapeSettings().ridge, k.rule) { $0 > 0 && $0 <= 1e6 } },
                       write: { "\($0.shapeSettings.ridge)" }),
+            ConfigKey("model", "interactions", rule: "must be an integer from 0 to 20",
+                      meaning: "additive: how many interactions to try, the strongest pairs a screen of the main-effects model's residuals finds (after any declared); they are kept only when cross-validation says they help",
+                      read: { r, c, k throws(ConfigError) in c.interactions = try r.int(k.name, default: 10, k.rule) { (0...20).contains($0) } },
+                      write: { "\($0.interactions)" }),
             ConfigKey("model", "monotone", rule: "must be true or false",
                       meaning: "enforce each feature's declared direction (docs/FEATURES.md for signals, `features.monotone` for tables): a worse signal never lowers the risk",
                       read: { r, c, k throws(ConfigError) in c.monotone = try r.bool(k.name, default: true) }, write: { "\($0.monotone)" }),
@@ -259,6 +275,11 @@ extension TrainingConfig {
                       read: { r, c, k throws(ConfigError) in
                           c.calibrationFraction = try r.double(k.name, default: 0.2, k.rule) { $0 > 0 && $0 <= 0.5 }
                       }, write: { "\($0.calibrationFraction)" }),
+            ConfigKey("model", "calibration_data", rule: "must be one of automatic, holdout, cross-fitted",
+                      meaning: "the rows the calibration is fitted on: the latest `calibration_fraction` held out, or the out-of-fold predictions of the cross-validation fits (every row is then fitted on); automatic is cross-fitted for a table without a time column, held out otherwise",
+                      read: { r, c, k throws(ConfigError) in
+                          c.calibrationData = CalibrationData(rawValue: try r.choice(k.name, default: "automatic", from: CalibrationData.allCases.map(\.rawValue)))!
+                      }, write: { $0.calibrationData.rawValue }),
             ConfigKey("model", "max_iterations", rule: "must be an integer from 1 to 10000", meaning: "solver iteration limit",
                       read: { r, c, k throws(ConfigError) in c.maxIterations = try r.int(k.name, default: 100, k.rule) { (1...10_000).contains($0) } },
                       write: { "\($0.maxIterations)" }),

@@ -54,10 +54,16 @@ public struct TrainingConfig: Sendable {
     public var calibration: CalibrationMethod
     /// `model.calibration_fraction`: the latest share of training rows held out to fit the calibration.
     public var calibrationFraction: Double
+    /// `model.calibration_data`: which rows the calibration is fitted on.
+    public var calibrationData: CalibrationData
     /// `model.shape`: linear or additive (a penalized spline per numeric feature).
     public var shape: ModelShape
     /// `model.basis_columns`, `model.spline_degree`, `model.smoothing`, `model.ridge`: the additive shapes.
     public var shapeSettings: ShapeSettings
+    /// `model.interactions`: how many screened interactions to try (kept only when CV says so).
+    public var interactions: Int
+    /// `features.interactions`: declared pairs of feature names, always tried first.
+    public var declaredInteractions: [(String, String)]
     /// `model.monotone`: enforce each feature's declared direction (the catalog's for signals,
     /// `features.monotone` for a table).
     public var monotone: Bool
@@ -117,9 +123,12 @@ public struct TrainingConfig: Sendable {
         classWeight = .none
         calibration = .automatic
         calibrationFraction = 0
+        calibrationData = .automatic
         shape = .additive
         shapeSettings = ShapeSettings()
         monotone = true
+        interactions = 0
+        declaredInteractions = []
         tableDirections = []
         categoricalColumns = []
         excludedColumns = []
@@ -139,6 +148,18 @@ public struct TrainingConfig: Sendable {
             logistic: LogisticRegression(c: c, l1Ratio: l1Ratio, classWeight: classWeight, tolerance: solverTolerance, maxIterations: maxIterations),
             shape: shape, shapeSettings: shapeSettings)
     }
+}
+
+/// Which rows a model's calibration is fitted on (`model.calibration_data`).
+public enum CalibrationData: String, Sendable, CaseIterable {
+    /// Cross-fitted for a table without a time column, held out otherwise.
+    case automatic
+    /// The latest `calibration_fraction` of the rows (signals: of the snapshot dates), never
+    /// fitted on: they also absorb a drift in the base rate.
+    case holdout
+    /// Every row is fitted on; the calibration is fitted on the out-of-fold decision values
+    /// of the cross-validation fits (`cv_folds`), so no row is spent on it alone.
+    case crossFitted = "cross-fitted"
 }
 
 extension TrainingConfig: Equatable {

@@ -66,6 +66,8 @@ struct TrainingRows {
     let directions: [RiskDirection]
     let foldPlan: FoldPlan
     let heldOut: HeldOut?
+    /// Every row is fitted on, and the calibration comes from out-of-fold predictions.
+    let crossFittedCalibration: Bool
     let warnings: [String]
     let origin: Origin
 
@@ -111,7 +113,9 @@ extension TrainingRows {
 
         // Hold out the latest dates for calibration; everything is fitted on the earlier ones.
         let distinctDates = Array(Set(table.dates)).sorted()
-        let heldOutDates = config.calibration == .none ? 0 : max(1, Int((Double(distinctDates.count) * config.calibrationFraction).rounded()))
+        let crossFitted = config.calibration != .none && config.calibrationData == .crossFitted
+        let heldOutDates = config.calibration == .none || crossFitted ? 0
+            : max(1, Int((Double(distinctDates.count) * config.calibrationFraction).rounded()))
         let firstHeldOut = heldOutDates > 0 && distinctDates.count > heldOutDates ? distinctDates[distinctDates.count - heldOutDates] : nil
         let fitTable = table.filteringRows { firstHeldOut == nil || table.dates[$0] < firstHeldOut! }
         let heldOutTable = table.filteringRows { firstHeldOut != nil && table.dates[$0] >= firstHeldOut! }
@@ -127,7 +131,8 @@ extension TrainingRows {
         let directions = fitTable.featureNames.map { config.monotone ? FeatureCatalog.direction(of: $0) : .either }
         return TrainingRows(
             x: imputer.design(fitTable), y: fitTable.labels, featureNames: fitTable.featureNames, directions: directions,
-            foldPlan: .snapshots(dates: fitTable.dates, entities: fitTable.entities.map(Int.init)), heldOut: heldOut, warnings: warnings,
+            foldPlan: .snapshots(dates: fitTable.dates, entities: fitTable.entities.map(Int.init)), heldOut: heldOut,
+            crossFittedCalibration: crossFitted, warnings: warnings,
             origin: .signals(SignalsOrigin(directory: directory, table: table, fitDates: fitTable.dates, cutoff: cutoff, until: until,
                                            recipe: recipe, families: config.families, imputer: imputer,
                                            riskBands: config.riskBands)))
@@ -151,7 +156,9 @@ extension TrainingRows {
             throw TableError(path: path, message: "the column to exclude, \(name), is not in the table (the header has \(table.header.joined(separator: ", ")))")
         }
         let n = table.rowCount
-        let heldOutRows = config.calibration != .none ? Int((Double(n) * config.calibrationFraction).rounded()) : 0
+        let crossFitted = config.calibration != .none
+            && (config.calibrationData == .crossFitted || (config.calibrationData == .automatic && timeColumn == nil))
+        let heldOutRows = config.calibration != .none && !crossFitted ? Int((Double(n) * config.calibrationFraction).rounded()) : 0
         let fitRows = n - heldOutRows
         guard fitRows >= 2 else { throw TableError(path: path, message: "\(n) rows are too few to train on") }
         let train = table.rows(0..<fitRows)
@@ -163,7 +170,7 @@ extension TrainingRows {
         return TrainingRows(
             x: try encoder.transform(train), y: Array(labels[0..<fitRows]), featureNames: encoder.featureNames,
             directions: try tableDirections(encoder: encoder, config: config, path: path), foldPlan: timeColumn == nil ? .stratified : .timeOrdered,
-            heldOut: heldOut, warnings: warnings,
+            heldOut: heldOut, crossFittedCalibration: crossFitted, warnings: warnings,
             origin: .table(TableOrigin(path: path, rowCount: n, positives: Int(labels.reduce(0, +)), labelColumn: labelColumn,
                                        idColumn: idColumn, encoder: encoder)))
     }
@@ -249,15 +256,20 @@ extension TrainingRows {
             summary += ", \(model.directions.filter { $0 != .either }.count) with a declared direction"
         }
         if let heldOut { summary += "; \(heldOut.y.count) later \(noun.plural) held out for calibration (\(model.calibration.method.rawValue))" }
+        if crossFittedCalibration, model.calibration != .none {
+            summary += "; calibrated (\(model.calibration.method.rawValue)) on the out-of-fold predictions of the cross-validation fits"
+        }
         if case let .signals(origin) = origin {
             summary += "\nleft out: \(origin.table.censored) snapshots whose label is not known by \(origin.cutoff)"
                 + (origin.table.excluded > 0 ? ", \(origin.table.excluded) of cancelled projects" : "")
         }
         summary += "\n\(model.solver.rawValue): \(model.iterations) iterations, converged \(model.converged), gradient norm \(String(format: "%.2e", model.gradientNorm))"
         if !selection.isEmpty { summary += "\n" + selection }
-        let figures = metrics.keys.sorted().filter { $0.hasPrefix("holdout_") && !$0.hasSuffix("_rows") && !$0.hasSuffix("_positives") }
-        if !figures.isEmpty {
-            summary += "\nheld out (\(noun.plural) never trained on; calibrated figures cross-fitted over \(Trainer.calibrationFolds) blocks of them):"
+        for (prefix, heading) in [("holdout_", "held out (\(noun.plural) never trained on; calibrated figures cross-fitted over \(Trainer.calibrationFolds) blocks of them):"),
+                                  ("cv_", "cross-validated (each \(noun.singular) scored by a fit that did not see it; calibrated figures cross-fitted over \(Trainer.calibrationFolds) blocks of them):")] {
+            let figures = metrics.keys.sorted().filter { $0.hasPrefix(prefix) && !$0.hasSuffix("_rows") && !$0.hasSuffix("_positives") }
+            guard !figures.isEmpty else { continue }
+            summary += "\n" + heading
             for key in figures { summary += "\n  \(key): \(String(format: "%.4f", metrics[key]!))" }
         }
         if let auc = metrics["train_auc"] { summary += "\ntrain_auc: \(String(format: "%.4f", auc))" }

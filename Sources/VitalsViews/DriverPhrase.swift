@@ -14,6 +14,13 @@ import VitalsSignals
 public enum DriverPhrase {
     /// The phrase for driver group `group` on row `r` of `snapshot`.
     public static func describe(group: String, snapshot: ScoredSnapshot, row r: Int) -> String {
+        // An interaction: both facts, joined.
+        let parts = group.components(separatedBy: " × ")
+        if parts.count == 2 {
+            // A one-hot level's phrase is its family's (`segment=SMB` → `segment`).
+            func driver(_ name: String) -> String { name.contains("=") ? String(name.split(separator: "=")[0]) : name }
+            return "\(describe(group: driver(parts[0]), snapshot: snapshot, row: r)) together with \(describe(group: driver(parts[1]), snapshot: snapshot, row: r))"
+        }
         let v: (String) -> Double = { snapshot.feature(r, $0) }
         let value = v(group)
         let asOf = snapshot.asOf

@@ -10,7 +10,7 @@ extension Explanation {
         var out = style.paint("\(kind.capitalized) \(TerminalText.escaped(id)) as of \(asOf) · model \(modelID)", .bold) + "\n"
         out += "probability \(percentText(probability))" + (riskBand.map { " (\($0.rawValue))" } ?? "")
             + " · log-odds η = \(String(format: "%.4f", decisionValue)) (uncalibrated \(percentText(uncalibratedProbability)))\n"
-        let total = intercept + features.reduce(0) { $0 + $1.contribution }
+        let total = intercept + features.reduce(0) { $0 + $1.contribution } + (interactions ?? []).reduce(0) { $0 + $1.contribution }
         out += "η = intercept \(String(format: "%.4f", intercept)) + the contributions below (sum \(String(format: "%.4f", total)))\n\n"
         out += [cell("Feature", nameWidth), cell("Value", 10, right: true), cell("Pctile", 6, right: true), cell("Contrib", 8, right: true)]
             .joined(separator: " ") + "\n"
@@ -20,6 +20,15 @@ extension Explanation {
             out += [cell(line.feature, nameWidth), cell(value, 10, right: true), cell(String(format: "%.0f", line.percentile), 6, right: true),
                     style.paint(cell(String(format: "%+.3f", c), 8, right: true), c > 0.005 ? .red : c < -0.005 ? .green : .dim)]
                 .joined(separator: " ") + "\n"
+        }
+        if let interactions, !interactions.isEmpty {
+            out += "\n" + [cell("Interaction", nameWidth), cell("Values", 21, right: true), cell("Contrib", 8, right: true)].joined(separator: " ") + "\n"
+            for line in interactions {
+                let c = line.contribution
+                out += [cell(line.feature, nameWidth), cell(line.values.map(Self.number).joined(separator: ", "), 21, right: true),
+                        style.paint(cell(String(format: "%+.3f", c), 8, right: true), c > 0.005 ? .red : c < -0.005 ? .green : .dim)]
+                    .joined(separator: " ") + "\n"
+            }
         }
         if !statePath.isEmpty, statePath.contains(where: { $0.state != nil }) {
             out += "\n" + (kind == "account" ? "Health state" : "Delivery phase") + ", month by month:\n"

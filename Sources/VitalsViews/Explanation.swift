@@ -8,17 +8,19 @@ import VitalsSignals
 
 /// Why one account or project scores as it does, and what moved it.
 ///
-/// The model is linear in the log-odds, so the explanation is exact, not an approximation:
+/// The model is additive in the log-odds, so the explanation is exact, not an approximation:
 ///
-///     η = b + Σⱼ cⱼ,   cⱼ = wⱼ (xⱼ − meanⱼ) / scaleⱼ
+///     η = b + Σⱼ fⱼ(xⱼ) + Σₖ gₖ(x_aₖ, x_bₖ)
 ///
-/// where xⱼ is the feature after the training imputation. `decisionValue` is η as the model
-/// computes it; `intercept + Σ contribution` equals it to rounding (about 1e-12). The
-/// probability is the calibration applied to η, a monotone map, so the contributions also
-/// order what raises or lowers the probability.
+/// where xⱼ is the feature after the training imputation, fⱼ its shape (wⱼ (xⱼ − meanⱼ) /
+/// scaleⱼ in a linear model) and gₖ an interaction, each minus its training mean.
+/// `decisionValue` is η as the model computes it; `intercept + Σ contribution` (features and
+/// interactions) equals it to rounding (about 1e-12). The probability is the calibration
+/// applied to η, a monotone map, so the contributions also order what raises or lowers it.
 ///
-/// The change since an earlier date D₀ is split the same way: η(D) − η(D₀) = Σⱼ wⱼ (xⱼ(D) −
-/// xⱼ(D₀)) / scaleⱼ, both dates featurized point in time and scored with the current model.
+/// The change since an earlier date D₀ is split the same way: η(D) − η(D₀) = Σⱼ (fⱼ(xⱼ(D)) −
+/// fⱼ(xⱼ(D₀))) + Σₖ (gₖ(D) − gₖ(D₀)), both dates featurized point in time and scored with the
+/// current model.
 public struct Explanation: Sendable, Codable {
     public struct FeatureLine: Sendable, Equatable, Codable {
         public let feature: String
@@ -33,6 +35,13 @@ public struct Explanation: Sendable, Codable {
         enum CodingKeys: String, CodingKey { case feature, value, modelValue = "model_value", percentile, contribution }
     }
 
+    /// An interaction's part: its two features' model values and its contribution.
+    public struct InteractionLine: Sendable, Equatable, Codable {
+        public let feature: String
+        public let values: [Double]
+        public let contribution: Double
+    }
+
     public struct StatePoint: Sendable, Equatable, Codable {
         public let date: String
         public let state: String?
@@ -42,7 +51,8 @@ public struct Explanation: Sendable, Codable {
         public let feature: String
         public let previous: Double
         public let current: Double
-        /// wⱼ (current − previous) / scaleⱼ.
+        /// fⱼ(current) − fⱼ(previous). For an interaction, `previous` and `current` are its
+        /// contributions on the two dates.
         public let contribution: Double
     }
 
@@ -78,13 +88,15 @@ public struct Explanation: Sendable, Codable {
     public let intercept: Double
     /// Every model feature, largest |contribution| first.
     public let features: [FeatureLine]
+    /// The model's interactions, largest |contribution| first; nil for a model without any.
+    public let interactions: [InteractionLine]?
     /// The Markov state at each of the 12 month-ends before the as-of date, and on it.
     public let statePath: [StatePoint]
     public let change: Change?
 
     enum CodingKeys: String, CodingKey {
         case kind, id, asOf = "as_of", modelID = "model_id", probability, riskBand = "risk_band"
-        case uncalibratedProbability = "uncalibrated_probability", decisionValue = "decision_value", intercept, features
+        case uncalibratedProbability = "uncalibrated_probability", decisionValue = "decision_value", intercept, features, interactions
         case statePath = "state_path", change
     }
 
@@ -114,6 +126,13 @@ public struct Explanation: Sendable, Codable {
         }
         let order = lines.indices.sorted { abs(lines[$0].contribution) != abs(lines[$1].contribution) ? abs(lines[$0].contribution) > abs(lines[$1].contribution) : $0 < $1 }
         features = order.map { lines[$0] }
+        let pairs = model.shapes?.pairs ?? []
+        interactions = pairs.isEmpty ? nil : zip(pairs, model.termNames.dropFirst(model.featureNames.count)).enumerated()
+            .map { k, element in
+                InteractionLine(feature: element.1, values: [snapshot.x[r, element.0.first], snapshot.x[r, element.0.second]],
+                                contribution: contributions[model.featureNames.count + k])
+            }
+            .sorted { abs($0.contribution) > abs($1.contribution) }
 
         let months = (0...12).reversed().map { snapshot.asOf.adding(months: -$0) }
         statePath = try snapshot.statePath(entity: entity, dates: months)
@@ -127,6 +146,13 @@ public struct Explanation: Sendable, Codable {
                     let (a, b) = (earlier.x[r0, j], snapshot.x[r, j])
                     let part = model.contributionChange(feature: j, from: a, to: b)
                     if part != 0 { parts.append(ChangePart(feature: model.featureNames[j], previous: a, current: b, contribution: part)) }
+                }
+                for (k, pair) in pairs.enumerated() {
+                    let before = model.pairContribution(k, a: earlier.x[r0, pair.first], b: earlier.x[r0, pair.second])
+                    let now = model.pairContribution(k, a: snapshot.x[r, pair.first], b: snapshot.x[r, pair.second])
+                    if now != before {
+                        parts.append(ChangePart(feature: model.termNames[model.featureNames.count + k], previous: before, current: now, contribution: now - before))
+                    }
                 }
                 parts.sort { abs($0.contribution) != abs($1.contribution) ? abs($0.contribution) > abs($1.contribution) : $0.feature < $1.feature }
                 change = Change(since: "\(since.day)", source: since.source, previousProbability: earlier.probabilities[r0],

@@ -21,7 +21,7 @@ import VitalsTestSupport
         let model = directory.path("model.json")
         let trained = try VitalsProcess.run(["train", "--table", train, "--label", "Churn", "--id", "customerID", "--out", model])
         #expect(trained.status == 0, "\(trained.stderr)")
-        #expect(trained.stdout.contains("on 4000 rows (1057 positive), 46 features (3 as splines, 43 as lines); 1000 later rows held out for calibration (beta)"))
+        #expect(trained.stdout.contains("on 5000 rows (1313 positive), 46 features (3 as splines, 43 as lines); calibrated (beta) on the out-of-fold predictions"))
         #expect(trained.stdout.contains("converged true") && trained.stdout.contains("by stratified CV"))
         #expect(trained.stdout.contains("strongest shapes (log-odds from the lowest to the highest training value; lines: standardized coefficient):\n  tenure"))
 

@@ -99,4 +99,24 @@ import VitalsTraining
         #expect(throws: TableError.self) { try Self.train(path) { $0.tableDirections = [("region", .increasing)]; $0.categoricalColumns = ["region"] } }
         #expect(throws: TableError.self) { try Self.train(path) { $0.tableDirections = [("nothing", .increasing)] } }
     }
+
+    /// A planted interaction is screened, tried by CV and kept; a config can turn them off.
+    @Test func aPlantedInteractionIsKeptByCrossValidation() throws {
+        let directory = try TemporaryDirectory("table-pairs")
+        defer { directory.remove() }
+        var rng = SeededGenerator(seed: 8)
+        var rows = ["id,a,b,c,churned"]
+        for i in 0..<3_000 {
+            let a = Double.random(in: 0...1, using: &rng), b = Double.random(in: 0...1, using: &rng), c = Double.random(in: 0...1, using: &rng)
+            let eta = -1 + 4 * a * (b >= 0.5 ? 1 : 0) - b
+            rows.append("R\(i),\(a),\(b),\(c),\(Double.random(in: 0..<1, using: &rng) < 1 / (1 + exp(-eta)) ? 1 : 0)")
+        }
+        let path = try directory.write("pairs.csv", rows.joined(separator: "\n") + "\n")
+        let kept = try Self.train(path, exclude: [])
+        #expect(kept.summary.contains("interactions kept by CV"), "\(kept.summary)")
+        #expect(kept.model.model.termNames.contains("a × b"))
+        let off = try Self.train(path, { $0.interactions = 0 }, exclude: [])
+        #expect(!off.summary.contains("interactions") && off.model.model.shapes?.pairs.isEmpty == true)
+        #expect(throws: TrainingError.self) { try Self.train(path, { $0.declaredInteractions = [("a", "nothing")] }, exclude: []) }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VitalsAdditive
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
@@ -31,6 +32,8 @@ import VitalsTraining
         var config = TrainingConfig(task: .churn)
         config.calibration = .platt
         config.selectC = false
+        config.calibrationData = .holdout
+        config.interactions = 0
         let result = try Trainer(config: config, program: "vitals test").train(.table(path: path, label: "churned", id: "customer"))
         let file = result.model
         let id = try file.computedID()
@@ -67,6 +70,38 @@ import VitalsTraining
         // The calibration's own fit on the rows it was fitted on is not what is reported.
         #expect(file.metrics["holdout_log_loss"] != CalibrationMetrics.clippedLogLoss(labels: y, probabilities: try file.model.probabilities(heldOut)))
         #expect(result.summary.contains("held out (rows never trained on; calibrated figures cross-fitted over 5 blocks of them):"))
+    }
+
+    /// By default a table without a time column is fitted on every row, and calibrated on the
+    /// out-of-fold predictions of the cross-validation fits: recomputed here by hand.
+    @Test func aTableIsCalibratedOnOutOfFoldPredictionsByDefault() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try Self.table(in: directory)
+        var config = TrainingConfig(task: .churn)
+        config.selectC = false
+        config.interactions = 0
+        let result = try Trainer(config: config, program: "vitals test").train(.table(path: path, label: "churned", id: "customer"))
+        let file = result.model
+        #expect(file.model.calibrationRows == 300 && file.model.calibration.method == .beta)
+        #expect(result.summary.contains("on 300 rows") && result.summary.contains("calibrated (beta) on the out-of-fold predictions"))
+
+        let table = try FeatureTable.read(path: path)
+        let labels = try table.labels("churned")
+        let (encoder, _) = try TableEncoder.fit(table, excluding: ["churned", "customer"])
+        let x = try encoder.transform(table)
+        var eta = [Double](repeating: .nan, count: 300)
+        for fold in ValidationFolds.stratified(labels: labels, folds: config.cvFolds, seed: UInt64(config.seed)) {
+            let model = try config.estimator.fit(x: x.selectingRows(fold.train), y: fold.train.map { labels[$0] }, featureNames: encoder.featureNames)
+            for (k, value) in try model.decisionFunction(x.selectingRows(fold.test)).enumerated() { eta[fold.test[k]] = value }
+        }
+        let fitted = try config.estimator.fit(x: x, y: labels, featureNames: encoder.featureNames)
+        #expect(fitted.core.coefficients == file.model.core.coefficients)
+        #expect(file.model.calibration == (try fitted.calibrated(outOfFold: eta, labels: labels, method: .automatic)).calibration)
+        #expect(file.metrics["cv_auc"] == RankingMetrics.rocAUC(labels: labels, scores: eta))
+        #expect(file.metrics["cv_rows"] == 300 && file.metrics["holdout_auc"] == nil)
+        let crossFitted = try #require(try ProbabilityCalibration.crossFitted(method: .beta, decisionValues: eta, labels: labels, folds: 5))
+        #expect(file.metrics["cv_log_loss"] == CalibrationMetrics.clippedLogLoss(labels: labels, probabilities: crossFitted))
     }
 
     @Test func aSignalsBookTrainsOnEarlierSnapshotsAndCalibratesOnTheLatestDates() throws {
