@@ -143,6 +143,14 @@ public final class ScoreHistory: Sendable {
         public let path: String
         public let reason: String
         public var description: String { "\(path) \(reason); nothing was written to it" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+
+        /// An empty file where a history should be.
+        public static func empty(_ path: String) -> NotAHistory { NotAHistory(path: path, reason: "is empty, not a Vitals score history") }
     }
 
     /// A history that could not be written, said in words: what, which file, what to do.
@@ -179,7 +187,7 @@ public final class ScoreHistory: Sendable {
         switch access {
         case .read:
             guard let existing else { throw Missing(path: path) }
-            guard existing > 0 else { throw NotAHistory(path: path, reason: "is empty, not a Vitals score history") }
+            guard existing > 0 else { throw NotAHistory.empty(path) }
             configuration.readonly = true
             database = try Self.open(path, configuration)
             try Self.identify(database, path: path)

@@ -42,10 +42,16 @@ public struct ScoringRun: Sendable {
         public let recoveryNote: String?
     }
 
+    /// The size of the file at `path`, nil when there is none.
+    static func size(of path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.map { $0.intValue }
+    }
+
     public func run() throws -> Outcome {
         // A history that is there is identified first, read-only: a foreign or newer file is
-        // refused before any scoring, and nothing in it is touched.
-        if let historyPath, FileManager.default.fileExists(atPath: historyPath) {
+        // refused before any scoring, and nothing in it is touched. An empty file is judged only
+        // under the folder's lock: outside it, it may be one a concurrent run is creating.
+        if let historyPath, Self.size(of: historyPath).map({ $0 > 0 }) ?? false {
             _ = try ScoreHistory(path: historyPath, access: .read)
         }
         let (snapshot, warnings) = try input.snapshot(logger: logger)
@@ -59,6 +65,8 @@ public struct ScoringRun: Sendable {
             defer { lock.release() }
             let recoveryNote = try folder.recover()
             createdHistory = historyPath.map { !FileManager.default.fileExists(atPath: $0) } ?? false
+            // Under the lock no run is half-way through creating it: an empty file is someone else's.
+            if let historyPath, Self.size(of: historyPath) == 0 { throw ScoreHistory.NotAHistory.empty(historyPath) }
             let history = try historyPath.map { try ScoreHistory(path: $0, access: .write) }
             let previous = try history.flatMap { try PreviousScores.history($0, task: task, before: day) }
                 ?? PreviousScores.scoreFiles(in: outDirectory, task: task, before: day)
