@@ -33,6 +33,7 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "VitalsLogistic", package: "Vitals"),
+                .product(name: "VitalsAdditive", package: "Vitals"),
                 .product(name: "VitalsLinearAlgebra", package: "Vitals"),
             ]
         ),

@@ -32,8 +32,13 @@ public enum ProbabilityCalibration: Sendable, Equatable {
     /// How close to 0 or 1 an isotonic probability may come.
     public static let isotonicFloor = 0.001
     /// How close to 0 or 1 any calibrated probability may come: a finite sample never proves
-    /// certainty, and a score file never says "cannot happen".
+    /// certainty, and a score file never says "cannot happen". Probabilities are squeezed into
+    /// [floor, 1 − floor] by p ↦ floor + (1 − 2 floor) p, which keeps them strictly increasing
+    /// in the log-odds (a clamp would tie every account beyond it).
     public static let floor = 1e-6
+
+    @inline(__always)
+    static func squeezed(_ p: Double) -> Double { floor + (1 - 2 * floor) * p }
 
     /// The method this calibration was fitted with (`.none` for none).
     public var method: CalibrationMethod {
@@ -48,9 +53,9 @@ public enum ProbabilityCalibration: Sendable, Equatable {
     /// P(y = 1) for a decision value η: σ(η) uncalibrated, else the fitted map of η.
     public func probability(decisionValue eta: Double) -> Double {
         switch self {
-        case .none: return min(max(LogisticLoss.sigmoid(eta), Self.floor), 1 - Self.floor)
-        case let .platt(platt): return min(max(platt.probability(eta), Self.floor), 1 - Self.floor)
-        case let .beta(beta): return min(max(beta.probability(eta), Self.floor), 1 - Self.floor)
+        case .none: return Self.squeezed(LogisticLoss.sigmoid(eta))
+        case let .platt(platt): return Self.squeezed(platt.probability(eta))
+        case let .beta(beta): return Self.squeezed(beta.probability(eta))
         // A finite held-out set never proves certainty: isotonic ends of 0 or 1 are kept inside
         // [0.001, 0.999], so a score file never says "cannot happen" and log loss stays finite.
         case let .isotonic(isotonic): return min(max(isotonic.probability(eta), Self.isotonicFloor), 1 - Self.isotonicFloor)

@@ -30,17 +30,22 @@ public enum TrainingSource: Sendable {
 ///
 /// 1. The source gives the rows in time order with their features (signals: point-in-time
 ///    features and the Markov columns fitted on the same period, then the training medians
-///    for missing values; tables: the encoding learned on the training rows) and holds out
-///    the latest `model.calibration_fraction` of them (signals: of the snapshot dates).
-/// 2. C is chosen on the earlier rows by time-ordered cross-validation when asked
-///    (`PenaltySelection`), and the model is fitted on them.
-/// 3. The calibration is fitted on the held-out rows (`FittedLogisticRegression.calibrated`,
-///    the one place a model's calibration is fitted).
-/// 4. Every held-out figure is computed on rows used neither for fitting nor for calibrating
-///    what is measured: the uncalibrated model's AUC and log loss on the held-out rows, and
-///    the calibrated log loss and Brier score cross-fitted over `calibrationFolds` blocks of
-///    them (`ProbabilityCalibration.crossFitted`).
-/// 5. The model file records the config, a fingerprint of the data, the figures and, for
+///    for missing values; tables: the encoding learned on the training rows), each feature's
+///    declared direction, and the rows held out for the calibration: the latest
+///    `model.calibration_fraction` (signals: of the snapshot dates), or none when the
+///    calibration is cross-fitted (a table without a time column, by default).
+/// 2. C is chosen by cross-validation over the source's folds (`ValidationFolds`: forward in
+///    time and grouped by entity for snapshots, stratified or forward in time for tables),
+///    and the model is fitted on every training row.
+/// 3. Interactions (additive shape): the strongest pairs a screen of the main-effects
+///    model's residuals finds are tried by the same folds, and kept when they lower the mean
+///    held-out log loss by `interactionGain` or more.
+/// 4. The calibration is fitted on the held-out rows, or on the out-of-fold decision values
+///    of the cross-validation fits.
+/// 5. Every figure is computed on rows used neither for fitting nor for calibrating what is
+///    measured: `holdout_*` on the held-out rows, `cv_*` on the out-of-fold predictions, and
+///    the calibrated log loss and Brier score cross-fitted over `calibrationFolds` blocks.
+/// 6. The model file records the config, a fingerprint of the data, the figures and, for
 ///    signals, the feature recipe; its id is the hash of its content.
 public struct Trainer: Sendable {
     public var config: TrainingConfig

@@ -36,6 +36,10 @@ import VitalsTestSupport
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         let figures = try #require(try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
         #expect(figures["n"] as? Int == 2_043 && figures["positives"] as? Int == 556)
+        // A table has no revenue column: no ARR figure, in the JSON or the text.
+        #expect(figures["arr_recall_at_k"] == nil)
+        let text = try VitalsProcess.run(["evaluate", "--model", model, "--table", test])
+        #expect(text.status == 0 && !text.stdout.contains("ARR"))
         let auc = try #require(figures["auc"] as? Double)
         #expect(auc > 0.8, "held-out AUC \(auc)")
 

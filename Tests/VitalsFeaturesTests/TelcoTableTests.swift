@@ -27,7 +27,9 @@ import VitalsTestSupport
         let model = try LogisticRegression(c: 1, tolerance: 1e-10).fit(
             x: encoder.transform(train), y: train.labels("Churn"), featureNames: encoder.featureNames)
         #expect(model.converged)
-        let probabilities = try model.probabilities(encoder.transform(test))
+        // σ(η), as scikit-learn's predict_proba (an uncalibrated model's probabilities are these
+        // squeezed into [1e-6, 1 − 1e-6]).
+        let probabilities = try model.uncalibratedProbabilities(encoder.transform(test))
         let auc = try #require(RankingMetrics.rocAUC(labels: try test.labels("Churn"), scores: probabilities))
         #expect(abs(auc - reference.test_auc) <= 0.005, "AUC \(auc) vs scikit-learn \(reference.test_auc)")
         // Same encoding and objective: the probabilities themselves agree.

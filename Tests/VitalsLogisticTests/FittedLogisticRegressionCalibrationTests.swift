@@ -40,7 +40,9 @@ import VitalsTestSupport
         let before = Self.logLoss(try model.probabilities(test), testY)
         let after = Self.logLoss(try calibrated.probabilities(test), testY)
         #expect(after < before - 0.05, "log loss \(before) → \(after)")
-        #expect(try calibrated.uncalibratedProbabilities(test) == model.probabilities(test))
+        // σ(η) itself; an uncalibrated model's probabilities are the same squeezed into [1e-6, 1 − 1e-6].
+        let raw = try calibrated.uncalibratedProbabilities(test)
+        #expect(try raw.map { 1e-6 + (1 - 2e-6) * $0 } == model.probabilities(test))
     }
 
     /// The stored calibration is exactly the one fitted to the held-out decision values.
@@ -52,7 +54,7 @@ import VitalsTestSupport
         let expected = try PlattCalibration.fit(scores: model.decisionFunction(heldOut), labels: heldOutY)
         #expect(calibrated.calibration == .platt(expected))
         let eta = try model.decisionFunction(heldOut)
-        #expect(try calibrated.probabilities(heldOut) == eta.map(expected.probability))
+        #expect(try calibrated.probabilities(heldOut) == eta.map { 1e-6 + (1 - 2e-6) * expected.probability($0) })
     }
 
     /// Beta only with enough data: 150 held-out rows give Platt, 400 give beta, and 400 rows

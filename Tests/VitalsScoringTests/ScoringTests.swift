@@ -33,6 +33,28 @@ import VitalsTestSupport
         }
     }
 
+    /// Smooth calibration: as many distinct probabilities as log-odds (never a staircase), none
+    /// at 0 or 1, and a change between two dates always has the log-odds' sign.
+    @Test(arguments: RiskTask.allCases)
+    func probabilitiesFollowTheLogOdds(task: RiskTask) throws {
+        let trained = try TrainedBook.shared()
+        let model = task == .churn ? trained.churn.model : trained.overrun.model
+        let end = trained.book.index.dataEnd
+        let now = try ScoredSnapshot(model: model, index: trained.book.index, asOf: end)
+        let before = try ScoredSnapshot(model: model, index: trained.book.index, asOf: end.adding(months: -1))
+        #expect(Double(Set(now.probabilities).count) >= 0.95 * Double(Set(now.decisionValues).count))
+        #expect(now.probabilities.allSatisfy { $0 > 0 && $0 < 1 })
+        let earlier = before.rowOfID
+        var compared = 0
+        for (r, id) in now.ids.enumerated() {
+            guard let r0 = earlier[id] else { continue }
+            let dEta = now.decisionValues[r] - before.decisionValues[r0], dP = now.probabilities[r] - before.probabilities[r0]
+            #expect(dEta == 0 ? dP == 0 : (dEta > 0) == (dP > 0) || dP == 0, "\(id): η moved \(dEta), p moved \(dP)")
+            compared += 1
+        }
+        #expect(compared > 20)
+    }
+
     @Test func theChurnScoreFileComparesWithThePreviousRun() throws {
         let trained = try TrainedBook.shared()
         let (snapshot, _) = try Self.input(trained.churn.model).snapshot()
