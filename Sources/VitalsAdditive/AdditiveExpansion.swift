@@ -17,12 +17,28 @@ public struct ShapeSettings: Sendable, Equatable {
     /// (standardized) coefficient. Default 1; range (0, 1e6].
     public var ridge: Double
 
-    public init(columnsPerFeature: Int = 8, degree: Int = 3, smoothing: Double = 1, ridge: Double = 1) {
+    /// From this many training rows on, the fit is on discretized values (`BinnedDesign`), and
+    /// knots and centres come from a systematic sample of `knotSampleRows` rows. Default
+    /// 200,000; ≥ 1.
+    public var binningRows: Int
+    /// Cells between consecutive knots when binning. Default 64; range 2…1024.
+    public var cellsPerInterval: Int
+
+    /// Rows the knots and centres are taken from on binned fits (every k-th row).
+    public static let knotSampleRows = 100_000
+
+    public init(columnsPerFeature: Int = 8, degree: Int = 3, smoothing: Double = 1, ridge: Double = 1,
+                binningRows: Int = 200_000, cellsPerInterval: Int = BinnedDesign.defaultCellsPerInterval) {
         self.columnsPerFeature = columnsPerFeature
         self.degree = degree
         self.smoothing = smoothing
         self.ridge = ridge
+        self.binningRows = binningRows
+        self.cellsPerInterval = cellsPerInterval
     }
+
+    /// Whether a fit on `rows` rows is binned.
+    public func bins(rows: Int) -> Bool { rows >= binningRows }
 
     public func validate() throws(LogisticRegressionError) {
         guard (2...32).contains(columnsPerFeature) else {
@@ -33,6 +49,10 @@ public struct ShapeSettings: Sendable, Equatable {
             throw .invalidParameter(name: "smoothing", value: "\(smoothing)", rule: "must be a number from 0 to 1e6")
         }
         guard ridge > 0, ridge <= 1e6 else { throw .invalidParameter(name: "ridge", value: "\(ridge)", rule: "must be a number above 0, up to 1e6") }
+        guard binningRows >= 1 else { throw .invalidParameter(name: "binning_rows", value: "\(binningRows)", rule: "must be an integer ≥ 1") }
+        guard (2...1024).contains(cellsPerInterval) else {
+            throw .invalidParameter(name: "cells_per_interval", value: "\(cellsPerInterval)", rule: "must be an integer from 2 to 1024")
+        }
     }
 }
 
@@ -207,10 +227,71 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
         return CoefficientBounds(lower: lower, upper: upper)
     }
 
+    /// The order statistics of `values` at increasing `positions` (0-based), as a sort would
+    /// give them, by Hoare's selection with a median-of-three pivot: O(n) each. `values` is
+    /// rearranged.
+    public static func orderStatistics(_ values: inout [Double], _ positions: [Int]) -> [Double] {
+        var out: [Double] = [], from = 0
+        values.withUnsafeMutableBufferPointer { a in
+            for k in positions {
+                var low = from, high = a.count - 1
+                while low < high {
+                    let mid = low + (high - low) / 2
+                    // Median of three as the pivot value.
+                    let (x, y, z) = (a[low], a[mid], a[high])
+                    let pivot = max(min(x, y), min(max(x, y), z))
+                    var i = low, j = high
+                    while i <= j {
+                        while a[i] < pivot { i += 1 }
+                        while a[j] > pivot { j -= 1 }
+                        if i <= j {
+                            a.swapAt(i, j)
+                            i += 1
+                            j -= 1
+                        }
+                    }
+                    if k <= j { high = j } else if k >= i { low = i } else { break }
+                }
+                out.append(a[k])
+                from = k  // everything before k is ≤ a[k]: the next, later position lies at or after it
+            }
+        }
+        return out
+    }
+
+    /// The training mean of each cumulative column of `basis` on column `j` of x, summed in
+    /// fixed row chunks on every core and added in chunk order (the same bits on any machine).
+    static func centres(_ basis: SplineBasis, x: Matrix, column j: Int) -> [Double] {
+        let width = basis.cumulativeCount, knots = basis.fullKnots, p = x.columns, sampled = x.rows
+        let partials = x.elements.withUnsafeBufferPointer { buffer -> [[Double]] in
+            nonisolated(unsafe) let input = buffer
+            return RowChunks(rows: sampled).map { rows in
+                var sums = [Double](repeating: 0, count: width), row = sums, scratch = [Double](repeating: 0, count: ShapeTerm.scratchCount)
+                knots.withUnsafeBufferPointer { knotBuffer in
+                    row.withUnsafeMutableBufferPointer { r in
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            for i in rows {
+                                basis.cumulative(at: input[i * p + j], knots: knotBuffer, into: r, scratch: s.baseAddress!)
+                                for c in 0..<width { sums[c] += r[c] }
+                            }
+                        }
+                    }
+                }
+                return sums
+            }
+        }
+        var total = [Double](repeating: 0, count: width)
+        for partial in partials { for c in 0..<width { total[c] += partial[c] } }
+        return total.map { $0 / Double(sampled) }
+    }
+
     /// Learns the terms from the training rows: a line for features with two distinct values
     /// (or one: the fit drops it), a degree-1 basis on the values themselves for features with
     /// at most `columnsPerFeature` + 1 of them, and otherwise a basis of the settings' degree
     /// with interior knots at the training quantiles (equal steps in rank, duplicates merged).
+    /// From `binningRows` rows on, the quantiles are those of a systematic sample of
+    /// `knotSampleRows` rows, and the centres are left to `BinnedDesign`, which takes them
+    /// from its cells.
     ///
     /// - Parameters:
     ///   - x: n × p training features, finite.
@@ -220,54 +301,46 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
         guard featureNames.count == x.columns, directions.count == x.columns else {
             throw LogisticRegressionError.invalidData("\(featureNames.count) names and \(directions.count) directions for \(x.columns) columns")
         }
-        let n = x.rows
+        let n = x.rows, p = x.columns
+        let binned = settings.bins(rows: n)
+        // Binned fits take their knots from every k-th row.
+        let stride = binned ? max(1, n / ShapeSettings.knotSampleRows) : 1
+        let profile = ColumnProfile(x, distinctLimit: settings.columnsPerFeature + 1)
         var terms: [ShapeTerm] = []
-        for j in 0..<x.columns {
-            var values = (0..<n).map { x[$0, j] }
-            guard values.allSatisfy(\.isFinite) else {
+        for j in 0..<p {
+            guard profile.finite[j] else {
                 throw LogisticRegressionError.invalidData("feature \(featureNames[j]) is not finite in every row (no NaN or infinity)")
             }
-            values.sort()
-            var distinct: [Double] = []
-            for v in values where distinct.last != v { distinct.append(v) }
-            if distinct.count <= 2 {
+            // The distinct values, kept only while there are few (a one-value-per-column basis).
+            let few = profile.distinct[j]
+            if let few, few.count <= 2 {
+                let values = (0..<n).map { x[$0, j] }
                 let mean = values.reduce(0, +) / Double(max(n, 1))
                 let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(n, 1))
                 let scale = variance > 0 ? variance.squareRoot() : 1
                 terms.append(ShapeTerm(feature: featureNames[j], kind: .line(mean: mean, scale: scale), direction: directions[j]))
                 continue
             }
-            let lower = distinct.first!, upper = distinct.last!
+            let lower = profile.minimum[j], upper = profile.maximum[j]
             let basis: SplineBasis
-            if distinct.count <= settings.columnsPerFeature + 1 {
-                basis = SplineBasis(degree: 1, lower: lower, upper: upper, interiorKnots: Array(distinct.dropFirst().dropLast()))
+            if let few {
+                basis = SplineBasis(degree: 1, lower: lower, upper: upper, interiorKnots: Array(few.dropFirst().dropLast()))
             } else {
-                // K − 1 = m + k columns: m = columns − k interior knots at equal steps in rank.
+                // K − 1 = m + k columns: m = columns − k interior knots at equal steps in rank,
+                // the order statistics ⌊i (s − 1) / (m + 1)⌋ of the s rows (all, or the binned
+                // fit's sample), found by selection, not a sort.
                 let m = max(settings.columnsPerFeature - settings.degree, 0)
+                var sample = Swift.stride(from: 0, to: n, by: stride).map { x[$0, j] }
+                let s = sample.count
+                let positions = m > 0 ? (1...m).map { Int((Double($0) * Double(s - 1) / Double(m + 1)).rounded(.down)) } : []
+                let quantiles = Self.orderStatistics(&sample, positions)
                 var knots: [Double] = []
-                for i in 1...max(m, 1) where m > 0 {
-                    let position = Double(i) * Double(n - 1) / Double(m + 1)
-                    let q = values[Int(position.rounded(.down))]
-                    if q > lower, q < upper, knots.last.map({ q > $0 }) ?? true { knots.append(q) }
-                }
+                for q in quantiles where q > lower && q < upper && (knots.last.map { q > $0 } ?? true) { knots.append(q) }
                 basis = SplineBasis(degree: settings.degree, lower: lower, upper: upper, interiorKnots: knots)
             }
-            // Centre each column on its training mean, so a shape's contribution averages 0.
-            var centres = [Double](repeating: 0, count: basis.cumulativeCount)
-            let t = basis.fullKnots
-            var row = centres, scratch = [Double](repeating: 0, count: ShapeTerm.scratchCount)
-            t.withUnsafeBufferPointer { k in
-                row.withUnsafeMutableBufferPointer { r in
-                    scratch.withUnsafeMutableBufferPointer { s in
-                        for i in 0..<n {
-                            basis.cumulative(at: x[i, j], knots: k, into: r, scratch: s.baseAddress!)
-                            for c in 0..<r.count { centres[c] += r[c] }
-                        }
-                    }
-                }
-            }
-            centres = centres.map { $0 / Double(n) }
-            terms.append(ShapeTerm(feature: featureNames[j], kind: .spline(basis: basis, centres: centres), direction: directions[j]))
+            terms.append(ShapeTerm(feature: featureNames[j], kind: .spline(basis: basis, centres: binned
+                                       ? [Double](repeating: 0, count: basis.cumulativeCount) : Self.centres(basis, x: x, column: j)),
+                                   direction: directions[j]))
         }
         return AdditiveExpansion(terms: terms, pairs: [], smoothing: settings.smoothing, ridge: settings.ridge)
     }

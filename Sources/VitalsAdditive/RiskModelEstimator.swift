@@ -15,6 +15,8 @@ import VitalsLogistic
 ///
 ///   (S the expansion's penalty: differences and ridge), with θ bounded by the directions.
 ///   The columns are not standardized: the penalty is on the shapes' own coefficients.
+///   From `ShapeSettings.binningRows` rows on, z is the `BinnedDesign` (values moved to
+///   their cells' means), whose passes over the data cost a lookup per feature.
 public struct RiskModelEstimator: Sendable {
     public var logistic: LogisticRegression
     public var shape: ModelShape
@@ -74,9 +76,18 @@ public struct RiskModelEstimator: Sendable {
                 .adding(pairs: pairs.map { ($0.first, $0.second) }, x: x)
             var core = logistic
             core.standardize = false
-            let fitted = try core.fit(x: expansion.design(x), y: y, sampleWeights: sampleWeights, featureNames: expansion.columnNames,
-                                      penalty: expansion.penalty, bounds: expansion.bounds)
-            return FittedRiskModel(core: fitted, shapes: expansion)
+            // On many rows the design is binned: its products never form the n × q matrix.
+            let (design, shapes): (any DesignMatrix, AdditiveExpansion)
+            if shapeSettings.bins(rows: x.rows) {
+                let binned = try BinnedDesign(expansion: expansion, x: x, cellsPerInterval: shapeSettings.cellsPerInterval)
+                (design, shapes) = (binned, binned.expansion)
+                core.newtonSampling = .cheapPasses
+            } else {
+                (design, shapes) = (try expansion.design(x), expansion)
+            }
+            let fitted = try core.fit(x: design, y: y, sampleWeights: sampleWeights, featureNames: shapes.columnNames,
+                                      penalty: shapes.penalty, bounds: shapes.bounds)
+            return FittedRiskModel(core: fitted, shapes: shapes)
         }
     }
 }

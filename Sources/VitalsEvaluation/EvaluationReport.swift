@@ -142,7 +142,8 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
                 }
                 var byCycle: [Int: [Int]] = [:]
                 for r in rows { byCycle[cycleIndex[r], default: []].append(r) }
-                let precisions = byCycle.values.map { rows in
+                // In cycle order: a dictionary's order changes from run to run, and so would the sum's last bit.
+                let precisions = byCycle.keys.sorted().map { byCycle[$0]! }.map { rows in
                     RankingMetrics.atK(min(capacity, rows.count), labels: rows.map { labels[$0] }, scores: rows.map { probabilities[$0] },
                                        arr: rows.map { _ in 1 }).precision
                 }

@@ -20,7 +20,8 @@ import VitalsLinearAlgebra
 /// - Properties: f is convex; it is strictly convex in w when λ₂ > 0. Every
 ///   evaluation is overflow-free for any margin.
 public struct LogisticLoss: Sendable {
-    public let x: Matrix
+    /// X: a dense matrix or any other `DesignMatrix`.
+    public let x: any DesignMatrix
     /// Targets in [0, 1]: class labels 0/1, or soft targets such as Platt's smoothed ones.
     public let y: [Double]
     /// Non-negative sample weights (class weights already folded in).
@@ -36,7 +37,7 @@ public struct LogisticLoss: Sendable {
 
     /// - Precondition: targets in [0, 1], weights ≥ 0 with a positive sum, λ₂ ≥ 0.
     ///   Callers validate these up front and report them as parameter errors.
-    public init(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, l2: Double, penalty: Matrix? = nil) {
+    public init(x: some DesignMatrix, y: [Double], sampleWeights: [Double]? = nil, l2: Double, penalty: Matrix? = nil) {
         precondition(y.count == x.rows, "y has \(y.count) entries for \(x.rows) rows")
         let s = sampleWeights ?? [Double](repeating: 1, count: x.rows)
         precondition(s.count == x.rows, "\(s.count) sample weights for \(x.rows) rows")
@@ -56,12 +57,12 @@ public struct LogisticLoss: Sendable {
         let p = featureCount
         precondition(beta.count == p + 1, "β has \(beta.count) entries, expected \(p + 1)")
         let intercept = beta[p]
-        return try x.multiply(Array(beta[0..<p]), beta: 1, adding: [Double](repeating: intercept, count: x.rows))
+        return try x.linearPredictor(Array(beta[0..<p]), intercept: intercept)
     }
 
     /// f(β) and ∇f(β) (p + 1 entries, the intercept's last).
     ///
-    /// - Complexity: two `dgemv` passes over X and one exponential and one `log1p` per row.
+    /// - Complexity: two passes over X (`dgemv` for a dense matrix) and one exponential and one `log1p` per row.
     public func valueAndGradient(_ beta: [Double]) throws -> (value: Double, gradient: [Double]) {
         let p = featureCount
         let eta = try linearPredictor(beta)
@@ -90,7 +91,7 @@ public struct LogisticLoss: Sendable {
             value += partial.value
             interceptGradient += partial.intercept
         }
-        var gradient = try x.multiply(residual, transposed: true, alpha: 1 / totalWeight)
+        var gradient = try x.transposedProduct(residual, alpha: 1 / totalWeight)
         var ridge = 0.0
         for j in 0..<p {
             gradient[j] += l2 * beta[j]
@@ -118,7 +119,7 @@ public struct LogisticLoss: Sendable {
     public func hessian(_ beta: [Double], rowStride: Int = 1) throws -> Matrix {
         let p = featureCount
         precondition(beta.count == p + 1, "β has \(beta.count) entries, expected \(p + 1)")
-        let eta = try x.multiplySampledRows(Array(beta[0..<p]), rowStride: rowStride, adding: beta[p])
+        let eta = try x.sampledLinearPredictor(Array(beta[0..<p]), intercept: beta[p], rowStride: rowStride)
         let scale = Double(rowStride) / totalWeight
         let curvature = eta.indices.map { k -> Double in
             let sigma = Self.sigmoid(eta[k])
@@ -130,6 +131,39 @@ public struct LogisticLoss: Sendable {
             for j in 0..<p { for k in 0..<p where penalty[j, k] != 0 { h[j, k] += penalty[j, k] } }
         }
         return h
+    }
+
+    /// The data term's curvature per row at β, cᵢ = sᵢ σᵢ (1 − σᵢ) / W over all n rows: what
+    /// `hessianProduct` weighs rows by.
+    public func curvature(_ beta: [Double]) throws -> [Double] {
+        let eta = try linearPredictor(beta)
+        return eta.indices.map { i in
+            let sigma = Self.sigmoid(eta[i])
+            return sampleWeights[i] * sigma * (1 - sigma) / totalWeight
+        }
+    }
+
+    /// ∇²f(β) v from `curvature(β)`, exact and without forming the Hessian:
+    /// [X 1]ᵀ diag(c) [X 1] v, plus λ₂ and P on the coefficients' part (v has p + 1 entries).
+    ///
+    /// - Complexity: two passes over X.
+    public func hessianProduct(curvature c: [Double], _ v: [Double]) throws -> [Double] {
+        let p = featureCount
+        precondition(v.count == p + 1 && c.count == x.rows, "v must have p + 1 entries and c n")
+        let u = try x.linearPredictor(Array(v[0..<p]), intercept: v[p])
+        var weighted = [Double](repeating: 0, count: u.count), interceptPart = 0.0
+        for i in u.indices {
+            weighted[i] = c[i] * u[i]
+            interceptPart += weighted[i]
+        }
+        var out = try x.transposedProduct(weighted, alpha: 1)
+        for j in 0..<p { out[j] += l2 * v[j] }
+        if let penalty {
+            let pv = try penalty.multiply(Array(v[0..<p]))
+            for j in 0..<p { out[j] += pv[j] }
+        }
+        out.append(interceptPart)
+        return out
     }
 
     /// log(1 + eˣ) without overflow: x + log1p(e⁻ˣ) for x > 0.

@@ -71,6 +71,8 @@ public struct LogisticRegression: Sendable {
     public var maxIterations: Int
     /// Default `.automatic`.
     public var solver: SolverChoice
+    /// How Newton steps use the Hessian on many rows. Default `.standard`.
+    public var newtonSampling: NewtonSampling = .standard
 
     /// Above this many features `.automatic` picks L-BFGS: Newton's (p + 1)³ factorization
     /// starts to cost more than the extra L-BFGS passes over the data.
@@ -101,6 +103,7 @@ public struct LogisticRegression: Sendable {
         guard tolerance > 0, tolerance < 1 else {
             throw .invalidParameter(name: "tolerance", value: "\(tolerance)", rule: "must be in (0, 1)")
         }
+        try newtonSampling.validate()
         guard maxIterations >= 1 else {
             throw .invalidParameter(name: "max_iterations", value: "\(maxIterations)", rule: "must be ≥ 1")
         }
@@ -121,7 +124,8 @@ public struct LogisticRegression: Sendable {
     /// Fits the model.
     ///
     /// - Parameters:
-    ///   - x: n × p features, finite.
+    ///   - x: n × p features, finite: a dense `Matrix`, or another `DesignMatrix` when
+    ///     `standardize` is false (standardizing copies the data into a dense matrix).
     ///   - y: n labels, each 0 or 1, both classes present.
     ///   - sampleWeights: n weights ≥ 0 (default all 1).
     ///   - featureNames: p names (default `x0`, `x1`, …).
@@ -131,7 +135,7 @@ public struct LogisticRegression: Sendable {
     ///   - bounds: lᵢ ≤ wᵢ ≤ uᵢ for each of the p coefficients (a bound's sign survives
     ///     standardization, whose scales are positive). Default none.
     /// - Returns: the fitted model; `converged` false (with a warning) if the iteration limit was hit.
-    public func fit(x: Matrix, y: [Double], sampleWeights: [Double]? = nil, featureNames: [String]? = nil,
+    public func fit(x: some DesignMatrix, y: [Double], sampleWeights: [Double]? = nil, featureNames: [String]? = nil,
                     penalty: Matrix? = nil, bounds: CoefficientBounds? = nil) throws
         -> FittedLogisticRegression
     {
@@ -141,6 +145,9 @@ public struct LogisticRegression: Sendable {
             throw LogisticRegressionError.invalidParameter(
                 name: "solver", value: l1Ratio > 0 ? "l1_ratio = \(l1Ratio)" : solver.rawValue,
                 rule: "bounded coefficients (declared directions) need the projected Newton solver and no L1 part; use solver automatic")
+        }
+        if standardize, !(x is Matrix) {
+            throw LogisticRegressionError.invalidParameter(name: "standardize", value: "true", rule: "needs a dense matrix design")
         }
         let n = x.rows, p = x.columns
         guard y.count == n else { throw LogisticRegressionError.invalidData("\(y.count) labels for \(n) rows") }
@@ -172,7 +179,7 @@ public struct LogisticRegression: Sendable {
         // Column statistics (population standard deviation, as scikit-learn's StandardScaler).
         let (columnMeans, deviations) = try x.columnMeansAndStandardDeviations()
         if let bad = columnMeans.firstIndex(where: { !$0.isFinite }) ?? deviations.firstIndex(where: { !$0.isFinite }) {
-            let row = (0..<n).first { !x[$0, bad].isFinite }
+            let row = (x as? Matrix).flatMap { dense in (0..<n).first { !dense[$0, bad].isFinite } }
             throw LogisticRegressionError.invalidData(row.map { "feature \(names[bad]) is not finite in row \($0 + 1) (no NaN or infinity)" }
                 ?? "feature \(names[bad]) is too large in magnitude for its variance to be finite")
         }
@@ -191,10 +198,13 @@ public struct LogisticRegression: Sendable {
             }
         }
         // The solver's design matrix; the caller's own when nothing needs changing (no copy).
-        let z: Matrix
+        let z: any DesignMatrix
         if !standardize && kept.count == p {
             z = x
+        } else if !standardize, !(x is Matrix) {
+            z = ColumnSubsetDesign(x, kept: kept)
         } else {
+            let x = x as! Matrix  // checked up front
             var design = Matrix(rows: n, columns: kept.count)
             let inverseScales = scales.map { 1 / $0 }
             x.elements.withUnsafeBufferPointer { a in
@@ -219,9 +229,15 @@ public struct LogisticRegression: Sendable {
         let result: SolverResult
         switch chosen {
         case .projectedNewton:
-            result = try ProjectedNewtonSolver(tolerance: tolerance, maxIterations: maxIterations)
+            result = try ProjectedNewtonSolver(tolerance: tolerance, maxIterations: maxIterations, hessianSampleRows: newtonSampling.sampleRows,
+                                               hessianRowsPerParameter: newtonSampling.rowsPerParameter,
+                                               conjugateGradientSteps: newtonSampling.conjugateGradientSteps)
                 .minimize(loss, bounds: bounds.map { $0.subset(kept) } ?? .unbounded(kept.count))
-        case .newton: result = try NewtonSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
+        case .newton:
+            let solver = NewtonSolver(tolerance: tolerance, maxIterations: maxIterations, hessianSampleRows: newtonSampling.sampleRows,
+                                      conjugateGradientSteps: newtonSampling.conjugateGradientSteps,
+                                      hessianRowsPerParameter: newtonSampling.rowsPerParameter)
+            result = try solver.minimize(loss)
         case .lbfgs, .automatic: result = try LBFGSSolver(tolerance: tolerance, maxIterations: maxIterations).minimize(loss)
         case .coordinateDescent:
             result = try CoordinateDescentSolver(l1: l1Ratio * strength, tolerance: tolerance, maxIterations: maxIterations)

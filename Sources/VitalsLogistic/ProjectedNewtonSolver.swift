@@ -30,10 +30,18 @@ public struct ProjectedNewtonSolver: Sendable {
     static let armijo = 1e-4
     static let maximumEpsilon = 1e-3
 
-    public init(tolerance: Double = 1e-10, maxIterations: Int = 100, hessianSampleRows: Int? = 100_000) {
+    /// As `NewtonSolver.hessianRowsPerParameter`.
+    public var hessianRowsPerParameter: Int
+    /// As `NewtonSolver.conjugateGradientSteps`, on the free coefficients' block.
+    public var conjugateGradientSteps: Int
+
+    public init(tolerance: Double = 1e-10, maxIterations: Int = 100, hessianSampleRows: Int? = 100_000, hessianRowsPerParameter: Int = 250,
+                conjugateGradientSteps: Int = 0) {
+        self.conjugateGradientSteps = conjugateGradientSteps
         self.tolerance = tolerance
         self.maxIterations = maxIterations
         self.hessianSampleRows = hessianSampleRows
+        self.hessianRowsPerParameter = hessianRowsPerParameter
     }
 
     /// ‖β − P[β − g]‖₂ over the coefficients, with the intercept's gradient as it is.
@@ -52,10 +60,12 @@ public struct ProjectedNewtonSolver: Sendable {
         var beta = bounds.project(start ?? [Double](repeating: 0, count: p + 1))
         var (value, gradient) = try loss.valueAndGradient(beta)
         let threshold = tolerance * max(1, Vector.norm(gradient))
-        let stride = NewtonSolver(tolerance: tolerance, maxIterations: maxIterations, hessianSampleRows: hessianSampleRows)
+        let stride = NewtonSolver(tolerance: tolerance, maxIterations: maxIterations, hessianSampleRows: hessianSampleRows,
+                                  hessianRowsPerParameter: hessianRowsPerParameter)
             .hessianRowStride(rows: loss.x.rows, parameters: p + 1)
         var iterations = 0
         var projected = Self.projectedGradient(beta, gradient, bounds)
+        let initialNorm = Vector.norm(projected)
         while Vector.norm(projected) > threshold && iterations < maxIterations {
             iterations += 1
             let hessian = try loss.hessian(beta, rowStride: stride)
@@ -70,7 +80,23 @@ public struct ProjectedNewtonSolver: Sendable {
             if !free.isEmpty {
                 var block = Matrix(rows: free.count, columns: free.count)
                 for (a, i) in free.enumerated() { for (b, j) in free.enumerated() { block[a, b] = hessian[i, j] } }
-                let step = try NewtonSolver.dampedNewtonStep(block, free.map { gradient[$0] })
+                let freeGradient = free.map { gradient[$0] }
+                let factor = try NewtonSolver.dampedFactor(block)
+                var step = try factor.solve(freeGradient).map { -$0 }
+                if conjugateGradientSteps > 0 && stride > 1 {
+                    // The exact free block's products: v on the free coefficients, 0 on the active ones.
+                    let curvature = try loss.curvature(beta)
+                    step = try NewtonSolver.conjugateGradients(
+                        from: step, gradient: freeGradient, steps: conjugateGradientSteps,
+                        forcing: NewtonSolver.forcing(gradientNorm: Vector.norm(projected), initialNorm: initialNorm),
+                        product: { v in
+                            var full = [Double](repeating: 0, count: p + 1)
+                            for (a, i) in free.enumerated() { full[i] = v[a] }
+                            let product = try loss.hessianProduct(curvature: curvature, full)
+                            return free.map { product[$0] }
+                        },
+                        precondition: { try factor.solve($0) })
+                }
                 for (a, i) in free.enumerated() { direction[i] = step[a] }
             }
             for i in 0..<p where active[i] { direction[i] = -gradient[i] / max(hessian[i, i], 1e-12) }

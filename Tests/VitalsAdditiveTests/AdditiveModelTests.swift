@@ -94,6 +94,22 @@ import VitalsTestSupport
         assertClose(bounded.intercept, free.intercept, rtol: 1e-8, atol: 1e-10)
     }
 
+    /// The knots come from order statistics found by selection: the same values a sort gives,
+    /// with ties, runs and sorted or reversed input.
+    @Test func orderStatisticsAreWhatASortGives() {
+        var rng = SeededGenerator(seed: 99)
+        for trial in 0..<200 {
+            let n = Int.random(in: 1...500, using: &rng)
+            var values: [Double] = (0..<n).map { _ in Double(Int.random(in: 0...(trial % 3 == 0 ? 3 : 1_000), using: &rng)) }
+            if trial % 7 == 0 { values.sort() }
+            if trial % 11 == 0 { values.sort(by: >) }
+            let sorted = values.sorted()
+            let positions = Array(Set((0..<5).map { _ in Int.random(in: 0..<n, using: &rng) })).sorted()
+            var scratch = values
+            #expect(AdditiveExpansion.orderStatistics(&scratch, positions) == positions.map { sorted[$0] }, "trial \(trial)")
+        }
+    }
+
     @Test func settingsAreValidatedUpFront() {
         let (x, y) = Self.problem(rows: 100)
         for settings in [ShapeSettings(columnsPerFeature: 1), ShapeSettings(degree: 4), ShapeSettings(smoothing: -1), ShapeSettings(ridge: 0)] {

@@ -24,7 +24,7 @@ import VitalsTestSupport
         var expected = [Double](repeating: 0, count: 5)
         for i in 0..<loss.x.rows {
             let r = loss.sampleWeights[i] * (0.5 - loss.y[i]) / loss.totalWeight
-            for j in 0..<4 { expected[j] += loss.x[i, j] * r }
+            for j in 0..<4 { expected[j] += (loss.x as! Matrix)[i, j] * r }
             expected[4] += r
         }
         assertClose(gradient, expected, rtol: 1e-12, atol: 1e-15)
@@ -89,5 +89,30 @@ import VitalsTestSupport
         let a = try weighted.valueAndGradient(beta), b = try repeated.valueAndGradient(beta)
         assertClose(a.value, b.value, rtol: 1e-14)
         assertClose(a.gradient, b.gradient, rtol: 1e-13, atol: 1e-16)
+    }
+}
+
+@Suite struct HessianProductTests {
+    /// ∇²f(β) v from `hessianProduct` equals the formed Hessian times v, with a ridge and with
+    /// a penalty matrix, for random v.
+    @Test func hessianProductIsTheHessianTimesAVector() throws {
+        var rng = SeededGenerator(seed: 5)
+        let n = 300, p = 4
+        let x = Matrix(rows: n, columns: p, elements: (0..<n * p).map { _ in Double.random(in: -2...2, using: &rng) })
+        let y = (0..<n).map { _ in Double.random(in: 0...1, using: &rng) < 0.3 ? 1.0 : 0.0 }
+        let s = (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) }
+        var penalty = Matrix(rows: p, columns: p)
+        for j in 0..<p { penalty[j, j] = 0.2 }
+        penalty[0, 1] = -0.1
+        penalty[1, 0] = -0.1
+        for loss in [LogisticLoss(x: x, y: y, sampleWeights: s, l2: 0.05), LogisticLoss(x: x, y: y, sampleWeights: s, l2: 0, penalty: penalty)] {
+            let beta = (0...p).map { _ in Double.random(in: -1...1, using: &rng) }
+            let hessian = try loss.hessian(beta), curvature = try loss.curvature(beta)
+            for _ in 0..<3 {
+                let v = (0...p).map { _ in Double.random(in: -1...1, using: &rng) }
+                let expected = try hessian.multiply(v)
+                assertClose(try loss.hessianProduct(curvature: curvature, v), expected, rtol: 1e-12, atol: 1e-14)
+            }
+        }
     }
 }

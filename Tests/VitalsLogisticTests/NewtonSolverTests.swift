@@ -97,3 +97,48 @@ import VitalsTestSupport
         assertClose(gradient, expectedGradient.map { $0 / total }, rtol: 1e-10, atol: 1e-14)
     }
 }
+
+/// Newton steps from a small Hessian sample, refined by conjugate gradients on exact
+/// Hessian-vector products, reach the same minimizer as full Newton, bounded or not.
+@Suite struct RefinedNewtonStepTests {
+    static func problem() -> LogisticLoss {
+        var rng = SeededGenerator(seed: 21)
+        let n = 20_000, p = 6
+        var elements = [Double](repeating: 0, count: n * p), y = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            let shared = Double.random(in: -1...1, using: &rng)
+            var eta = -1.0
+            for j in 0..<p {
+                let v = 0.7 * shared + Double.random(in: -1...1, using: &rng)
+                elements[i * p + j] = v
+                eta += (j % 2 == 0 ? 0.8 : -0.5) * v
+            }
+            y[i] = Double.random(in: 0...1, using: &rng) < LogisticLoss.sigmoid(eta) ? 1 : 0
+        }
+        return LogisticLoss(x: Matrix(rows: n, columns: p, elements: elements), y: y, l2: 1e-4)
+    }
+
+    @Test func refinedStepsReachTheFullNewtonMinimizer() throws {
+        let loss = Self.problem()
+        let exact = try NewtonSolver(tolerance: 1e-10, hessianSampleRows: nil).minimize(loss)
+        let sampledOnly = try NewtonSolver(tolerance: 1e-10, hessianSampleRows: 200, hessianRowsPerParameter: 1).minimize(loss)
+        let refined = try NewtonSolver(tolerance: 1e-10, hessianSampleRows: 200, conjugateGradientSteps: 4, hessianRowsPerParameter: 1)
+            .minimize(loss)
+        #expect(exact.converged && sampledOnly.converged && refined.converged)
+        assertClose(refined.beta, exact.beta, rtol: 1e-7, atol: 1e-8)
+        // The refinement is what makes the small sample cheap: fewer Newton iterations.
+        #expect(refined.iterations < sampledOnly.iterations, "\(refined.iterations) refined, \(sampledOnly.iterations) sampled only")
+    }
+
+    @Test func refinedProjectedStepsReachTheBoundedMinimizer() throws {
+        let loss = Self.problem()
+        // Coefficients 1 and 3 want to be negative: bound them at 0 from below.
+        let bounds = CoefficientBounds(lower: [0, 0, -.infinity, 0, -.infinity, -.infinity], upper: [Double](repeating: .infinity, count: 6))
+        let exact = try ProjectedNewtonSolver(tolerance: 1e-10, hessianSampleRows: nil).minimize(loss, bounds: bounds)
+        let refined = try ProjectedNewtonSolver(tolerance: 1e-10, hessianSampleRows: 200, hessianRowsPerParameter: 1, conjugateGradientSteps: 4)
+            .minimize(loss, bounds: bounds)
+        #expect(exact.converged && refined.converged)
+        #expect(refined.beta[1] == 0 && refined.beta[3] == 0)
+        assertClose(refined.beta, exact.beta, rtol: 1e-7, atol: 1e-8)
+    }
+}
