@@ -305,7 +305,19 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
         let binned = settings.bins(rows: n)
         // Binned fits take their knots from every k-th row.
         let stride = binned ? max(1, n / ShapeSettings.knotSampleRows) : 1
-        let profile = ColumnProfile(x, distinctLimit: settings.columnsPerFeature + 1)
+        let profile = ColumnProfile(x, distinctLimit: settings.columnsPerFeature + 1, sampleStride: stride)
+        // The knots' order statistics of the many-valued columns, a column per core at a time.
+        let m = max(settings.columnsPerFeature - settings.degree, 0)
+        var quantilesOf = [[Double]](repeating: [], count: p)
+        quantilesOf.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: p) { j in
+                guard profile.distinct[j] == nil, profile.finite[j], m > 0 else { return }
+                var sample = profile.sample[j]
+                let s = sample.count
+                out[j] = Self.orderStatistics(&sample, (1...m).map { Int((Double($0) * Double(s - 1) / Double(m + 1)).rounded(.down)) })
+            }
+        }
         var terms: [ShapeTerm] = []
         for j in 0..<p {
             guard profile.finite[j] else {
@@ -314,9 +326,10 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
             // The distinct values, kept only while there are few (a one-value-per-column basis).
             let few = profile.distinct[j]
             if let few, few.count <= 2 {
-                let values = (0..<n).map { x[$0, j] }
-                let mean = values.reduce(0, +) / Double(max(n, 1))
-                let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(n, 1))
+                // From the (at most two) values' counts.
+                let counts = profile.counts[j], rows = Double(max(n, 1))
+                let mean = zip(few, counts).reduce(0.0) { $0 + $1.0 * $1.1 } / rows
+                let variance = zip(few, counts).reduce(0.0) { $0 + $1.1 * ($1.0 - mean) * ($1.0 - mean) } / rows
                 let scale = variance > 0 ? variance.squareRoot() : 1
                 terms.append(ShapeTerm(feature: featureNames[j], kind: .line(mean: mean, scale: scale), direction: directions[j]))
                 continue
@@ -329,11 +342,7 @@ public struct AdditiveExpansion: Sendable, Equatable, Codable {
                 // K − 1 = m + k columns: m = columns − k interior knots at equal steps in rank,
                 // the order statistics ⌊i (s − 1) / (m + 1)⌋ of the s rows (all, or the binned
                 // fit's sample), found by selection, not a sort.
-                let m = max(settings.columnsPerFeature - settings.degree, 0)
-                var sample = Swift.stride(from: 0, to: n, by: stride).map { x[$0, j] }
-                let s = sample.count
-                let positions = m > 0 ? (1...m).map { Int((Double($0) * Double(s - 1) / Double(m + 1)).rounded(.down)) } : []
-                let quantiles = Self.orderStatistics(&sample, positions)
+                let quantiles = quantilesOf[j]
                 var knots: [Double] = []
                 for q in quantiles where q > lower && q < upper && (knots.last.map { q > $0 } ?? true) { knots.append(q) }
                 basis = SplineBasis(degree: settings.degree, lower: lower, upper: upper, interiorKnots: knots)

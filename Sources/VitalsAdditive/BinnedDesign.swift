@@ -4,9 +4,11 @@ import VitalsLogistic
 
 /// The additive design on many rows, fitted on discretized covariates (the idea of mgcv's
 /// `bam(discrete = TRUE)`, Wood, Li, Shaddick & Augustin 2017): each feature's range is cut
-/// into cells, `cellsPerInterval` equal cells between consecutive knots, every value stands
-/// for the mean of the training values in its cell, and the design keeps one cell index per
-/// row and feature (16 bits) plus each term's columns at its cells' means.
+/// into cells, `cellsPerInterval` equal cells between consecutive knots (fewer when that
+/// would make more than 256 cells, so a cell index is one byte, as the 255 bins of LightGBM
+/// and EBM), every value stands for the mean of the training values in its cell, and the
+/// design keeps one cell index per row and feature plus each term's columns at its cells'
+/// means.
 ///
 /// The design is then the dense design of those means, exactly, but its products never
 /// form that n × q matrix:
@@ -15,7 +17,7 @@ import VitalsLogistic
 ///     (Xᵀ r)ₜ = Bₜᵀ hₜ,           hₜ[d] = Σ_{i: cellᵢₜ = d} rᵢ
 ///
 /// so a pass costs n · p lookups instead of n · q multiply-adds (q ≈ 8 p), and the memory
-/// read is 2 n p bytes instead of 8 n q. The Hessian's systematic row sample is formed
+/// read is n p bytes instead of 8 n q. The Hessian's systematic row sample is formed
 /// densely once per stride and kept. Interactions keep dense columns (of the cells' means).
 ///
 /// What changes against the exact fit: each value moves to its cell's mean, which is within
@@ -28,7 +30,7 @@ public struct BinnedDesign: DesignMatrix {
     public let rows: Int
     public var columns: Int { expansion.columnCount }
     /// Each row's cell in each term, row-major n × p.
-    let cells: [UInt16]
+    let cells: [UInt8]
     /// Per term: where its cells start in the flat cell arrays, and their count.
     let cellOffsets: [Int]
     let cellCounts: [Int]
@@ -44,6 +46,14 @@ public struct BinnedDesign: DesignMatrix {
 
     /// Equal cells between consecutive knots (or across a line's range). Default 64.
     public static let defaultCellsPerInterval = 64
+    /// The most cells a term has: its cell index is one byte.
+    public static let maximumCells = 256
+
+    /// The cells per interval of a term cut at `breakpoints` breakpoints: g, or fewer so that
+    /// the term has at most `maximumCells`.
+    static func perInterval(_ g: Int, breakpoints: Int) -> Int {
+        breakpoints > 1 ? max(1, min(g, maximumCells / (breakpoints - 1))) : 1
+    }
 
     /// The breakpoints a term's cells are cut between: the spline's range and interior knots;
     /// a line's training minimum and maximum.
@@ -62,7 +72,7 @@ public struct BinnedDesign: DesignMatrix {
         guard intervals > 0 else { return 0 }
         // The interval by counting the inner breakpoints at or below x: no data-dependent branch.
         var j = 0
-        for k in 1..<intervals { j &+= x >= breaks[k] ? 1 : 0 }
+        for k in 1..<intervals { j &+= Int(unsafeBitCast(x >= breaks[k], to: UInt8.self)) }
         let position = (x - breaks[j]) * scales[j]
         let sub = position >= 0 ? min(Int(position), g - 1) : 0  // NaN-free: x is finite
         return j * g + sub
@@ -85,27 +95,26 @@ public struct BinnedDesign: DesignMatrix {
         self.rows = n
         let (minima, maxima) = Self.ranges(x)
         let breaks = (0..<p).map { Self.breakpoints(fitted.terms[$0], minimum: minima[$0], maximum: maxima[$0]) }
-        let counts = breaks.map { max(1, ($0.count - 1) * g) }
+        let perInterval = breaks.map { Self.perInterval(g, breakpoints: $0.count) }
+        let counts = (0..<p).map { max(1, (breaks[$0].count - 1) * perInterval[$0]) }
         var offsets: [Int] = [], total = 0
         for c in counts {
             offsets.append(total)
             total += c
         }
-        // A term's cells are at most 33 g (32 columns, degree 1), which fits 16 bits.
-        precondition(counts.allSatisfy { $0 <= Int(UInt16.max) + 1 }, "a term has more cells than 16 bits index")
         cellOffsets = offsets
         cellCounts = counts
 
         // One row-major pass: each value's cell, with every cell's sum and count per row chunk,
         // added in chunk order (the same bits on any core count).
         var flatBreaks: [Double] = [], flatScales: [Double] = [], breakStarts: [Int] = [], breakCounts: [Int] = []
-        for b in breaks {
+        for (b, cellsPer) in zip(breaks, perInterval) {
             breakStarts.append(flatBreaks.count)
             breakCounts.append(b.count)
             flatBreaks += b
-            flatScales += b.indices.map { $0 + 1 < b.count ? Double(g) / (b[$0 + 1] - b[$0]) : 0 }
+            flatScales += b.indices.map { $0 + 1 < b.count ? Double(cellsPer) / (b[$0 + 1] - b[$0]) : 0 }
         }
-        var cellIndex = [UInt16](repeating: 0, count: n * p)
+        var cellIndex = [UInt8](repeating: 0, count: n * p)
         let cellTotal = total, starts = offsets, (firstBreak, breakCount) = (breakStarts, breakCounts)
         let partials = x.elements.withUnsafeBufferPointer { input -> [([Double], [Double])] in
             cellIndex.withUnsafeMutableBufferPointer { out in
@@ -120,8 +129,8 @@ public struct BinnedDesign: DesignMatrix {
                                         for t in 0..<p {
                                             let v = a[i * p + t]
                                             let c = Self.cell(of: v, breaks: allBreaks + firstBreak[t], scales: allScales + firstBreak[t],
-                                                              count: breakCount[t], perInterval: g)
-                                            o[i * p + t] = UInt16(truncatingIfNeeded: c)
+                                                              count: breakCount[t], perInterval: perInterval[t])
+                                            o[i * p + t] = UInt8(truncatingIfNeeded: c)
                                             sum[starts[t] + c] += v
                                             count[starts[t] + c] += 1
                                         }
@@ -248,7 +257,7 @@ public struct BinnedDesign: DesignMatrix {
 
     public func linearPredictor(_ w: [Double], intercept b: Double) throws -> [Double] {
         precondition(w.count == columns, "w has \(w.count) entries, expected \(columns)")
-        let v = cellValues(w), p = expansion.terms.count, offsets = cellOffsets
+        let v = cellValues(w), p = expansion.terms.count
         var eta: [Double]
         if let pairColumns {
             eta = try pairColumns.multiply(Array(w[pairStart...]), beta: 1, adding: [Double](repeating: b, count: rows))
@@ -257,13 +266,28 @@ public struct BinnedDesign: DesignMatrix {
         }
         cells.withUnsafeBufferPointer { cellBuffer in
             v.withUnsafeBufferPointer { valueBuffer in
-                eta.withUnsafeMutableBufferPointer { out in
-                    nonisolated(unsafe) let (index, values, e) = (cellBuffer, valueBuffer, out)
-                    _ = RowChunks(rows: rows).map { range in
-                        for i in range {
-                            var s = e[i]
-                            for t in 0..<p { s += values[offsets[t] + Int(index[i * p + t])] }
-                            e[i] = s
+                cellOffsets.withUnsafeBufferPointer { offsetBuffer in
+                    eta.withUnsafeMutableBufferPointer { out in
+                        nonisolated(unsafe) let (index, values, offsets, e) = (cellBuffer.baseAddress!, valueBuffer.baseAddress!, offsetBuffer.baseAddress!, out)
+                        _ = RowChunks(rows: rows).map { range in
+                            for i in range {
+                                // Four running sums: the adds of one row do not wait on each other.
+                                let row = index + i &* p
+                                var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+                                var t = 0
+                                while t + 4 <= p {
+                                    s0 += values[offsets[t] &+ Int(row[t])]
+                                    s1 += values[offsets[t + 1] &+ Int(row[t + 1])]
+                                    s2 += values[offsets[t + 2] &+ Int(row[t + 2])]
+                                    s3 += values[offsets[t + 3] &+ Int(row[t + 3])]
+                                    t += 4
+                                }
+                                while t < p {
+                                    s0 += values[offsets[t] &+ Int(row[t])]
+                                    t += 1
+                                }
+                                e[i] += (s0 + s1) + (s2 + s3)
+                            }
                         }
                     }
                 }
@@ -274,22 +298,32 @@ public struct BinnedDesign: DesignMatrix {
 
     public func transposedProduct(_ r: [Double], alpha: Double) throws -> [Double] {
         precondition(r.count == rows, "r has \(r.count) entries, expected \(rows)")
-        let p = expansion.terms.count, offsets = cellOffsets, total = representatives.count
+        let p = expansion.terms.count, total = representatives.count
         let partials = cells.withUnsafeBufferPointer { cellBuffer in
-            r.withUnsafeBufferPointer { residualBuffer -> [[Double]] in
-                nonisolated(unsafe) let (index, residual) = (cellBuffer, residualBuffer)
-                return RowChunks(rows: rows).map { range in
-                    var h = [Double](repeating: 0, count: total)
-                    h.withUnsafeMutableBufferPointer { hp in
-                        for i in range {
-                            let ri = residual[i]
-                            for t in 0..<p { hp[offsets[t] + Int(index[i * p + t])] += ri }
+            r.withUnsafeBufferPointer { residualBuffer in
+                cellOffsets.withUnsafeBufferPointer { offsetBuffer -> [[Double]] in
+                    nonisolated(unsafe) let (index, residual, offsets) = (cellBuffer.baseAddress!, residualBuffer, offsetBuffer.baseAddress!)
+                    return RowChunks(rows: rows).map { range in
+                        var h = [Double](repeating: 0, count: total)
+                        h.withUnsafeMutableBufferPointer { buffer in
+                            let hp = buffer.baseAddress!
+                            for i in range {
+                                let ri = residual[i], row = index + i * p
+                                for t in 0..<p { hp[offsets[t] &+ Int(row[t])] += ri }
+                            }
                         }
+                        return h
                     }
-                    return h
                 }
             }
         }
+        return try product(cellSums: partials, pairResidual: r, alpha: alpha)
+    }
+
+    /// α Xᵀ r from each chunk's per-cell sums of r (added in chunk order): α Bₜᵀ hₜ per term,
+    /// and the pairs' dense columns times r.
+    private func product(cellSums partials: [[Double]], pairResidual r: [Double]?, alpha: Double) throws -> [Double] {
+        let total = representatives.count
         var h = [Double](repeating: 0, count: total)
         for partial in partials { for k in 0..<total { h[k] += partial[k] } }
         var g = [Double](repeating: 0, count: columns)
@@ -301,11 +335,60 @@ public struct BinnedDesign: DesignMatrix {
             }
             for c in 0..<k { g[o + c] *= alpha }
         }
-        if let pairColumns {
+        if let pairColumns, let r {
             let pairs = try pairColumns.multiply(r, transposed: true, alpha: alpha)
             for (k, value) in pairs.enumerated() { g[pairStart + k] = value }
         }
         return g
+    }
+
+    /// One pass: each row's cells are read once, to gather ηᵢ and to add rᵢ to its cells.
+    public func fusedProduct<State: Sendable>(_ w: [Double], intercept b: Double, alpha: Double, start: @Sendable () -> State,
+                                              row: @Sendable (inout State, Int, Double) -> Double) throws -> (states: [State], product: [Double])
+    {
+        precondition(w.count == columns, "w has \(w.count) entries, expected \(columns)")
+        let v = cellValues(w), p = expansion.terms.count, total = representatives.count
+        // The pairs' part of η first (dense), and r kept for their part of the product.
+        let pairEta = try pairColumns.map { try $0.multiply(Array(w[pairStart...]), beta: 1, adding: [Double](repeating: b, count: rows)) }
+        var r = [Double](repeating: 0, count: pairColumns == nil ? 0 : rows)
+        let results = cells.withUnsafeBufferPointer { cellBuffer in
+            v.withUnsafeBufferPointer { valueBuffer in
+                cellOffsets.withUnsafeBufferPointer { offsetBuffer in
+                    r.withUnsafeMutableBufferPointer { residualBuffer -> [(State, [Double])] in
+                        nonisolated(unsafe) let (index, values, offsets, kept) = (cellBuffer.baseAddress!, valueBuffer.baseAddress!, offsetBuffer.baseAddress!, residualBuffer)
+                        return RowChunks(rows: rows).map { range in
+                            var state = start()
+                            var h = [Double](repeating: 0, count: total)
+                            h.withUnsafeMutableBufferPointer { buffer in
+                                let hp = buffer.baseAddress!
+                                for i in range {
+                                    let cellsOfRow = index + i &* p
+                                    var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+                                    var t = 0
+                                    while t + 4 <= p {
+                                        s0 += values[offsets[t] &+ Int(cellsOfRow[t])]
+                                        s1 += values[offsets[t + 1] &+ Int(cellsOfRow[t + 1])]
+                                        s2 += values[offsets[t + 2] &+ Int(cellsOfRow[t + 2])]
+                                        s3 += values[offsets[t + 3] &+ Int(cellsOfRow[t + 3])]
+                                        t += 4
+                                    }
+                                    while t < p {
+                                        s0 += values[offsets[t] &+ Int(cellsOfRow[t])]
+                                        t += 1
+                                    }
+                                    let eta = (pairEta?[i] ?? b) + ((s0 + s1) + (s2 + s3))
+                                    let ri = row(&state, i, eta)
+                                    if !kept.isEmpty { kept[i] = ri }
+                                    for t in 0..<p { hp[offsets[t] &+ Int(cellsOfRow[t])] += ri }
+                                }
+                            }
+                            return (state, h)
+                        }
+                    }
+                }
+            }
+        }
+        return (results.map(\.0), try product(cellSums: results.map(\.1), pairResidual: pairColumns == nil ? nil : r, alpha: alpha))
     }
 
     /// The rows 0, k, 2k, … as a dense matrix, formed once per stride and kept.

@@ -1,8 +1,9 @@
 import VitalsLinearAlgebra
 
 /// What the additive expansion needs to know of each training column before it chooses a
-/// term: whether every value is finite, the range, and the sorted distinct values while there
-/// are at most `distinctLimit` of them.
+/// term: whether every value is finite, the range, the sorted distinct values with their
+/// counts while there are at most `distinctLimit` of them, and the values of a systematic
+/// row sample (every k-th row) for the knots.
 ///
 /// One row-major pass over X in fixed row chunks on every core (reading X by columns would
 /// touch a cache line per value); chunks are merged in order, so the result does not depend
@@ -14,74 +15,96 @@ struct ColumnProfile {
     let maximum: [Double]
     /// Sorted distinct values, or nil when there are more than the limit.
     let distinct: [[Double]?]
+    /// How many rows hold each of `distinct`'s values.
+    let counts: [[Double]]
+    /// Per column, its values on the rows 0, k, 2k, … (k = the sample stride).
+    let sample: [[Double]]
 
-    init(_ x: Matrix, distinctLimit limit: Int) {
-        let p = x.columns
-        struct Partial {
-            var finite: [Bool], minimum: [Double], maximum: [Double], distinct: [[Double]?]
+    /// One chunk's findings. The distinct values sit in flat arrays, `limit` slots per column,
+    /// so counting a value is a short scan with no nested array to copy.
+    private struct Partial {
+        let limit: Int
+        var finite: [Bool], minimum: [Double], maximum: [Double], collecting: [Bool]
+        var sizes: [Int], values: [Double], counts: [Double]
+
+        init(columns p: Int, limit: Int) {
+            self.limit = limit
+            finite = [Bool](repeating: true, count: p)
+            minimum = [Double](repeating: .infinity, count: p)
+            maximum = [Double](repeating: -.infinity, count: p)
+            collecting = [Bool](repeating: true, count: p)
+            sizes = [Int](repeating: 0, count: p)
+            values = [Double](repeating: 0, count: p * limit)
+            counts = [Double](repeating: 0, count: p * limit)
         }
+
+        /// Counts `weight` more rows of v in column j, or stops collecting past the limit.
+        mutating func add(_ v: Double, weight: Double, column j: Int) {
+            guard collecting[j], !v.isNaN else { return }
+            let base = j * limit, size = sizes[j]
+            for k in 0..<size where values[base + k] == v {
+                counts[base + k] += weight
+                return
+            }
+            guard size < limit else {
+                collecting[j] = false
+                return
+            }
+            values[base + size] = v
+            counts[base + size] = weight
+            sizes[j] = size + 1
+        }
+
+        /// Column j's distinct values, sorted, with their counts (nil once past the limit).
+        func distinct(_ j: Int) -> (values: [Double], counts: [Double])? {
+            guard collecting[j] else { return nil }
+            let base = j * limit
+            let order = (0..<sizes[j]).sorted { values[base + $0] < values[base + $1] }
+            return (order.map { values[base + $0] }, order.map { counts[base + $0] })
+        }
+    }
+
+    init(_ x: Matrix, distinctLimit limit: Int, sampleStride k: Int = 1) {
+        let p = x.columns
         let partials = x.elements.withUnsafeBufferPointer { buffer -> [Partial] in
             nonisolated(unsafe) let a = buffer
             return RowChunks(rows: x.rows).map { range in
-                var part = Partial(finite: [Bool](repeating: true, count: p), minimum: [Double](repeating: .infinity, count: p),
-                                   maximum: [Double](repeating: -.infinity, count: p), distinct: [[Double]?](repeating: [], count: p))
+                var part = Partial(columns: p, limit: limit)
                 for i in range {
                     for j in 0..<p {
                         let v = a[i * p + j]
                         if !v.isFinite { part.finite[j] = false }
-                        if v < part.minimum[j] { part.minimum[j] = v }
-                        if v > part.maximum[j] { part.maximum[j] = v }
-                        if let known = part.distinct[j], !Self.contains(v, known) {
-                            part.distinct[j] = Self.inserting(v, into: known, limit: limit)
-                        }
+                        part.minimum[j] = Swift.min(part.minimum[j], v)
+                        part.maximum[j] = Swift.max(part.maximum[j], v)
+                        if part.collecting[j] { part.add(v, weight: 1, column: j) }
                     }
                 }
                 return part
             }
         }
-        var merged = Partial(finite: [Bool](repeating: true, count: p), minimum: [Double](repeating: .infinity, count: p),
-                             maximum: [Double](repeating: -.infinity, count: p), distinct: [[Double]?](repeating: [], count: p))
+        var merged = Partial(columns: p, limit: limit)
         for part in partials {
             for j in 0..<p {
                 merged.finite[j] = merged.finite[j] && part.finite[j]
-                merged.minimum[j] = min(merged.minimum[j], part.minimum[j])
-                merged.maximum[j] = max(merged.maximum[j], part.maximum[j])
-                if let values = part.distinct[j], var into = merged.distinct[j] {
-                    for v in values {
-                        guard let grown = Self.inserting(v, into: into, limit: limit) else {
-                            merged.distinct[j] = nil
-                            break
-                        }
-                        into = grown
-                        merged.distinct[j] = into
-                    }
+                merged.minimum[j] = Swift.min(merged.minimum[j], part.minimum[j])
+                merged.maximum[j] = Swift.max(merged.maximum[j], part.maximum[j])
+                if let (values, counts) = part.distinct(j) {
+                    for (v, c) in zip(values, counts) { merged.add(v, weight: c, column: j) }
                 } else {
-                    merged.distinct[j] = nil
+                    merged.collecting[j] = false
                 }
             }
         }
-        (finite, minimum, maximum, distinct) = (merged.finite, merged.minimum, merged.maximum, merged.distinct)
-    }
-
-    @inline(__always)
-    static func contains(_ v: Double, _ sorted: [Double]) -> Bool {
-        for value in sorted where value == v { return true }
-        return v.isNaN
-    }
-
-    /// `sorted` with v inserted in place (unchanged if present), or nil when that would make
-    /// more than `limit` values. A NaN is not a value: the column is reported as not finite.
-    static func inserting(_ v: Double, into sorted: [Double], limit: Int) -> [Double]? {
-        guard !v.isNaN else { return sorted }
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < v { low = mid + 1 } else { high = mid }
+        (finite, minimum, maximum) = (merged.finite, merged.minimum, merged.maximum)
+        let found = (0..<p).map { merged.distinct($0) }
+        distinct = found.map { $0?.values }
+        counts = found.map { $0?.counts ?? [] }
+        // The sample's columns, read row by row.
+        var columns = [[Double]](repeating: [], count: p)
+        for j in 0..<p { columns[j].reserveCapacity((x.rows + k - 1) / k) }
+        x.elements.withUnsafeBufferPointer { a in
+            for i in Swift.stride(from: 0, to: x.rows, by: k) { for j in 0..<p { columns[j].append(a[i * p + j]) } }
         }
-        if low < sorted.count, sorted[low] == v { return sorted }
-        if sorted.count == limit { return nil }
-        var out = sorted
-        out.insert(v, at: low)
-        return out
+        sample = columns
     }
 }

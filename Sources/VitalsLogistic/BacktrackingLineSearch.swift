@@ -7,22 +7,30 @@ import VitalsLinearAlgebra
 /// itself, where Armijo can fail on noise; there a step that keeps f flat to
 /// rounding (relative 10⁻¹³) and shrinks the gradient is accepted as progress.
 enum BacktrackingLineSearch {
-    /// The accepted point, or `nil` when no step down to 10⁻¹⁶ makes progress.
+    /// The accepted point, or `nil` when no step down to 10⁻¹⁶ makes progress; with
+    /// `curvature`, also the loss's curvature there (`LogisticLoss.curvature`, from the same pass).
     static func step(
         _ loss: LogisticLoss, from beta: [Double], value: Double, gradient: [Double], direction: [Double],
-        initialStep: Double = 1
-    ) throws -> (beta: [Double], value: Double, gradient: [Double])? {
+        initialStep: Double = 1, curvature: Bool = false
+    ) throws -> (beta: [Double], value: Double, gradient: [Double], curvature: [Double]?)? {
         let slope = Vector.dot(gradient, direction)
         let gradientNorm = Vector.norm(gradient)
         var t = initialStep
         while t > 1e-16 {
             var candidate = beta
             Vector.axpy(t, direction, &candidate)
-            let (candidateValue, candidateGradient) = try loss.valueAndGradient(candidate)
+            let candidateValue: Double, candidateGradient: [Double], candidateCurvature: [Double]?
+            if curvature {
+                let evaluation = try loss.valueGradientAndCurvature(candidate)
+                (candidateValue, candidateGradient, candidateCurvature) = (evaluation.value, evaluation.gradient, evaluation.curvature)
+            } else {
+                (candidateValue, candidateGradient) = try loss.valueAndGradient(candidate)
+                candidateCurvature = nil
+            }
             if candidateValue <= value + 1e-4 * t * slope
                 || (candidateValue - value <= 1e-13 * abs(value) && Vector.norm(candidateGradient) < gradientNorm)
             {
-                return (candidate, candidateValue, candidateGradient)
+                return (candidate, candidateValue, candidateGradient, candidateCurvature)
             }
             t *= 0.5
         }

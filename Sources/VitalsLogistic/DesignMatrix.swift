@@ -23,6 +23,31 @@ public protocol DesignMatrix: Sendable {
     func interceptAugmentedGram(weights: [Double], rowStride: Int) throws -> Matrix
     /// Column means and population standard deviations (p each).
     func columnMeansAndStandardDeviations() throws -> (means: [Double], standardDeviations: [Double])
+    /// α Xᵀ r with rᵢ = `row`(state, i, ηᵢ) and η = X w + b: a gradient's two products, which
+    /// a design may do in one pass. `row` runs once per row, in fixed row chunks (`RowChunks`
+    /// over n rows), each chunk on its own state from `start`; the states come back in chunk
+    /// order, so sums over them do not depend on the core count.
+    func fusedProduct<State: Sendable>(_ w: [Double], intercept b: Double, alpha: Double, start: @Sendable () -> State,
+                                       row: @Sendable (inout State, Int, Double) -> Double) throws -> (states: [State], product: [Double])
+}
+
+extension DesignMatrix {
+    /// The two products one after the other, with r kept in between.
+    public func fusedProduct<State: Sendable>(_ w: [Double], intercept b: Double, alpha: Double, start: @Sendable () -> State,
+                                              row: @Sendable (inout State, Int, Double) -> Double) throws -> (states: [State], product: [Double])
+    {
+        let eta = try linearPredictor(w, intercept: b)
+        var r = [Double](repeating: 0, count: rows)
+        let states = r.withUnsafeMutableBufferPointer { buffer -> [State] in
+            nonisolated(unsafe) let out = buffer
+            return RowChunks(rows: rows).map { range in
+                var state = start()
+                for i in range { out[i] = row(&state, i, eta[i]) }
+                return state
+            }
+        }
+        return (states, try transposedProduct(r, alpha: alpha))
+    }
 }
 
 extension Matrix: DesignMatrix {

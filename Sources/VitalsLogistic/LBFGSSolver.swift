@@ -51,7 +51,7 @@ public struct LBFGSSolver: Sendable {
             }
             // The first step of a fresh history is scaled so it does not overshoot wildly.
             let initialStep = sHistory.isEmpty ? min(1, 1 / max(Vector.norm(gradient), 1e-300)) : 1
-            guard let (candidate, candidateValue, candidateGradient) = try BacktrackingLineSearch.step(
+            guard let (candidate, candidateValue, candidateGradient, _) = try BacktrackingLineSearch.step(
                 loss, from: beta, value: value, gradient: gradient, direction: direction, initialStep: initialStep)
             else { break }
             let s = zip(candidate, beta).map { $0 - $1 }

@@ -62,36 +62,49 @@ public struct LogisticLoss: Sendable {
 
     /// f(β) and ∇f(β) (p + 1 entries, the intercept's last).
     ///
-    /// - Complexity: two passes over X (`dgemv` for a dense matrix) and one exponential and one `log1p` per row.
+    /// - Complexity: two passes over X (`dgemv` for a dense matrix; one fused pass for a design
+    ///   that can) and one exponential and one `log1p` per row.
     public func valueAndGradient(_ beta: [Double]) throws -> (value: Double, gradient: [Double]) {
+        let evaluation = try evaluate(beta, curvature: false)
+        return (evaluation.value, evaluation.gradient)
+    }
+
+    /// f(β), ∇f(β) and `curvature(β)` from the same pass: what a Newton step refined by
+    /// Hessian-vector products needs at each accepted point.
+    public func valueGradientAndCurvature(_ beta: [Double]) throws -> (value: Double, gradient: [Double], curvature: [Double]) {
+        let evaluation = try evaluate(beta, curvature: true)
+        return (evaluation.value, evaluation.gradient, evaluation.curvature!)
+    }
+
+    private func evaluate(_ beta: [Double], curvature wanted: Bool) throws -> (value: Double, gradient: [Double], curvature: [Double]?) {
         let p = featureCount
-        let eta = try linearPredictor(beta)
-        var residual = [Double](repeating: 0, count: x.rows)
+        precondition(beta.count == p + 1, "β has \(beta.count) entries, expected \(p + 1)")
         // The per-row work (an exponential and a log1p) runs on all cores; chunk sums are
         // added in chunk order so the result does not depend on the core count.
-        let partials = residual.withUnsafeMutableBufferPointer { buffer -> [(value: Double, intercept: Double)] in
+        let (y, sampleWeights, totalWeight) = (self.y, self.sampleWeights, self.totalWeight)
+        var curvature = [Double](repeating: 0, count: wanted ? x.rows : 0)
+        let (partials, product) = try curvature.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
-            return RowChunks(rows: x.rows).map { range in
-                var value = 0.0, interceptGradient = 0.0
-                for i in range {
-                    let s = sampleWeights[i], margin = eta[i]
+            return try x.fusedProduct(
+                Array(beta[0..<p]), intercept: beta[p], alpha: 1 / totalWeight, start: { (value: 0.0, intercept: 0.0) },
+                row: { partial, i, margin in
+                    let s = sampleWeights[i]
                     // One exponential serves both: e = exp(−|η|) never overflows.
                     let e = exp(-abs(margin))
-                    value += s * (max(margin, 0) + log1p(e) - y[i] * margin)
+                    partial.value += s * (max(margin, 0) + log1p(e) - y[i] * margin)
                     let sigma = margin >= 0 ? 1 / (1 + e) : e / (1 + e)
+                    if !out.isEmpty { out[i] = s * sigma * (1 - sigma) / totalWeight }
                     let r = s * (sigma - y[i])
-                    out[i] = r
-                    interceptGradient += r
-                }
-                return (value, interceptGradient)
-            }
+                    partial.intercept += r
+                    return r
+                })
         }
         var value = 0.0, interceptGradient = 0.0
         for partial in partials {
             value += partial.value
             interceptGradient += partial.intercept
         }
-        var gradient = try x.transposedProduct(residual, alpha: 1 / totalWeight)
+        var gradient = product
         var ridge = 0.0
         for j in 0..<p {
             gradient[j] += l2 * beta[j]
@@ -105,7 +118,7 @@ public struct LogisticLoss: Sendable {
             quadratic = Vector.dot(w, pw)
         }
         gradient.append(interceptGradient / totalWeight)
-        return (value / totalWeight + 0.5 * l2 * ridge + 0.5 * quadratic, gradient)
+        return (value / totalWeight + 0.5 * l2 * ridge + 0.5 * quadratic, gradient, wanted ? curvature : nil)
     }
 
     /// ∇²f(β), (p + 1) × (p + 1), the intercept's row and column last:
@@ -146,23 +159,22 @@ public struct LogisticLoss: Sendable {
     /// ∇²f(β) v from `curvature(β)`, exact and without forming the Hessian:
     /// [X 1]ᵀ diag(c) [X 1] v, plus λ₂ and P on the coefficients' part (v has p + 1 entries).
     ///
-    /// - Complexity: two passes over X.
+    /// - Complexity: two passes over X (one where the design fuses them).
     public func hessianProduct(curvature c: [Double], _ v: [Double]) throws -> [Double] {
         let p = featureCount
         precondition(v.count == p + 1 && c.count == x.rows, "v must have p + 1 entries and c n")
-        let u = try x.linearPredictor(Array(v[0..<p]), intercept: v[p])
-        var weighted = [Double](repeating: 0, count: u.count), interceptPart = 0.0
-        for i in u.indices {
-            weighted[i] = c[i] * u[i]
-            interceptPart += weighted[i]
-        }
-        var out = try x.transposedProduct(weighted, alpha: 1)
+        let (partials, product) = try x.fusedProduct(Array(v[0..<p]), intercept: v[p], alpha: 1, start: { 0.0 }, row: { sum, i, u in
+            let weighted = c[i] * u
+            sum += weighted
+            return weighted
+        })
+        var out = product
         for j in 0..<p { out[j] += l2 * v[j] }
         if let penalty {
             let pv = try penalty.multiply(Array(v[0..<p]))
             for j in 0..<p { out[j] += pv[j] }
         }
-        out.append(interceptPart)
+        out.append(partials.reduce(0, +))
         return out
     }
 

@@ -23,13 +23,13 @@ public struct SolverResult: Sendable, Equatable {
 /// - Robustness: when the Hessian is not positive definite (collinear columns
 ///   with no penalty), a multiple of the identity is added until it is
 ///   (Levenberg damping), so the step still descends.
-/// - Many rows: above twice `hessianSampleRows` rows (at least 250 per
-///   parameter), the Hessian is estimated from a systematic sample of every
+/// - Many rows: above twice `hessianSampleRows` rows (at least
+///   `hessianRowsPerParameter` per parameter), the Hessian is estimated from a systematic sample of every
 ///   k-th row (sub-sampled Newton, Byrd et al. 2011). The gradient, the line
 ///   search and the stopping test stay exact, so the solution is the same to
 ///   the tolerance; each iteration costs one `dsyrk` over n / k rows instead
 ///   of n, for a few more iterations (the convergence becomes linear with a
-///   small rate instead of quadratic).
+///   small rate instead of quadratic), unless `conjugateGradientSteps` refines them.
 public struct NewtonSolver: Sendable {
     /// Relative gradient tolerance. Default 1e-10; range (0, 1).
     public var tolerance: Double
@@ -40,13 +40,15 @@ public struct NewtonSolver: Sendable {
     public var hessianSampleRows: Int?
 
     /// Conjugate-gradient steps that refine each sub-sampled Newton step toward the exact one
-    /// (0: none). With k > 0 the step solves ∇²f d = −∇f by conjugate gradients on exact
-    /// Hessian-vector products (two passes over X each), preconditioned by the sub-sampled
-    /// Hessian's Cholesky factor, to a relative residual of `forcing` max(0.01, 0.1 · min(1, √(‖∇f‖ / ‖∇f₀‖)))
-    /// or k steps (an inexact Newton method, Dembo, Eisenstat & Steihaug 1982). The gradient and
-    /// the stopping test stay exact, so the minimizer is the same. Worth it when
-    /// a pass over X costs far less than the Hessian, as on a binned design; the sample can
-    /// then be smaller. Default 0; ≥ 0.
+    /// (0: none). With k > 0 the step solves ∇²f d = −∇f by conjugate gradients from d = 0 on
+    /// exact Hessian-vector products (`LogisticLoss.hessianProduct`, one pass over X each on a
+    /// design that fuses its products), preconditioned by the sub-sampled Hessian's Cholesky
+    /// factor, to a relative residual of `forcing` or k steps (an inexact Newton method;
+    /// Dembo, Eisenstat & Steihaug 1982). The factor then serves only as a preconditioner, so
+    /// it is kept from one iteration to the next while the residual reaches its target with
+    /// it, and re-made from the current β when it does not. The gradient, the line search and
+    /// the stopping test stay exact, so the minimizer is the same. Worth it when a pass over X
+    /// costs far less than the Hessian, as on a binned design. Default 0; ≥ 0.
     public var conjugateGradientSteps: Int
     /// The least rows per parameter the Hessian sample keeps. Default 250; ≥ 1.
     public var hessianRowsPerParameter: Int
@@ -71,56 +73,82 @@ public struct NewtonSolver: Sendable {
         var (beta, value, gradient, threshold) = try loss.startingPoint(start, tolerance: tolerance)
         let stride = hessianRowStride(rows: loss.x.rows, parameters: beta.count)
         let initialNorm = Vector.norm(gradient)
+        let refining = conjugateGradientSteps > 0 && stride > 1
+        // The curvature at β, for the refinement's Hessian-vector products; each accepted
+        // point's comes from the line search's own pass.
+        var curvature: [Double]? = nil
         var iterations = 0
+        // With refinement the sub-sampled Hessian only preconditions, so its factor is kept
+        // while the conjugate gradients reach their target with it, and made afresh when not.
+        var factor: CholeskyFactor? = nil
         while Vector.norm(gradient) > threshold && iterations < maxIterations {
             iterations += 1
-            let factor = try Self.dampedFactor(loss.hessian(beta, rowStride: stride))
-            var step = try factor.solve(gradient).map { -$0 }
-            if conjugateGradientSteps > 0 && stride > 1 {
-                let curvature = try loss.curvature(beta)
-                step = try Self.conjugateGradients(
-                    from: step, gradient: gradient, steps: conjugateGradientSteps,
+            let current = try factor ?? Self.dampedFactor(loss.hessian(beta, rowStride: stride))
+            let step: [Double]
+            if refining {
+                let c = try curvature ?? loss.curvature(beta)
+                let solve = try Self.conjugateGradientSolve(
+                    gradient: gradient, steps: conjugateGradientSteps,
                     forcing: Self.forcing(gradientNorm: Vector.norm(gradient), initialNorm: initialNorm),
-                    product: { try loss.hessianProduct(curvature: curvature, $0) }, precondition: { try factor.solve($0) })
+                    product: { try loss.hessianProduct(curvature: c, $0) }, precondition: { try current.solve($0) })
+                step = solve.step
+                factor = solve.reached ? current : nil
+            } else {
+                step = try current.solve(gradient).map { -$0 }
             }
             // The full step is accepted near the optimum, which gives quadratic convergence.
-            guard let next = try BacktrackingLineSearch.step(loss, from: beta, value: value, gradient: gradient, direction: step)
+            guard let next = try BacktrackingLineSearch.step(loss, from: beta, value: value, gradient: gradient, direction: step,
+                                                             curvature: refining)
             else { break }  // no descent is possible at machine precision
-            (beta, value, gradient) = next
+            (beta, value, gradient, curvature) = next
         }
         let norm = Vector.norm(gradient)
         return SolverResult(beta: beta, objective: value, iterations: iterations, gradientNorm: norm,
                             converged: norm <= threshold)
     }
 
-    /// Preconditioned conjugate gradients on H d = −g from d₀ (the sub-sampled step), with
-    /// at most `steps` products by H, stopping at a residual ‖H d + g‖ ≤ forcing · ‖g‖.
-    /// `product` multiplies by the exact H; `precondition` solves with the sub-sampled one.
-    static func conjugateGradients(from start: [Double], gradient g: [Double], steps: Int, forcing: Double,
+    /// Preconditioned conjugate gradients on H d = −g from d = 0, with at most `steps`
+    /// products by H, stopping at a residual ‖H d + g‖ ≤ forcing · ‖g‖. `product` multiplies
+    /// by the exact H; `precondition` solves with the sub-sampled one, so the first direction
+    /// is the sub-sampled Newton step, and the first iterate that step scaled to minimize the
+    /// exact quadratic model along it.
+    static func conjugateGradients(gradient g: [Double], steps: Int, forcing: Double,
                                    product: ([Double]) throws -> [Double], precondition: ([Double]) throws -> [Double]) rethrows
         -> [Double]
     {
-        var d = start
-        var r = zip(g, try product(d)).map { -$0 - $1 }
+        try conjugateGradientSolve(gradient: g, steps: steps, forcing: forcing, product: product, precondition: precondition).step
+    }
+
+    /// `conjugateGradients`, and whether the residual reached its target within the steps.
+    static func conjugateGradientSolve(gradient g: [Double], steps: Int, forcing: Double,
+                                       product: ([Double]) throws -> [Double], precondition: ([Double]) throws -> [Double]) rethrows
+        -> (step: [Double], reached: Bool)
+    {
+        var d = [Double](repeating: 0, count: g.count)
+        var r = g.map { -$0 }
         let target = forcing * Vector.norm(g)
-        if Vector.norm(r) <= target { return d }
         var z = try precondition(r)
         var direction = z
         var rz = Vector.dot(r, z)
-        for _ in 0..<steps {
+        var reached = false
+        for _ in 0..<max(steps, 1) {
             let hp = try product(direction)
             let curvatureAlong = Vector.dot(direction, hp)
             guard curvatureAlong > 0, rz > 0 else { break }
             let alpha = rz / curvatureAlong
             Vector.axpy(alpha, direction, &d)
             Vector.axpy(-alpha, hp, &r)
-            if Vector.norm(r) <= target { break }
+            if Vector.norm(r) <= target {
+                reached = true
+                break
+            }
             z = try precondition(r)
             let next = Vector.dot(r, z)
             for k in direction.indices { direction[k] = z[k] + next / rz * direction[k] }
             rz = next
         }
-        return d
+        // No curvature along the first direction (rounding at the optimum): the plain step.
+        return (d.allSatisfy { $0 == 0 } ? try precondition(r) : d, reached)
     }
 
     /// The forcing term of the refined steps: max(0.01, 0.1 · min(1, √(‖∇f‖ / ‖∇f₀‖))).

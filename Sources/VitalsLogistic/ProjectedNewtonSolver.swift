@@ -59,6 +59,8 @@ public struct ProjectedNewtonSolver: Sendable {
         precondition(bounds.count == p, "\(bounds.count) bounds for \(p) coefficients")
         var beta = bounds.project(start ?? [Double](repeating: 0, count: p + 1))
         var (value, gradient) = try loss.valueAndGradient(beta)
+        // The curvature at β for refined steps, from the line search's pass at each accepted point.
+        var curvature: [Double]? = nil
         let threshold = tolerance * max(1, Vector.norm(gradient))
         let stride = NewtonSolver(tolerance: tolerance, maxIterations: maxIterations, hessianSampleRows: hessianSampleRows,
                                   hessianRowsPerParameter: hessianRowsPerParameter)
@@ -82,20 +84,22 @@ public struct ProjectedNewtonSolver: Sendable {
                 for (a, i) in free.enumerated() { for (b, j) in free.enumerated() { block[a, b] = hessian[i, j] } }
                 let freeGradient = free.map { gradient[$0] }
                 let factor = try NewtonSolver.dampedFactor(block)
-                var step = try factor.solve(freeGradient).map { -$0 }
+                let step: [Double]
                 if conjugateGradientSteps > 0 && stride > 1 {
                     // The exact free block's products: v on the free coefficients, 0 on the active ones.
-                    let curvature = try loss.curvature(beta)
+                    let c = try curvature ?? loss.curvature(beta)
                     step = try NewtonSolver.conjugateGradients(
-                        from: step, gradient: freeGradient, steps: conjugateGradientSteps,
+                        gradient: freeGradient, steps: conjugateGradientSteps,
                         forcing: NewtonSolver.forcing(gradientNorm: Vector.norm(projected), initialNorm: initialNorm),
                         product: { v in
                             var full = [Double](repeating: 0, count: p + 1)
                             for (a, i) in free.enumerated() { full[i] = v[a] }
-                            let product = try loss.hessianProduct(curvature: curvature, full)
+                            let product = try loss.hessianProduct(curvature: c, full)
                             return free.map { product[$0] }
                         },
                         precondition: { try factor.solve($0) })
+                } else {
+                    step = try factor.solve(freeGradient).map { -$0 }
                 }
                 for (a, i) in free.enumerated() { direction[i] = step[a] }
             }
@@ -108,7 +112,14 @@ public struct ProjectedNewtonSolver: Sendable {
                 var candidate = beta
                 Vector.axpy(t, direction, &candidate)
                 candidate = bounds.project(candidate)
-                let (candidateValue, candidateGradient) = try loss.valueAndGradient(candidate)
+                let candidateValue: Double, candidateGradient: [Double], candidateCurvature: [Double]?
+                if conjugateGradientSteps > 0 && stride > 1 {
+                    let evaluation = try loss.valueGradientAndCurvature(candidate)
+                    (candidateValue, candidateGradient, candidateCurvature) = (evaluation.value, evaluation.gradient, evaluation.curvature)
+                } else {
+                    (candidateValue, candidateGradient) = try loss.valueAndGradient(candidate)
+                    candidateCurvature = nil
+                }
                 var required = t * freeSlope
                 for i in 0..<p where active[i] { required += gradient[i] * (beta[i] - candidate[i]) }
                 let candidateProjected = Self.projectedGradient(candidate, candidateGradient, bounds)
@@ -116,6 +127,7 @@ public struct ProjectedNewtonSolver: Sendable {
                     || (candidateValue - value <= 1e-13 * abs(value) && Vector.norm(candidateProjected) < gradientNorm)
                 {
                     (beta, value, gradient, projected) = (candidate, candidateValue, candidateGradient, candidateProjected)
+                    curvature = candidateCurvature
                     accepted = true
                     break
                 }
