@@ -111,7 +111,10 @@ def describe(m):
     if not shapes:
         return "A logistic regression with an L2 penalty"
     splines = sum(1 for t in shapes["terms"] if "spline" in t)
-    return (f"An additive logistic model (a GAM): a penalized cubic spline for each of {splines} numeric features and a line "
+    columns = m["config"].get("model.basis_columns", "?")
+    return (f"An additive logistic model (a GAM): a penalized cubic spline for each of {splines} numeric features "
+            f"({columns} basis columns each, or one per value for a feature with fewer values; the size chosen by the same "
+            f"cross-validation as C from `model.basis_grid`) and a line "
             f"for each of the other {len(shapes['terms']) - splines}, {directions} of them held to the direction the catalog declares")
 
 

@@ -100,6 +100,30 @@ public struct Trainer: Sendable {
             let scores = candidates.map { "C=\($0.c): " + ($0.logLoss.map { String(format: "%.4f", $0) } ?? "n/a") }
             if config.selectC { selection = "C = \(c) by \(scheme) CV (mean held-out log loss: " + scores.joined(separator: ", ") + ")" }
         }
+        // The knots: at the chosen C, each other basis size of the grid by the same folds.
+        let sizes = config.basisGrid.filter { $0 != estimator.shapeSettings.columnsPerFeature }
+        if config.selectC, estimator.shape == .additive, !sizes.isEmpty, let loss = mainLoss {
+            var scores = ["\(estimator.shapeSettings.columnsPerFeature): " + String(format: "%.4f", loss)]
+            var best = (columns: estimator.shapeSettings.columnsPerFeature, loss: loss, values: outOfFold)
+            for columns in sizes {
+                var candidate = estimator
+                candidate.shapeSettings.columnsPerFeature = columns
+                logger.info("cross-validating \(columns) basis columns per feature at C = \(estimator.c)")
+                let (_, candidates, values) = try logger.timed("select_basis") {
+                    try PenaltySelection(grid: [estimator.c])
+                        .select(estimator: candidate, x: rows.x, y: rows.y, featureNames: rows.featureNames, directions: rows.directions,
+                                folds: folds, logger: logger)
+                }
+                guard let candidateLoss = candidates[0].logLoss else { continue }
+                scores.append("\(columns): " + String(format: "%.4f", candidateLoss))
+                // Ties go to fewer columns: the simpler shapes.
+                if candidateLoss < best.loss || (candidateLoss == best.loss && columns < best.columns) { best = (columns, candidateLoss, values) }
+            }
+            estimator.shapeSettings.columnsPerFeature = best.columns
+            (mainLoss, outOfFold) = (best.loss, best.values)
+            selection += (selection.isEmpty ? "" : "\n") + "\(best.columns) basis columns per feature by the same CV (mean held-out log loss: "
+                + scores.joined(separator: ", ") + ")"
+        }
         logger.info("fitting \(estimator.shape.rawValue) shapes on \(rows.x.rows) \(rows.noun.plural) × \(rows.x.columns) features")
         var model = try logger.timed("fit") {
             try estimator.fit(x: rows.x, y: rows.y, featureNames: rows.featureNames, directions: rows.directions)
@@ -180,6 +204,7 @@ public struct Trainer: Sendable {
         }
         var flat = rows.configEntries(config)
         flat["model.c"] = "\(estimator.c)"
+        flat["model.basis_columns"] = "\(estimator.shapeSettings.columnsPerFeature)"
         let file = try rows.modelFile(model: model, config: flat, metrics: metrics, program: program).sealed()
         // A model the loader would refuse is never written.
         if let problem = file.soundnessProblem() { throw TrainingError.unsoundModel(problem) }

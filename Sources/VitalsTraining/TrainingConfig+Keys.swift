@@ -239,6 +239,13 @@ extension TrainingConfig {
                       meaning: "additive: columns per spline (knots at training quantiles); a feature with fewer distinct values gets one per value",
                       read: { r, c, k throws(ConfigError) in c.shapeSettings.columnsPerFeature = try r.int(k.name, default: 8, k.rule) { (2...32).contains($0) } },
                       write: { "\($0.shapeSettings.columnsPerFeature)" }),
+            ConfigKey("model", "basis_grid", rule: "must be a list of 0 to 6 integers from 2 to 32",
+                      meaning: "additive, with `select_c`: after C is chosen at `basis_columns`, each other size here is cross-validated at that C by the same folds, and the lowest mean held-out log loss wins (a tie goes to fewer columns); [] keeps `basis_columns`",
+                      read: { r, c, k throws(ConfigError) in
+                          c.basisGrid = try r.doubles(k.name, default: [5, 8, 12, 16], k.rule) { g in
+                              g.count <= 6 && g.allSatisfy { $0 == $0.rounded() && (2...32).contains($0) }
+                          }.map { Int($0) }
+                      }, write: { "[" + $0.basisGrid.map(String.init).joined(separator: ", ") + "]" }),
             ConfigKey("model", "spline_degree", rule: "must be an integer from 1 to 3", meaning: "additive: the splines' degree (3: cubic)",
                       read: { r, c, k throws(ConfigError) in c.shapeSettings.degree = try r.int(k.name, default: 3, k.rule) { (1...3).contains($0) } },
                       write: { "\($0.shapeSettings.degree)" }),

@@ -44,6 +44,8 @@ public struct TrainingConfig: Sendable {
     public var selectC: Bool
     /// `model.c_grid`.
     public var cGrid: [Double]
+    /// `model.basis_grid`: the basis sizes (columns per spline) cross-validated at the chosen C.
+    public var basisGrid: [Int]
     /// `model.cv_folds`: time-ordered folds for selecting C.
     public var cvFolds: Int
     /// `model.l1_ratio`.
@@ -118,6 +120,7 @@ public struct TrainingConfig: Sendable {
         c = 0
         selectC = false
         cGrid = []
+        basisGrid = []
         cvFolds = 0
         l1Ratio = 0
         classWeight = .none

@@ -199,7 +199,12 @@ import VitalsTestSupport
             let e = try Self.json(try VitalsProcess.run(["explain", book.signals, "--model", book.churn, "--account", id,
                                                          "--history", book.history, "--format", "json"]))
             let features = try #require(e["features"] as? [[String: Any]])
-            let sum = try #require(e["intercept"] as? Double) + features.reduce(0) { $0 + ($1["contribution"] as? Double ?? .nan) }
+            // The kept interactions, each a pair of values and one contribution, are part of the sum.
+            let interactions = e["interactions"] as? [[String: Any]] ?? []
+            // This book's churn model keeps interactions (its training summary says which), so the pair lines are exercised.
+            #expect(!interactions.isEmpty, "\(id) has no interaction lines")
+            #expect(interactions.allSatisfy { ($0["feature"] as? String)?.contains(" × ") == true && ($0["values"] as? [Double])?.count == 2 })
+            let sum = try #require(e["intercept"] as? Double) + (features + interactions).reduce(0) { $0 + ($1["contribution"] as? Double ?? .nan) }
             let eta = try #require(e["decision_value"] as? Double)
             #expect(abs(sum - eta) < 1e-9, "\(id): \(sum) vs \(eta)")
             #expect(Self.same(e["probability"] as? Double, entry["churn_probability"] as? Double))

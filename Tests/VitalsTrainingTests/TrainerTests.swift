@@ -104,6 +104,42 @@ import VitalsTraining
         #expect(file.metrics["cv_log_loss"] == CalibrationMetrics.clippedLogLoss(labels: labels, probabilities: crossFitted))
     }
 
+    /// With `select_c`, C is chosen at `basis_columns`, then every size of `basis_grid` at that
+    /// C by the same folds: the trainer's choice is the one the folds' log losses make by hand,
+    /// and the file records it.
+    @Test func theBasisSizeIsChosenByTheSameCrossValidation() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = try Self.table(in: directory)
+        var config = TrainingConfig(task: .churn)
+        config.interactions = 0
+        config.cGrid = [0.1, 1]
+        config.basisGrid = [3, 6, 10]
+        let result = try Trainer(config: config, program: "vitals test").train(.table(path: path, label: "churned", id: "customer"))
+
+        let table = try FeatureTable.read(path: path)
+        let labels = try table.labels("churned")
+        let (encoder, _) = try TableEncoder.fit(table, excluding: ["churned", "customer"])
+        let x = try encoder.transform(table)
+        let folds = ValidationFolds.stratified(labels: labels, folds: config.cvFolds, seed: UInt64(config.seed))
+        let (c, _, _) = try PenaltySelection(grid: config.cGrid).select(estimator: config.estimator, x: x, y: labels,
+                                                                        featureNames: encoder.featureNames, folds: folds)
+        var losses: [Int: Double] = [:]
+        for columns in [8] + config.basisGrid {
+            var estimator = config.estimator
+            estimator.c = c
+            estimator.shapeSettings.columnsPerFeature = columns
+            losses[columns] = try PenaltySelection(grid: [c]).select(estimator: estimator, x: x, y: labels, featureNames: encoder.featureNames,
+                                                                     folds: folds).candidates[0].logLoss
+        }
+        let best = losses.min { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }!.key
+        #expect(Set(losses.values).count == 4, "the sizes give different fits: \(losses)")
+        #expect(result.model.config["model.basis_columns"] == "\(best)" && result.model.config["model.c"] == "\(c)")
+        #expect(result.summary.contains("\(best) basis columns per feature by the same CV"))
+        let seats = try #require(result.model.model.shapes?.terms.first { $0.feature == "seats" })
+        #expect(seats.columnCount == min(best, 37), "seats has \(seats.columnCount) columns")
+    }
+
     @Test func aSignalsBookTrainsOnEarlierSnapshotsAndCalibratesOnTheLatestDates() throws {
         let trained = try TrainedBook.shared()
         let file = trained.churn.model
