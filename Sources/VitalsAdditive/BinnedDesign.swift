@@ -253,6 +253,26 @@ public struct BinnedDesign: DesignMatrix {
         return v
     }
 
+    /// Σₜ v[offsetₜ + cellₜ] over one row's p cells, in four running sums so the adds of a
+    /// row do not wait on each other.
+    @inline(__always)
+    static func gather(cells row: UnsafePointer<UInt8>, count p: Int, values: UnsafePointer<Double>, offsets: UnsafePointer<Int>) -> Double {
+        var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+        var t = 0
+        while t + 4 <= p {
+            s0 += values[offsets[t] &+ Int(row[t])]
+            s1 += values[offsets[t + 1] &+ Int(row[t + 1])]
+            s2 += values[offsets[t + 2] &+ Int(row[t + 2])]
+            s3 += values[offsets[t + 3] &+ Int(row[t + 3])]
+            t += 4
+        }
+        while t < p {
+            s0 += values[offsets[t] &+ Int(row[t])]
+            t += 1
+        }
+        return (s0 + s1) + (s2 + s3)
+    }
+
     private var pairStart: Int { expansion.columnCount - (pairColumns?.columns ?? 0) }
 
     public func linearPredictor(_ w: [Double], intercept b: Double) throws -> [Double] {
@@ -270,24 +290,7 @@ public struct BinnedDesign: DesignMatrix {
                     eta.withUnsafeMutableBufferPointer { out in
                         nonisolated(unsafe) let (index, values, offsets, e) = (cellBuffer.baseAddress!, valueBuffer.baseAddress!, offsetBuffer.baseAddress!, out)
                         _ = RowChunks(rows: rows).map { range in
-                            for i in range {
-                                // Four running sums: the adds of one row do not wait on each other.
-                                let row = index + i &* p
-                                var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
-                                var t = 0
-                                while t + 4 <= p {
-                                    s0 += values[offsets[t] &+ Int(row[t])]
-                                    s1 += values[offsets[t + 1] &+ Int(row[t + 1])]
-                                    s2 += values[offsets[t + 2] &+ Int(row[t + 2])]
-                                    s3 += values[offsets[t + 3] &+ Int(row[t + 3])]
-                                    t += 4
-                                }
-                                while t < p {
-                                    s0 += values[offsets[t] &+ Int(row[t])]
-                                    t += 1
-                                }
-                                e[i] += (s0 + s1) + (s2 + s3)
-                            }
+                            for i in range { e[i] += Self.gather(cells: index + i &* p, count: p, values: values, offsets: offsets) }
                         }
                     }
                 }
@@ -363,20 +366,7 @@ public struct BinnedDesign: DesignMatrix {
                                 let hp = buffer.baseAddress!
                                 for i in range {
                                     let cellsOfRow = index + i &* p
-                                    var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
-                                    var t = 0
-                                    while t + 4 <= p {
-                                        s0 += values[offsets[t] &+ Int(cellsOfRow[t])]
-                                        s1 += values[offsets[t + 1] &+ Int(cellsOfRow[t + 1])]
-                                        s2 += values[offsets[t + 2] &+ Int(cellsOfRow[t + 2])]
-                                        s3 += values[offsets[t + 3] &+ Int(cellsOfRow[t + 3])]
-                                        t += 4
-                                    }
-                                    while t < p {
-                                        s0 += values[offsets[t] &+ Int(cellsOfRow[t])]
-                                        t += 1
-                                    }
-                                    let eta = (pairEta?[i] ?? b) + ((s0 + s1) + (s2 + s3))
+                                    let eta = (pairEta?[i] ?? b) + Self.gather(cells: cellsOfRow, count: p, values: values, offsets: offsets)
                                     let ri = row(&state, i, eta)
                                     if !kept.isEmpty { kept[i] = ri }
                                     for t in 0..<p { hp[offsets[t] &+ Int(cellsOfRow[t])] += ri }
