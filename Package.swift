@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "VitalsLogistic", targets: ["VitalsLogistic"]),
         .library(name: "VitalsAdditive", targets: ["VitalsAdditive"]),
         .library(name: "VitalsMarkov", targets: ["VitalsMarkov"]),
+        .library(name: "VitalsHazard", targets: ["VitalsHazard"]),
         // Not API: the fuzz target for Fuzz/ (libFuzzer); the underscore says so, as swift-numerics' `_NumericsShims`.
         .library(name: "_VitalsFuzzTargets", targets: ["VitalsFuzzTargets"]),
     ],
@@ -68,6 +69,7 @@ let package = Package(
             dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsEvaluation", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "VitalsMarkov", dependencies: ["VitalsLinearAlgebra"]),
+        .target(name: "VitalsHazard", dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsAdditive"]),
 
         // Features, the model file, training, scoring and the views.
         .target(
@@ -143,6 +145,10 @@ let package = Package(
             dependencies: ["VitalsAdditive", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsFoundation", "VitalsTestSupport"]
         ),
         .testTarget(name: "VitalsMarkovTests", dependencies: ["VitalsMarkov", "VitalsLinearAlgebra", "VitalsTestSupport"]),
+        .testTarget(
+            name: "VitalsHazardTests",
+            dependencies: ["VitalsHazard", "VitalsAdditive", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsFoundation", "VitalsTestSupport"]
+        ),
         .testTarget(
             name: "VitalsFeaturesTests",
             dependencies: ["VitalsFeatures", "VitalsSignals", "VitalsFoundation", "VitalsMarkov", "VitalsLinearAlgebra", "VitalsSimulation", "VitalsLogistic", "VitalsEvaluation", "VitalsTestBooks", "VitalsTestSupport"]
