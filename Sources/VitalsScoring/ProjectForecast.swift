@@ -15,6 +15,10 @@ import VitalsSignals
 /// work is never negative, so no forecast falls below the hours already logged. Before any
 /// earned value exists (no hours, or nothing elapsed), the burn so far is extrapolated over
 /// the plan, or the budget is used, and the interval is that one point.
+///
+/// The end date is when the remaining hours (EAC − AC) run out at the recent burn rate
+/// (`endDate(asOf:…)`): after the as-of date while work remains, even for a project past its
+/// planned end.
 public struct ProjectForecast: Sendable, Equatable {
     public let budgetHours: Double
     public let hoursLogged: Double
@@ -62,8 +66,30 @@ public struct ProjectForecast: Sendable, Equatable {
         (hoursAtCompletion, hoursAtCompletionLow, hoursAtCompletionHigh) = Self.hoursAtCompletion(
             budget: budgetHours, logged: hoursLogged, cpi: costPerformanceIndex, spi: schedulePerformanceIndex, elapsed: elapsed)
         baselineEndDate = projects.plannedEndDate[p]
-        let start = projects.startDate[p], plannedDays = projects.plannedEndDate[p] - start
-        let end = spi.isFinite && spi > 0.05 ? start + Int((Double(plannedDays) / spi).rounded()) : projects.plannedEndDate[p]
-        endDate = max(end, day)
+        let window = Self.burnWindowDays
+        let recent = min(window, max(day - projects.startDate[p], 0))
+        let loggedBefore = recent > 0 ? snapshot.index.hoursLogged(project: p, through: (day - recent).ordinal) : hoursLogged
+        endDate = Self.endDate(asOf: day, start: projects.startDate[p], plannedEnd: projects.plannedEndDate[p], budget: budgetHours,
+                               logged: hoursLogged, loggedBefore: loggedBefore, windowDays: recent,
+                               remaining: max(hoursAtCompletion - hoursLogged, 0))
+    }
+
+    /// The days the recent burn rate is measured over: four weeks (fewer for a younger project).
+    public static let burnWindowDays = 28
+
+    /// The day the remaining hours run out at the recent burn rate: D + ⌈remaining / rate⌉ with
+    /// rate the hours logged per day over the last `windowDays` days (`logged − loggedBefore`),
+    /// or, when that is nothing (a stalled project), the average since the start, or else the
+    /// plan's pace (budget / planned days). A project with hours left ends at least a day after
+    /// D, so an overdue project's end is never the as-of date while work remains; one with
+    /// none left ends on D.
+    public static func endDate(asOf day: Day, start: Day, plannedEnd: Day, budget: Double, logged: Double, loggedBefore: Double,
+                               windowDays: Int, remaining: Double) -> Day {
+        guard remaining > 0 else { return day }
+        let rates = [windowDays > 0 ? (logged - loggedBefore) / Double(windowDays) : 0,
+                     day > start ? logged / Double(day - start) : 0,
+                     budget / Double(max(plannedEnd - start, 1))]
+        guard let rate = rates.first(where: { $0 > 0 && $0.isFinite }) else { return day + 1 }
+        return day + max(1, Int((remaining / rate).rounded(.up)))
     }
 }

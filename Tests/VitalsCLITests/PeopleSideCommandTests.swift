@@ -180,6 +180,8 @@ import VitalsTestSupport
             #expect(abs(overrun - (eac / budget - 1) * 100) <= 100 * 0.05 / budget + 0.05 + 1e-9, "\(project["project_id"] ?? ""): \(overrun) % against EAC \(eac) of budget \(budget)")
             let end = try #require(project["forecast_end_date"] as? String), baseline = try #require(project["baseline_end_date"] as? String)
             #expect(end >= "2025-12-31" && !baseline.isEmpty)
+            // Work left (the forecast above the hours logged) means an end after the as-of date.
+            if eac > logged + 0.05 { #expect(end > "2025-12-31", "\(project["project_id"] ?? ""): \(end) with \(eac - logged) hours left") }
         }
         for width in [80, 120] {
             let table = try VitalsProcess.run(["projects", book.signals, "--model", book.overrun, "--top", "25", "--width", "\(width)"])
