@@ -50,8 +50,8 @@ demo: release
 	@echo; echo "==> written:"; find $(DEMO_DIR) -type f -not -path "*/signals/*" -not -path "*/truth/*" | sort; echo "$(DEMO_DIR)/signals/ and $(DEMO_DIR)/truth/"
 	@echo; echo "==> vitals at-risk $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --top 10"
 	@$(RELEASE_BIN) at-risk $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
-	@echo; echo "==> vitals projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --top 10"
-	@$(RELEASE_BIN) projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --top 10
+	@echo; echo "==> vitals projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10"
+	@$(RELEASE_BIN) projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
 
 # The shipped models in Models/, from the default simulated book: run twice, same bytes.
 models: release

@@ -9,9 +9,10 @@ struct ProjectsCommand: ParsableCommand {
         discussion: """
             Scores every project in flight with an overrun model as of --as-of and lists the top N: budget, hours \
             logged and change-order hours; the forecast hours at completion (EAC = budget / CPI) with its range; the \
-            forecast overrun %; the model's overrun probability; the forecast end date against the baseline; the \
-            delivery phase and the top drivers in words.
-            Exit codes: 0 done; 64 usage; 65 bad data or model file, or not an overrun model; 66 input unreadable.
+            forecast overrun %; the model's overrun probability and risk band (the model's evaluation.risk_bands); the \
+            change since the previous run in the score history (--history), with N marking projects new on the list; \
+            the forecast end date against the baseline; the delivery phase and the top drivers in words.
+            Exit codes: 0 done; 64 usage; 65 bad data or model file, or not an overrun model; 66 input or history unreadable.
             """
     )
 
@@ -21,12 +22,30 @@ struct ProjectsCommand: ParsableCommand {
     @Option(help: "How many projects to list.")
     var top = 20
 
+    @Option(help: "Only this account's projects (its account_id, any case).")
+    var account: String?
+
+    @Option(help: "Only projects of this type (as in projects.csv, any case).")
+    var type: String?
+
+    @Option(help: "Only projects in this delivery phase (as the list shows it, e.g. in-delivery; any case).")
+    var phase: String?
+
+    @Option(help: "probability, hours (largest forecast overrun first), late (most days late first) or change (biggest rise first).")
+    var sort: ProjectSort = .probability
+
+    @Option(help: "The score history that `vitals score` appends to; changes and new flags come from its previous run.")
+    var history: String?
+
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be ≥ 1, got \(top)") }
     }
 
     func run() throws {
-        let list = try input.run { scoring in try ProjectListRequest(input: scoring, top: top).run() }
+        let list = try input.run { scoring in
+            try ProjectListRequest(input: scoring, historyPath: history,
+                                   query: ProjectQuery(top: top, account: account, type: type, phase: phase, sort: sort)).run()
+        }
         try output.emit(list)
     }
 }

@@ -8,6 +8,7 @@ import VitalsViews
 extension RiskTask: ExpressibleByArgument {}
 extension Cadence: ExpressibleByArgument {}
 extension AtRiskSort: ExpressibleByArgument {}
+extension ProjectSort: ExpressibleByArgument {}
 
 extension Day: ExpressibleByArgument {
     /// `YYYY-MM-DD`, a real date.

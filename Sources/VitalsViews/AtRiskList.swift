@@ -119,16 +119,10 @@ public struct AtRiskList: Sendable, Codable {
         let ordered = rows.sorted { order($0).ranksAbove(order($1)) }
         let listed = Array(ordered.prefix(query.top))
 
-        var previousList: Set<String> = []
-        if let previous {
-            let candidates = previous.scores.values.filter { score in rowOfAccount[score.entityID].map(matches) ?? false }
-            let previousKey: (ScoreHistory.Score) -> Double = query.sort == .arrAtRisk
-                ? { ($0.arr ?? 0) * $0.probability } : { $0.probability }
-            let order = { (score: ScoreHistory.Score) in
-                RiskOrder(key: previousKey(score), probability: score.probability, logOdds: score.logOdds, id: score.entityID)
-            }
-            previousList = Set(candidates.sorted { order($0).ranksAbove(order($1)) }.prefix(query.top).map(\.entityID))
-        }
+        let previousList = previous.map { previous in
+            PreviousList.ids(previous.scores, matches: { rowOfAccount[$0].map(matches) ?? false },
+                             key: query.sort == .arrAtRisk ? { ($0.arr ?? 0) * $0.probability } : { $0.probability }, top: query.top)
+        } ?? []
 
         let asOf = snapshot.asOf, horizon = snapshot.spec.horizonDays
         self.accounts = listed.enumerated().map { rank, r in

@@ -38,19 +38,21 @@ public struct AtRiskRequest: Sendable {
     }
 }
 
-/// `vitals projects`: in-flight projects by overrun probability for a PSO lead.
+/// `vitals projects`: in-flight projects for a PSO lead.
 public struct ProjectListRequest: Sendable {
     public var input: ScoringInput
-    public var top: Int
+    public var historyPath: String?
+    public var query: ProjectQuery
 
-    public init(input: ScoringInput, top: Int) {
+    public init(input: ScoringInput, historyPath: String? = nil, query: ProjectQuery) {
         self.input = input
-        self.top = top
+        self.historyPath = historyPath
+        self.query = query
     }
 
     public func run() throws -> (list: ProjectList, warnings: [String]) {
-        let context = try InsightContext(input: input, historyPath: nil)
-        return (try ProjectList(snapshot: context.snapshot, top: top), context.warnings)
+        let context = try InsightContext(input: input, historyPath: historyPath)
+        return (try ProjectList(snapshot: context.snapshot, query: query, previous: context.previous), context.warnings)
     }
 }
 

@@ -2,55 +2,79 @@ import Foundation
 import VitalsScoring
 
 extension ProjectList {
-    /// The list as a terminal table: one line per project, then its forecast range, end
-    /// date and top drivers in words.
+    /// The list as a terminal table: one line per project, then its risk band, forecast range,
+    /// change-order hours, end date and top drivers in words. Fits `style.width` (80 columns,
+    /// or 120 with the type, the hours logged, the EAC range and the end date).
     public func table(style: TerminalStyle) -> String {
         let wide = style.isWide
-        var columns: [(String, Int, Bool)] = [("#", 3, true), ("Project", 10, false), ("Account", 7, false)]
+        // (header, width, right-aligned)
+        var columns: [(String, Int, Bool)] = [("#", 3, true), ("", 1, false), ("Project", 10, false), ("Account", 7, false)]
         if wide { columns.append(("Type", 14, false)) }
-        columns += [("Budget", 6, true), ("Logged", 6, true), ("CO h", 5, true), ("EAC h", 6, true)]
-        if wide { columns.append(("EAC range", 11, true)) }
-        columns += [("Over", 6, true), ("P(over)", 7, true)]
+        columns.append(("Budget", 6, true))
+        if wide { columns.append(("Logged", 6, true)) }
+        columns.append(("EAC h", 5, true))
+        if wide { columns.append(("EAC range", 10, true)) }
+        columns += [("Over", 6, true), ("P(over)", 7, true), ("Δ pts", 7, true)]
         if wide { columns.append(("Ends", 10, false)) }
         columns += [("Late", 5, true), ("Phase", 9, false)]
-        var out = style.paint(cell("Projects in flight as of \(asOf): top \(projects.count) of \(inFlight) by overrun probability", style.width)
+        let order: String
+        switch sort {
+        case .probability: order = "by overrun probability"
+        case .hours: order = "by forecast overrun"
+        case .late: order = "by days late"
+        case .change: order = "by change since the previous run"
+        }
+        var out = style.paint(cell("Projects in flight as of \(asOf): top \(projects.count) of \(matching) \(order)", style.width)
             .trimmingTrailingSpaces, .bold) + "\n"
-        out += "model \(modelID)\n"
+        let since = previousRun.map { "changes since the run of \($0.asOf)" } ?? "no earlier run to compare with"
+        out += cell("model \(modelID) · \(since)", style.width).trimmingTrailingSpaces + "\n"
         out += columns.map { cell($0.0, $0.1, right: $0.2) }.joined(separator: " ").trimmingTrailingSpaces + "\n"
         let hours: (Double) -> String = { "\(Int($0.rounded()))" }
         for e in projects {
-            let over = e.forecastOverrunPct
-            var cells = [cell("\(e.rank)", 3, right: true), cell(e.projectID, 10), cell(e.accountID, 7)]
+            let over = e.forecastOverrunPct, change = changeText(e.change)
+            var cells = [cell("\(e.rank)", 3, right: true), style.paint(cell(e.newOnList ? "N" : " ", 1), e.newOnList ? .bold : nil),
+                         cell(e.projectID, 10), cell(e.accountID, 7)]
             if wide { cells.append(cell(e.type ?? "", 14)) }
-            cells += [cell(hours(e.budgetHours), 6, right: true), cell(hours(e.hoursLogged), 6, right: true),
-                      cell(hours(e.changeOrderHours), 5, right: true), cell(hours(e.forecastHoursAtCompletion), 6, right: true)]
-            if wide { cells.append(cell("\(hours(e.forecastHoursLow))–\(hours(e.forecastHoursHigh))", 11, right: true)) }
+            cells.append(cell(hours(e.budgetHours), 6, right: true))
+            if wide { cells.append(cell(hours(e.hoursLogged), 6, right: true)) }
+            cells.append(cell(hours(e.forecastHoursAtCompletion), 5, right: true))
+            if wide { cells.append(cell("\(hours(e.forecastHoursLow))–\(hours(e.forecastHoursHigh))", 10, right: true)) }
             cells += [style.paint(cell(String(format: "%+.0f%%", over), 6, right: true), over > 10 ? .red : over > 0 ? .yellow : .green),
-                      style.paint(cell(percentText(e.overrunProbability), 7, right: true), e.overrunProbability >= 0.5 ? .red : nil)]
+                      style.paint(cell(percentText(e.overrunProbability), 7, right: true), style.bandColor(e.riskBand)),
+                      style.paint(cell(change.text, 7, right: true), change.color)]
             if wide { cells.append(cell(e.forecastEndDate, 10)) }
             cells += [cell(e.daysLate == 0 ? "0d" : String(format: "%+dd", e.daysLate), 5, right: true),
                       cell((e.phase ?? "").replacingOccurrences(of: "_", with: "-"), 9)]
             out += cells.joined(separator: " ").trimmingTrailingSpaces + "\n"
-            var detail = wide ? "" : "EAC \(hours(e.forecastHoursLow))–\(hours(e.forecastHoursHigh)) h, ends \(e.forecastEndDate) (plan \(e.baselineEndDate)) · "
+            var detail = "\(e.riskBand.rawValue) risk · "
+            if !wide {
+                detail += "\(hours(e.hoursLogged)) h logged, EAC \(hours(e.forecastHoursLow))–\(hours(e.forecastHoursHigh)) h, "
+                    + "ends \(e.forecastEndDate) (plan \(e.baselineEndDate)) · "
+            }
+            if e.changeOrderHours > 0 { detail += "change orders \(hours(e.changeOrderHours)) h · " }
             detail += e.drivers.isEmpty ? "nothing raises the risk above the average project" : e.drivers.map(\.phrase).joined(separator: "; ")
             for line in wrap("↳ " + detail, width: style.width, indent: String(repeating: " ", count: 4), maxLines: 3) {
                 out += style.paint(line, .dim) + "\n"
             }
         }
-        let legend = "EAC: estimate at completion = budget / CPI (earned value), range from the remaining work at plan to CPI × SPI slippage · "
-            + "Over: EAC vs budget · P(over): the model's overrun probability · Late: forecast end vs the baseline"
-        for line in wrap(legend, width: style.width, indent: "", maxLines: 4) { out += style.paint(line, .dim) + "\n" }
+        let bands = "bands: low < \(percentText(riskBands.mediumFrom)) ≤ medium < \(percentText(riskBands.highFrom)) ≤ high"
+        let legend = "N new on the list · EAC: estimate at completion = budget / CPI (earned value), range from the remaining work at plan to "
+            + "CPI × SPI slippage · Over: EAC vs budget · P(over): the model's overrun probability · Δ pts: its change in percentage points · "
+            + "Late: forecast end (the remaining hours at the recent pace) vs the baseline · \(bands)"
+        for line in wrap(legend, width: style.width, indent: "", maxLines: 5) { out += style.paint(line, .dim) + "\n" }
         return out
     }
 
     public func csv() -> String {
-        var table = ScoreTable(columns: ["rank", "project_id", "account_id", "account_name", "type", "overrun_probability", "budget_hours",
+        var table = ScoreTable(columns: ["rank", "project_id", "account_id", "account_name", "type", "overrun_probability", "risk_band",
+                                         "previous_probability", "change", "new_on_list", "budget_hours",
                                          "hours_logged", "change_order_hours", "forecast_hours_at_completion", "forecast_hours_low",
                                          "forecast_hours_high", "forecast_overrun_pct", "forecast_end_date", "baseline_end_date", "days_late",
                                          "phase", "drivers", "driver_contributions", "as_of", "model_id"])
         for e in projects {
             table.rows.append([
                 .integer(e.rank), .text(e.projectID), .text(e.accountID), text(e.accountName), text(e.type), .number(e.overrunProbability),
+                .text(e.riskBand.rawValue), number(e.previousProbability), number(e.change), .integer(e.newOnList ? 1 : 0),
                 .number(e.budgetHours), .number(e.hoursLogged), .number(e.changeOrderHours), .number(e.forecastHoursAtCompletion),
                 .number(e.forecastHoursLow), .number(e.forecastHoursHigh), .number(e.forecastOverrunPct), .text(e.forecastEndDate),
                 .text(e.baselineEndDate), .integer(e.daysLate), text(e.phase), .text(e.drivers.map(\.phrase).joined(separator: " | ")),

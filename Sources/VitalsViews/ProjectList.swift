@@ -1,6 +1,46 @@
+import Foundation
 import VitalsFoundation
+import VitalsHistory
 import VitalsScoring
 import VitalsSignals
+
+/// The order of the project list.
+public enum ProjectSort: String, Sendable, CaseIterable, Codable {
+    /// Highest overrun probability first.
+    case probability
+    /// Largest forecast overrun (EAC over budget, in percent) first.
+    case hours
+    /// Most days late (forecast end after the baseline) first.
+    case late
+    /// Largest rise in probability since the previous run first (projects without a previous
+    /// score last).
+    case change
+}
+
+/// What a PSO lead asks for: the top `top` projects in flight, optionally of one account,
+/// type or delivery phase, in one order.
+public struct ProjectQuery: Sendable, Equatable {
+    public var top: Int
+    public var account: String?
+    public var type: String?
+    public var phase: String?
+    public var sort: ProjectSort
+
+    public init(top: Int = 20, account: String? = nil, type: String? = nil, phase: String? = nil, sort: ProjectSort = .probability) {
+        self.top = top
+        self.account = account
+        self.type = type
+        self.phase = phase
+        self.sort = sort
+    }
+
+    /// A phase as the list shows it ("in-delivery") or as the model names it ("in_delivery"), any case.
+    static func samePhase(_ a: String?, _ b: String) -> Bool {
+        guard let a else { return false }
+        let normal = { (s: String) in s.lowercased().replacingOccurrences(of: "-", with: "_") }
+        return normal(a) == normal(b)
+    }
+}
 
 /// One in-flight project on the PSO lead's list.
 public struct ProjectEntry: Sendable, Equatable, Codable {
@@ -10,6 +50,12 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
     public let accountName: String?
     public let type: String?
     public let overrunProbability: Double
+    public let riskBand: RiskBand
+    public let previousProbability: Double?
+    /// Probability now minus in the previous run.
+    public let change: Double?
+    /// Not on the list the same query gave in the previous run.
+    public let newOnList: Bool
     public let budgetHours: Double
     public let hoursLogged: Double
     public let changeOrderHours: Double
@@ -27,38 +73,77 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case rank, projectID = "project_id", accountID = "account_id", accountName = "account_name", type
-        case overrunProbability = "overrun_probability", budgetHours = "budget_hours", hoursLogged = "hours_logged"
+        case overrunProbability = "overrun_probability", riskBand = "risk_band", previousProbability = "previous_probability", change
+        case newOnList = "new_on_list", budgetHours = "budget_hours", hoursLogged = "hours_logged"
         case changeOrderHours = "change_order_hours", forecastHoursAtCompletion = "forecast_hours_at_completion"
         case forecastHoursLow = "forecast_hours_low", forecastHoursHigh = "forecast_hours_high", forecastOverrunPct = "forecast_overrun_pct"
         case forecastEndDate = "forecast_end_date", baselineEndDate = "baseline_end_date", daysLate = "days_late", phase, drivers
     }
 }
 
-/// The PSO lead's list: in-flight projects by overrun probability, each with its
-/// earned-value forecast (how many hours, how late) beside the model's probability.
+/// The PSO lead's list: in-flight projects by overrun probability (or forecast overrun, days
+/// late or change), each with its earned-value forecast (how many hours, how late) beside the
+/// model's probability, and what changed since the previous scoring run in the history.
+///
+/// "New on the list" follows the at-risk list's rule (`PreviousList`): the same query on the
+/// previous run's scores; for `--sort hours|late|change`, whose keys the history does not
+/// keep, the previous list is the same filter's top N by probability. The phase filter applies
+/// to the previous run's recorded phase.
 public struct ProjectList: Sendable, Codable {
     public let asOf: String
     public let modelID: String
-    /// Projects in flight on the as-of date (before `top`).
+    public let previousRun: AtRiskList.PreviousRun?
+    public let riskBands: RiskBands
+    /// Projects in flight on the as-of date (before any filter and `top`).
     public let inFlight: Int
+    /// Projects that match the account, type and phase filters (before `top`).
+    public let matching: Int
+    public let sort: ProjectSort
     public let projects: [ProjectEntry]
 
-    enum CodingKeys: String, CodingKey { case asOf = "as_of", modelID = "model_id", inFlight = "in_flight", projects }
+    enum CodingKeys: String, CodingKey {
+        case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", riskBands = "risk_bands", inFlight = "in_flight", matching, sort
+        case projects
+    }
 
-    public init(snapshot: ScoredSnapshot, top: Int) throws {
+    public init(snapshot: ScoredSnapshot, query: ProjectQuery,
+                previous: (run: ScoreHistory.Run, scores: [String: ScoreHistory.Score])? = nil) throws {
         guard snapshot.task == .overrun else { throw InsightError.wrongTask(model: snapshot.model.modelID, expected: .overrun) }
-        let p = snapshot.probabilities
-        let eta = snapshot.decisionValues
-        let order = { (r: Int) in RiskOrder(key: p[r], probability: p[r], logOdds: eta[r], id: snapshot.ids[r]) }
-        let ordered = (0..<snapshot.rowCount).sorted { order($0).ranksAbove(order($1)) }
         let projects = snapshot.dataset.projects!, accounts = snapshot.dataset.accounts
-        self.projects = ordered.prefix(top).enumerated().map { rank, r in
-            let j = Int(snapshot.table.entities[r]), a = Int(projects.account[j])
-            let f = ProjectForecast(snapshot, row: r)
+        let rowOfProject = projects.rowByID
+        func matches(project j: Int, phase: String?) -> Bool {
+            if let account = query.account, accounts.accountID[Int(projects.account[j])].caseInsensitiveCompare(account) != .orderedSame { return false }
+            if let type = query.type, projects.type?[j]?.caseInsensitiveCompare(type) != .orderedSame { return false }
+            if let wanted = query.phase, !ProjectQuery.samePhase(phase, wanted) { return false }
+            return true
+        }
+        let p = snapshot.probabilities, eta = snapshot.decisionValues
+        let rows = (0..<snapshot.rowCount).filter { matches(project: Int(snapshot.table.entities[$0]), phase: snapshot.stateName($0)) }
+        var forecasts: [Int: ProjectForecast] = [:]
+        for r in rows { forecasts[r] = ProjectForecast(snapshot, row: r) }
+        let change: (Int) -> Double? = { r in previous?.scores[snapshot.ids[r]].map { p[r] - $0.probability } }
+        let key: (Int) -> Double
+        switch query.sort {
+        case .probability: key = { p[$0] }
+        case .hours: key = { forecasts[$0]!.overrunShare }
+        case .late: key = { Double(forecasts[$0]!.daysLate) }
+        case .change: key = { change($0) ?? -.infinity }
+        }
+        let order = { (r: Int) in RiskOrder(key: key(r), probability: p[r], logOdds: eta[r], id: snapshot.ids[r]) }
+        let listed = rows.sorted { order($0).ranksAbove(order($1)) }.prefix(query.top)
+        let previousList = previous.map { previous in
+            PreviousList.ids(previous.scores, matches: { id in rowOfProject[id].map { matches(project: $0, phase: previous.scores[id]?.healthState) } ?? false },
+                             key: { $0.probability }, top: query.top)
+        } ?? []
+
+        self.projects = listed.enumerated().map { rank, r in
+            let j = Int(snapshot.table.entities[r]), a = Int(projects.account[j]), id = snapshot.ids[r]
+            let f = forecasts[r]!
             let tenth: (Double) -> Double = { ($0 * 10).rounded() / 10 }
             return ProjectEntry(
-                rank: rank + 1, projectID: snapshot.ids[r], accountID: accounts.accountID[a], accountName: accounts.name?[a],
-                type: projects.type?[j], overrunProbability: p[r], budgetHours: f.budgetHours, hoursLogged: f.hoursLogged,
+                rank: rank + 1, projectID: id, accountID: accounts.accountID[a], accountName: accounts.name?[a],
+                type: projects.type?[j], overrunProbability: p[r], riskBand: snapshot.band(r), previousProbability: previous?.scores[id]?.probability,
+                change: change(r), newOnList: previous != nil && !previousList.contains(id), budgetHours: f.budgetHours, hoursLogged: f.hoursLogged,
                 changeOrderHours: tenth(f.changeOrderHours), forecastHoursAtCompletion: tenth(f.hoursAtCompletion),
                 forecastHoursLow: tenth(f.hoursAtCompletionLow), forecastHoursHigh: tenth(f.hoursAtCompletionHigh),
                 forecastOverrunPct: tenth(f.overrunShare * 100), forecastEndDate: "\(f.endDate)", baselineEndDate: "\(f.baselineEndDate)",
@@ -66,6 +151,10 @@ public struct ProjectList: Sendable, Codable {
         }
         asOf = "\(snapshot.asOf)"
         modelID = snapshot.model.modelID
+        previousRun = previous.map { AtRiskList.PreviousRun(asOf: $0.run.asOf, modelID: $0.run.modelID) }
+        riskBands = snapshot.spec.riskBands
         inFlight = snapshot.rowCount
+        matching = rows.count
+        sort = query.sort
     }
 }

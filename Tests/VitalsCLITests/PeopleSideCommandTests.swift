@@ -50,12 +50,13 @@ import VitalsTestSupport
     }
 
     /// The score file's probabilities by account.
-    static func scoreFile(_ path: String) throws -> [String: Double] {
+    /// Each id's probability in a score file (column 2 in account scores, 3 in project scores).
+    static func scoreFile(_ path: String, column: Int = 2) throws -> [String: Double] {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
         var out: [String: Double] = [:]
         for line in lines {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            out[String(fields[0])] = Double(fields[2])
+            out[String(fields[0])] = Double(fields[column])
         }
         return out
     }
@@ -185,6 +186,69 @@ import VitalsTestSupport
         }
         for width in [80, 120] {
             let table = try VitalsProcess.run(["projects", book.signals, "--model", book.overrun, "--top", "25", "--width", "\(width)"])
+            #expect(table.status == 0 && table.stdout.split(separator: "\n").allSatisfy { $0.count <= width })
+        }
+    }
+
+    /// The project list's changes, "new" flags, bands, filters and orders agree with the
+    /// history's previous run and the score file, for every order.
+    @Test(arguments: ["probability", "hours", "late", "change"])
+    func projectChangesFiltersAndOrdersAgreeWithTheHistory(sort: String) throws {
+        let book = try Book.shared()
+        let top = 12
+        let list = try Self.json(try VitalsProcess.run(["projects", book.signals, "--model", book.overrun, "--history", book.history,
+                                                        "--top", "\(top)", "--sort", sort, "--format", "json"]))
+        #expect((list["previous_run"] as? [String: Any])?["as_of"] as? String == "2025-11-30" && list["sort"] as? String == sort)
+        let projects = try #require(list["projects"] as? [[String: Any]])
+        #expect(projects.count == top && list["matching"] as? Int == list["in_flight"] as? Int)
+        let history = try ScoreHistory(path: book.history, access: .read)
+        let previous = try history.scores(of: try #require(try history.previousRun(task: "overrun", before: "2025-12-31")))
+        let now = try Self.scoreFile(book.scores + "/overrun-scores-2025-12-31.csv", column: 3)
+        // "New" compares with the previous run's top N by probability (the key the history keeps).
+        let ranked = previous.values.sorted { (a: ScoreHistory.Score, b: ScoreHistory.Score) -> Bool in
+            if a.probability != b.probability { return a.probability > b.probability }
+            if a.logOdds != b.logOdds { return (a.logOdds ?? -.infinity) > (b.logOdds ?? -.infinity) }
+            return a.entityID < b.entityID
+        }
+        let previousTop = Set(ranked.prefix(top).map(\.entityID))
+        var keys: [Double] = []
+        for entry in projects {
+            let id = try #require(entry["project_id"] as? String), p = try #require(entry["overrun_probability"] as? Double)
+            #expect(Self.same(p, now[id]), "\(id): the list and the score file agree")
+            if let before = previous[id]?.probability {
+                #expect(abs((entry["change"] as? Double ?? .nan) - (p - before)) < 1e-12)
+            } else {
+                #expect(entry["change"] == nil || entry["change"] is NSNull)
+            }
+            #expect(entry["new_on_list"] as? Bool == !previousTop.contains(id), "\(id) new flag")
+            #expect(entry["risk_band"] as? String == (p >= 0.3 ? "high" : p >= 0.1 ? "medium" : "low"))
+            switch sort {
+            case "probability": keys.append(p)
+            case "hours": keys.append(entry["forecast_overrun_pct"] as? Double ?? .nan)
+            case "late": keys.append(Double(entry["days_late"] as? Int ?? .min))
+            default: keys.append(entry["change"] as? Double ?? -.infinity)
+            }
+        }
+        // The overrun percentage is rounded to 0.1 in the list: allow that much.
+        #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.0 >= $0.1 - 0.051 }, "\(sort) order: \(keys)")
+
+        // Filters: an account, a type and a phase each keep only their projects.
+        let first = projects[0]
+        let filters: [(option: String, value: String, key: String)] = [
+            ("--account", (first["account_id"] as? String ?? "").lowercased(), "account_id"), ("--type", first["type"] as? String ?? "", "type"),
+            ("--phase", (first["phase"] as? String ?? "").replacingOccurrences(of: "_", with: "-").uppercased(), "phase"),
+        ]
+        for filter in filters {
+            let filtered = try Self.json(try VitalsProcess.run(["projects", book.signals, "--model", book.overrun, "--history", book.history,
+                                                                "--top", "500", "--sort", sort, filter.option, filter.value, "--format", "json"]))
+            let rows = try #require(filtered["projects"] as? [[String: Any]])
+            #expect(!rows.isEmpty && rows.count == filtered["matching"] as? Int && rows.count < filtered["in_flight"] as? Int ?? 0, "\(filter.option)")
+            #expect(rows.allSatisfy { ($0[filter.key] as? String)?.caseInsensitiveCompare(first[filter.key] as? String ?? "") == .orderedSame },
+                    "\(filter.option) \(filter.value)")
+        }
+        for width in [80, 120] {
+            let table = try VitalsProcess.run(["projects", book.signals, "--model", book.overrun, "--history", book.history, "--top", "\(top)",
+                                               "--sort", sort, "--width", "\(width)"])
             #expect(table.status == 0 && table.stdout.split(separator: "\n").allSatisfy { $0.count <= width })
         }
     }

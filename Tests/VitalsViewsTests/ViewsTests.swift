@@ -65,7 +65,7 @@ import VitalsViews
     @Test func theProjectListRanksInFlightProjectsWithTheirForecasts() throws {
         let trained = try TrainedBook.shared()
         let snapshot = try Self.snapshot(trained.overrun.model)
-        let list = try ProjectList(snapshot: snapshot, top: 10)
+        let list = try ProjectList(snapshot: snapshot, query: ProjectQuery(top: 10))
         #expect(list.inFlight == snapshot.rowCount && list.projects.count == min(10, snapshot.rowCount))
         #expect(zip(list.projects, list.projects.dropFirst()).allSatisfy { $0.overrunProbability >= $1.overrunProbability })
         for entry in list.projects {
