@@ -16,7 +16,9 @@ struct EvaluateCommand: ParsableCommand {
             [D1, D2], which must come after the model's training snapshots (--allow-overlap to override), and prints \
             AUC, PR AUC, log loss, Brier, ECE, precision/recall@k, ARR-weighted recall@k and decile lift, for the model \
             and two baselines: the Markov-only score and a naive rule ("usage dropped" for churn, "burn rate > 1" for \
-            overrun). From a feature table: vitals evaluate --model MODEL --table FILE. --json writes the figures with \
+            overrun). For an overrun model it also scores the hour forecast (EAC) on every snapshot of a finished \
+            project against its final hours, beside the budget alone and BAC / CPI alone, and the earned-value \
+            bracket's coverage. From a feature table: vitals evaluate --model MODEL --table FILE. --json writes the figures with \
             stable keys; --report writes a self-contained HTML report with charts.
             Exit codes: 0 done; 64 usage; 65 bad data or model file, or an overlapping window; 66 input unreadable; \
             73 the report cannot be written.

@@ -68,6 +68,8 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     public let bootstrapReplicates: Int
     /// What the bootstrap resamples: `account`, `project` or `row`.
     public let bootstrapUnit: String
+    /// Overrun models: the hour forecasts against finished projects' totals (nil otherwise).
+    public var forecast: ForecastAccuracy?
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case noPositives(n: Int)
@@ -178,7 +180,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case n, positives, k, reliability, baselines, cycles
         case precisionAtKPerCycle = "precision_at_k_per_cycle", recallAtKPerCycle = "recall_at_k_per_cycle"
-        case intervals, bootstrapReplicates = "bootstrap_replicates", bootstrapUnit = "bootstrap_unit"
+        case intervals, bootstrapReplicates = "bootstrap_replicates", bootstrapUnit = "bootstrap_unit", forecast
     }
 
     public init(n: Int, positives: Int, k: Int, model: ScoreFigures, reliability: [CalibrationMetrics.Bin], baselines: [String: ScoreFigures],
@@ -210,6 +212,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
                   intervals: try c.decodeIfPresent([String: Bootstrap.Interval].self, forKey: .intervals) ?? [:],
                   bootstrapReplicates: try c.decodeIfPresent(Int.self, forKey: .bootstrapReplicates) ?? 0,
                   bootstrapUnit: try c.decodeIfPresent(String.self, forKey: .bootstrapUnit) ?? "row")
+        forecast = try c.decodeIfPresent(ForecastAccuracy.self, forKey: .forecast)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -226,6 +229,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
         try c.encode(intervals, forKey: .intervals)
         try c.encode(bootstrapReplicates, forKey: .bootstrapReplicates)
         try c.encode(bootstrapUnit, forKey: .bootstrapUnit)
+        try c.encodeIfPresent(forecast, forKey: .forecast)
     }
 
     /// Stable JSON: sorted keys, pretty-printed.
@@ -272,6 +276,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
                 + shown.compactMap { key, label in intervals[key].map { "\(label) \(String(format: "%.4f", $0.lower))–\(String(format: "%.4f", $0.upper))" } }
                 .joined(separator: " · ") + "\n"
         }
+        if let forecast { out += forecast.text() }
         return out
     }
 }

@@ -77,11 +77,38 @@ public struct ModelEvaluation: Sendable {
         let arr: [Double] = spec.task == .churn
             ? table.entities.map { entity in dataset.accounts.arr.flatMap { $0[Int(entity)] } ?? 0 }
             : [Double](repeating: 1, count: table.rowCount)
-        let report = try EvaluationReport.evaluate(labels: table.labels, probabilities: probabilities, arr: arr, k: capacity, baselines: baselines,
+        var report = try EvaluationReport.evaluate(labels: table.labels, probabilities: probabilities, arr: arr, k: capacity, baselines: baselines,
                                                    cycles: table.dates.map(\.description), groups: table.entities.map(Int.init),
                                                    unit: spec.task.entity)
+        if spec.task == .overrun { report.forecast = Self.forecastAccuracy(table: table, index: index) }
         return Result(report: report, labels: table.labels, probabilities: probabilities, baselines: baselines.map { ($0.name, $0.scores) },
                       dates: dates, labelledDates: Array(Set(table.dates)).sorted(), censored: table.censored)
+    }
+
+    /// The earned-value hour forecast (`ProjectForecast.hoursAtCompletion`, the project list's
+    /// and score files' EAC) on each labelled snapshot against the project's final hours,
+    /// beside the budget alone and BAC / CPI alone, and the PMI bracket's coverage.
+    static func forecastAccuracy(table: SnapshotTable, index: SignalsIndex) -> ForecastAccuracy? {
+        guard let projects = index.dataset.projects else { return nil }
+        let cpi = table.column("cost_performance_index"), spi = table.column("schedule_performance_index")
+        let elapsed = table.column("elapsed_share")
+        var actual: [Double] = [], point: [Double] = [], low: [Double] = [], high: [Double] = [], budget: [Double] = [], cpiOnly: [Double] = []
+        for r in 0..<table.rowCount {
+            let p = Int(table.entities[r])
+            guard let end = index.endDate(project: p), projects.status[p] == .completed else { continue }
+            let bac = projects.budgetHours[p], logged = index.hoursLogged(project: p, through: table.dates[r].ordinal)
+            let costIndex = cpi[r].isFinite && cpi[r] > 0 ? cpi[r] : nil
+            let f = ProjectForecast.hoursAtCompletion(budget: bac, logged: logged, cpi: costIndex, spi: spi[r].isFinite ? spi[r] : nil,
+                                                      elapsed: elapsed[r])
+            actual.append(index.hoursLogged(project: p, through: end))
+            point.append(f.point)
+            low.append(f.low)
+            high.append(f.high)
+            budget.append(bac)
+            cpiOnly.append(costIndex.map { bac / $0 } ?? bac)
+        }
+        return ForecastAccuracy.evaluate(actual: actual, forecasts: [("forecast", point), ("budget_only", budget), ("cpi_only", cpiOnly)],
+                                         low: low, high: high, interval: "earned-value bracket")
     }
 
     func table(path: String) throws -> Result {

@@ -106,6 +106,14 @@ import VitalsTestSupport
         for (name, baseline) in result.report.baselines {
             #expect(result.report.model.auc > baseline.auc, "\(task) AUC \(result.report.model.auc) vs \(name) \(baseline.auc)")
         }
+        // Overrun: the hour forecasts against the finished projects' totals, one per labelled snapshot.
+        if task == .overrun {
+            let forecast = try #require(result.report.forecast)
+            #expect(forecast.n == result.labels.count && (0...1).contains(forecast.coverage))
+            #expect(Set(forecast.medianAbsoluteError.keys) == ["forecast", "budget_only", "cpi_only"])
+        } else {
+            #expect(result.report.forecast == nil)
+        }
         #expect(throws: SignalsModelError.overlap(from: Day("2025-01-01")!, lastTrained: model.signals!.lastSnapshot)) {
             try ModelEvaluation(model: model, capacity: 25)
                 .run(.signals(dataset: trained.book.dataset, from: Day("2025-01-01")!, to: Day("2099-12-31")!, allowOverlap: false))
