@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "VitalsModel",
             dependencies: [
-                "VitalsFoundation", "VitalsFeatures", "VitalsLogistic", "VitalsAdditive", "VitalsLinearAlgebra", "VitalsSignals",
+                "VitalsFoundation", "VitalsFeatures", "VitalsLogistic", "VitalsAdditive", "VitalsLinearAlgebra", "VitalsSignals", "VitalsEvaluation",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -25,6 +25,9 @@ public struct SignalsModelSpec: Sendable, Equatable, Codable {
     /// The first and last snapshot date trained on.
     public let firstSnapshot: Day
     public let lastSnapshot: Day
+    /// Overrun models: the 80 % interval of the hours at completion, calibrated on the
+    /// training window's finished projects (nil for churn models and older files).
+    public var hoursInterval: HoursInterval?
 
     public init(recipe: FeatureRecipe, imputer: FeatureImputer, requiredFiles: [String], riskBands: RiskBands, firstSnapshot: Day,
                 lastSnapshot: Day) {

@@ -80,15 +80,16 @@ public struct ModelEvaluation: Sendable {
         var report = try EvaluationReport.evaluate(labels: table.labels, probabilities: probabilities, arr: arr, k: capacity, baselines: baselines,
                                                    cycles: table.dates.map(\.description), groups: table.entities.map(Int.init),
                                                    unit: spec.task.entity)
-        if spec.task == .overrun { report.forecast = Self.forecastAccuracy(table: table, index: index) }
+        if spec.task == .overrun { report.forecast = Self.forecastAccuracy(table: table, index: index, interval: spec.hoursInterval) }
         return Result(report: report, labels: table.labels, probabilities: probabilities, baselines: baselines.map { ($0.name, $0.scores) },
                       dates: dates, labelledDates: Array(Set(table.dates)).sorted(), censored: table.censored)
     }
 
-    /// The earned-value hour forecast (`ProjectForecast.hoursAtCompletion`, the project list's
-    /// and score files' EAC) on each labelled snapshot against the project's final hours,
-    /// beside the budget alone and BAC / CPI alone, and the PMI bracket's coverage.
-    static func forecastAccuracy(table: SnapshotTable, index: SignalsIndex) -> ForecastAccuracy? {
+    /// The earned-value hour forecast (`EarnedValue.hoursAtCompletion`, the project list's and
+    /// score files' EAC) on each labelled snapshot against the project's final hours, beside
+    /// the budget alone and BAC / CPI alone, and the coverage of the model's interval (its
+    /// calibrated one, or the PMI bracket).
+    static func forecastAccuracy(table: SnapshotTable, index: SignalsIndex, interval: HoursInterval?) -> ForecastAccuracy? {
         guard let projects = index.dataset.projects else { return nil }
         let cpi = table.column("cost_performance_index"), spi = table.column("schedule_performance_index")
         let elapsed = table.column("elapsed_share")
@@ -98,17 +99,18 @@ public struct ModelEvaluation: Sendable {
             guard let end = index.endDate(project: p), projects.status[p] == .completed else { continue }
             let bac = projects.budgetHours[p], logged = index.hoursLogged(project: p, through: table.dates[r].ordinal)
             let costIndex = cpi[r].isFinite && cpi[r] > 0 ? cpi[r] : nil
-            let f = ProjectForecast.hoursAtCompletion(budget: bac, logged: logged, cpi: costIndex, spi: spi[r].isFinite ? spi[r] : nil,
-                                                      elapsed: elapsed[r])
+            let f = EarnedValue.hoursAtCompletion(budget: bac, logged: logged, cpi: costIndex, spi: spi[r].isFinite ? spi[r] : nil,
+                                                  elapsed: elapsed[r])
+            let range = interval.map { $0.interval(forecast: f.point, elapsed: elapsed[r], logged: logged) } ?? (f.low, f.high)
             actual.append(index.hoursLogged(project: p, through: end))
             point.append(f.point)
-            low.append(f.low)
-            high.append(f.high)
+            low.append(range.0)
+            high.append(range.1)
             budget.append(bac)
             cpiOnly.append(costIndex.map { bac / $0 } ?? bac)
         }
         return ForecastAccuracy.evaluate(actual: actual, forecasts: [("forecast", point), ("budget_only", budget), ("cpi_only", cpiOnly)],
-                                         low: low, high: high, interval: "earned-value bracket")
+                                         low: low, high: high, interval: interval == nil ? "earned-value bracket" : "80 % conformal interval")
     }
 
     func table(path: String) throws -> Result {

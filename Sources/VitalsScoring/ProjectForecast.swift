@@ -1,24 +1,18 @@
 import VitalsFeatures
 import VitalsFoundation
+import VitalsModel
 import VitalsSignals
 
-/// An in-flight project's earned-value forecast as of the snapshot date, in hours.
+/// An in-flight project's forecast as of the snapshot date, in hours and days.
 ///
-/// With BAC the budget hours, AC the hours logged, EV = BAC × elapsed share × SPI the
-/// earned value, CPI = EV / AC and SPI the schedule performance index:
-///
-///     EAC          = BAC / CPI                          (the point forecast: current efficiency holds)
-///     EAC at plan  = AC + (BAC − EV)                    (the remaining work goes to plan)
-///     EAC composite= AC + (BAC − EV) / (CPI × SPI)      (cost and schedule slippage both persist)
-///
-/// The interval is the smallest and largest of the three, the usual PMI bracket. Remaining
-/// work is never negative, so no forecast falls below the hours already logged. Before any
-/// earned value exists (no hours, or nothing elapsed), the burn so far is extrapolated over
-/// the plan, or the budget is used, and the interval is that one point.
-///
-/// The end date is when the remaining hours (EAC − AC) run out at the recent burn rate
-/// (`endDate(asOf:…)`): after the as-of date while work remains, even for a project past its
-/// planned end.
+/// - Hours at completion: the earned-value EAC = BAC / CPI (`EarnedValue.hoursAtCompletion`),
+///   never below the hours logged.
+/// - Its interval: the model's 80 % interval calibrated on finished projects
+///   (`HoursInterval`, split-conformal by elapsed-share band) when the model has one, else
+///   the PMI bracket of the three earned-value forecasts (models trained before it).
+/// - The end date: when the remaining hours (EAC − AC) run out at the recent burn rate
+///   (`endDate(asOf:…)`): after the as-of date while work remains, even for a project past
+///   its planned end.
 public struct ProjectForecast: Sendable, Equatable {
     public let budgetHours: Double
     public let hoursLogged: Double
@@ -36,21 +30,6 @@ public struct ProjectForecast: Sendable, Equatable {
     /// Days the forecast end falls after the baseline (negative when early).
     public var daysLate: Int { endDate - baselineEndDate }
 
-    /// EAC and its bracket from the earned-value indices (see the type's formulas).
-    public static func hoursAtCompletion(budget: Double, logged: Double, cpi: Double?, spi: Double?, elapsed: Double)
-        -> (point: Double, low: Double, high: Double) {
-        guard let cpi, cpi > 0 else {
-            let point = elapsed.isFinite && elapsed > 0 && logged > 0 ? logged / min(elapsed, 1) : max(budget, logged)
-            return (point, point, point)
-        }
-        let earned = cpi * logged
-        let remaining = max(budget - earned, 0)
-        let point = max(budget / cpi, logged)
-        let atPlan = logged + remaining
-        let composite = spi.map { $0 > 0.05 ? logged + remaining / (cpi * $0) : point } ?? point
-        return (point, min(point, atPlan, composite), max(point, atPlan, composite))
-    }
-
     public init(_ snapshot: ScoredSnapshot, row r: Int) {
         let projects = snapshot.dataset.projects!
         let p = Int(snapshot.table.entities[r])
@@ -63,8 +42,15 @@ public struct ProjectForecast: Sendable, Equatable {
         let elapsed = snapshot.feature(r, "elapsed_share")
         costPerformanceIndex = cpi.isFinite && cpi > 0 ? cpi : nil
         schedulePerformanceIndex = spi.isFinite ? spi : nil
-        (hoursAtCompletion, hoursAtCompletionLow, hoursAtCompletionHigh) = Self.hoursAtCompletion(
-            budget: budgetHours, logged: hoursLogged, cpi: costPerformanceIndex, spi: schedulePerformanceIndex, elapsed: elapsed)
+        let forecast = EarnedValue.hoursAtCompletion(budget: budgetHours, logged: hoursLogged, cpi: costPerformanceIndex,
+                                                     spi: schedulePerformanceIndex, elapsed: elapsed)
+        hoursAtCompletion = forecast.point
+        // The model's calibrated 80 % interval when it has one; else the PMI bracket.
+        if let interval = snapshot.spec.hoursInterval {
+            (hoursAtCompletionLow, hoursAtCompletionHigh) = interval.interval(forecast: forecast.point, elapsed: elapsed, logged: hoursLogged)
+        } else {
+            (hoursAtCompletionLow, hoursAtCompletionHigh) = (forecast.low, forecast.high)
+        }
         baselineEndDate = projects.plannedEndDate[p]
         let window = Self.burnWindowDays
         let recent = min(window, max(day - projects.startDate[p], 0))

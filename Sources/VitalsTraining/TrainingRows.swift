@@ -32,6 +32,8 @@ struct TrainingRows {
         let families: [FeatureFamily]
         let imputer: FeatureImputer
         let riskBands: RiskBands
+        /// Overrun: the hours interval calibrated on the labelled (finished) projects' snapshots.
+        let hoursInterval: HoursInterval?
     }
 
     /// How a table model's rows were made.
@@ -77,6 +79,29 @@ struct TrainingRows {
         case .signals: return ("snapshot", "snapshots")
         case .table: return ("row", "rows")
         }
+    }
+}
+
+extension TrainingRows {
+    /// The 80 % interval of the hours at completion, calibrated on every labelled snapshot
+    /// (its project finished by the cutoff): the EAC then against the project's final hours.
+    /// The EAC is a formula, not fitted to these rows, so all of them can calibrate it.
+    static func hoursInterval(_ table: SnapshotTable, index: SignalsIndex) -> HoursInterval? {
+        guard let projects = index.dataset.projects else { return nil }
+        let cpi = table.column("cost_performance_index"), spi = table.column("schedule_performance_index")
+        let elapsed = table.column("elapsed_share")
+        var forecasts: [Double] = [], actuals: [Double] = [], shares: [Double] = []
+        for r in 0..<table.rowCount {
+            let p = Int(table.entities[r])
+            guard let end = index.endDate(project: p), projects.status[p] == .completed else { continue }
+            let logged = index.hoursLogged(project: p, through: table.dates[r].ordinal)
+            forecasts.append(EarnedValue.hoursAtCompletion(budget: projects.budgetHours[p], logged: logged,
+                                                           cpi: cpi[r].isFinite && cpi[r] > 0 ? cpi[r] : nil,
+                                                           spi: spi[r].isFinite ? spi[r] : nil, elapsed: elapsed[r]).point)
+            actuals.append(index.hoursLogged(project: p, through: end))
+            shares.append(elapsed[r])
+        }
+        return HoursInterval.fit(forecasts: forecasts, actuals: actuals, elapsed: shares)
     }
 }
 
@@ -135,7 +160,8 @@ extension TrainingRows {
             crossFittedCalibration: crossFitted, warnings: warnings,
             origin: .signals(SignalsOrigin(directory: directory, table: table, fitDates: fitTable.dates, cutoff: cutoff, until: until,
                                            recipe: recipe, families: config.families, imputer: imputer,
-                                           riskBands: config.riskBands)))
+                                           riskBands: config.riskBands,
+                                           hoursInterval: task == .overrun ? hoursInterval(table, index: index) : nil)))
     }
 
     /// A data team's table: the rows in time order when a time column is given (and then the
@@ -223,6 +249,7 @@ extension TrainingRows {
                                  model: model, config: config, data: fingerprint, metrics: metrics)
             file.signals = SignalsModelSpec(recipe: origin.recipe, imputer: origin.imputer, requiredFiles: present, riskBands: origin.riskBands,
                                             firstSnapshot: table.dates.first!, lastSnapshot: table.dates.last!)
+            file.signals?.hoursInterval = origin.hoursInterval
             return file
         case let .table(origin):
             let fingerprint = try DataFingerprint.of(

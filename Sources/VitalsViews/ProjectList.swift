@@ -99,12 +99,18 @@ public struct ProjectList: Sendable, Codable {
     /// Projects that match the account, type and phase filters (before `top`).
     public let matching: Int
     public let sort: ProjectSort
+    /// What the hours range is: the model's calibrated interval, or the earned-value bracket
+    /// (models trained before the interval existed).
+    public let forecastInterval: String
     public let projects: [ProjectEntry]
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", riskBands = "risk_bands", inFlight = "in_flight", matching, sort
-        case projects
+        case forecastInterval = "forecast_interval", projects
     }
+
+    public static let calibratedInterval = "80 % interval calibrated on finished projects"
+    public static let earnedValueBracket = "earned-value bracket (the remaining work at plan to CPI × SPI slippage)"
 
     public init(snapshot: ScoredSnapshot, query: ProjectQuery,
                 previous: (run: ScoreHistory.Run, scores: [String: ScoreHistory.Score])? = nil) throws {
@@ -156,5 +162,6 @@ public struct ProjectList: Sendable, Codable {
         inFlight = snapshot.rowCount
         matching = rows.count
         sort = query.sort
+        forecastInterval = snapshot.spec.hoursInterval == nil ? Self.earnedValueBracket : Self.calibratedInterval
     }
 }

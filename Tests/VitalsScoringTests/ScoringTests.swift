@@ -111,8 +111,11 @@ import VitalsTestSupport
             let forecast = try #require(result.report.forecast)
             #expect(forecast.n == result.labels.count && (0...1).contains(forecast.coverage))
             #expect(Set(forecast.medianAbsoluteError.keys) == ["forecast", "budget_only", "cpi_only"])
+            // The model's interval, calibrated on the training window's finished projects, holds about 80 % of later ones.
+            #expect(model.signals?.hoursInterval != nil && forecast.interval == "80 % conformal interval")
+            #expect(forecast.coverage > 0.7 && forecast.coverage < 0.9, "coverage \(forecast.coverage) on \(forecast.n) snapshots")
         } else {
-            #expect(result.report.forecast == nil)
+            #expect(result.report.forecast == nil && model.signals?.hoursInterval == nil)
         }
         #expect(throws: SignalsModelError.overlap(from: Day("2025-01-01")!, lastTrained: model.signals!.lastSnapshot)) {
             try ModelEvaluation(model: model, capacity: 25)
