@@ -12,7 +12,7 @@ import VitalsSignals
 ///   the PMI bracket of the three earned-value forecasts (models trained before it).
 /// - The end date: when the remaining hours (EAC − AC) run out at the recent burn rate
 ///   (`endDate(asOf:…)`): after the as-of date while work remains, even for a project past
-///   its planned end.
+///   its planned end; its range, when the interval's low and high hours would run out.
 public struct ProjectForecast: Sendable, Equatable {
     public let budgetHours: Double
     public let hoursLogged: Double
@@ -24,6 +24,9 @@ public struct ProjectForecast: Sendable, Equatable {
     public let hoursAtCompletionHigh: Double
     public let baselineEndDate: Day
     public let endDate: Day
+    /// The end dates of the hours interval's ends at the same pace (`endDateLow` ≤ `endDate` ≤ `endDateHigh`).
+    public let endDateLow: Day
+    public let endDateHigh: Day
 
     /// EAC / BAC − 1: the forecast overrun as a share of the budget.
     public var overrunShare: Double { budgetHours > 0 ? hoursAtCompletion / budgetHours - 1 : 0 }
@@ -55,9 +58,13 @@ public struct ProjectForecast: Sendable, Equatable {
         let window = Self.burnWindowDays
         let recent = min(window, max(day - projects.startDate[p], 0))
         let loggedBefore = recent > 0 ? snapshot.index.hoursLogged(project: p, through: (day - recent).ordinal) : hoursLogged
-        endDate = Self.endDate(asOf: day, start: projects.startDate[p], plannedEnd: projects.plannedEndDate[p], budget: budgetHours,
-                               logged: hoursLogged, loggedBefore: loggedBefore, windowDays: recent,
-                               remaining: max(hoursAtCompletion - hoursLogged, 0))
+        let (start, plannedEnd, budget, logged) = (projects.startDate[p], projects.plannedEndDate[p], budgetHours, hoursLogged)
+        let end = { (hours: Double) in
+            Self.endDate(asOf: day, start: start, plannedEnd: plannedEnd, budget: budget, logged: logged, loggedBefore: loggedBefore,
+                         windowDays: recent, remaining: max(hours - logged, 0))
+        }
+        (endDate, endDateLow, endDateHigh) = (end(hoursAtCompletion), end(min(hoursAtCompletionLow, hoursAtCompletion)),
+                                              end(max(hoursAtCompletionHigh, hoursAtCompletion)))
     }
 
     /// The days the recent burn rate is measured over: four weeks (fewer for a younger project).

@@ -49,8 +49,9 @@ extension ProjectList {
             var detail = "\(e.riskBand.rawValue) risk · "
             if !wide {
                 detail += "\(hours(e.hoursLogged)) h logged, EAC \(hours(e.forecastHoursLow))–\(hours(e.forecastHoursHigh)) h, "
-                    + "ends \(e.forecastEndDate) (plan \(e.baselineEndDate)) · "
+                    + "ends \(e.forecastEndDate) (\(e.forecastEndLow) to \(e.forecastEndHigh); plan \(e.baselineEndDate)) · "
             }
+            if wide { detail += "ends \(e.forecastEndLow) to \(e.forecastEndHigh) · " }
             if e.changeOrderHours > 0 { detail += "change orders \(hours(e.changeOrderHours)) h · " }
             detail += e.drivers.isEmpty ? "nothing raises the risk above the average project" : e.drivers.map(\.phrase).joined(separator: "; ")
             for line in wrap("↳ " + detail, width: style.width, indent: String(repeating: " ", count: 4), maxLines: 3) {
@@ -69,14 +70,16 @@ extension ProjectList {
         var table = ScoreTable(columns: ["rank", "project_id", "account_id", "account_name", "type", "overrun_probability", "risk_band",
                                          "previous_probability", "change", "new_on_list", "budget_hours",
                                          "hours_logged", "change_order_hours", "forecast_hours_at_completion", "forecast_hours_low",
-                                         "forecast_hours_high", "forecast_overrun_pct", "forecast_end_date", "baseline_end_date", "days_late",
+                                         "forecast_hours_high", "forecast_overrun_pct", "forecast_end_date", "forecast_end_low", "forecast_end_high",
+                                         "baseline_end_date", "days_late",
                                          "phase", "drivers", "driver_contributions", "as_of", "model_id"])
         for e in projects {
             table.rows.append([
                 .integer(e.rank), .text(e.projectID), .text(e.accountID), text(e.accountName), text(e.type), .number(e.overrunProbability),
                 .text(e.riskBand.rawValue), number(e.previousProbability), number(e.change), .integer(e.newOnList ? 1 : 0),
                 .number(e.budgetHours), .number(e.hoursLogged), .number(e.changeOrderHours), .number(e.forecastHoursAtCompletion),
-                .number(e.forecastHoursLow), .number(e.forecastHoursHigh), .number(e.forecastOverrunPct), .text(e.forecastEndDate),
+                .number(e.forecastHoursLow), .number(e.forecastHoursHigh), .number(e.forecastOverrunPct), .text(e.forecastEndDate), .text(e.forecastEndLow),
+                .text(e.forecastEndHigh),
                 .text(e.baselineEndDate), .integer(e.daysLate), text(e.phase), .text(e.drivers.map(\.phrase).joined(separator: " | ")),
                 .text(e.drivers.map { "\($0.feature):\(String(format: "%+.2f", $0.contribution))" }.joined(separator: "; ")),
                 .text(asOf), .text(modelID),

@@ -66,6 +66,9 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
     /// EAC / BAC − 1, in percent.
     public let forecastOverrunPct: Double
     public let forecastEndDate: String
+    /// When the interval's low and high hours would run out at the same pace.
+    public let forecastEndLow: String
+    public let forecastEndHigh: String
     public let baselineEndDate: String
     public let daysLate: Int
     public let phase: String?
@@ -77,7 +80,8 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
         case newOnList = "new_on_list", budgetHours = "budget_hours", hoursLogged = "hours_logged"
         case changeOrderHours = "change_order_hours", forecastHoursAtCompletion = "forecast_hours_at_completion"
         case forecastHoursLow = "forecast_hours_low", forecastHoursHigh = "forecast_hours_high", forecastOverrunPct = "forecast_overrun_pct"
-        case forecastEndDate = "forecast_end_date", baselineEndDate = "baseline_end_date", daysLate = "days_late", phase, drivers
+        case forecastEndDate = "forecast_end_date", forecastEndLow = "forecast_end_low", forecastEndHigh = "forecast_end_high"
+        case baselineEndDate = "baseline_end_date", daysLate = "days_late", phase, drivers
     }
 }
 
@@ -152,7 +156,8 @@ public struct ProjectList: Sendable, Codable {
                 change: change(r), newOnList: previous != nil && !previousList.contains(id), budgetHours: f.budgetHours, hoursLogged: f.hoursLogged,
                 changeOrderHours: tenth(f.changeOrderHours), forecastHoursAtCompletion: tenth(f.hoursAtCompletion),
                 forecastHoursLow: tenth(f.hoursAtCompletionLow), forecastHoursHigh: tenth(f.hoursAtCompletionHigh),
-                forecastOverrunPct: tenth(f.overrunShare * 100), forecastEndDate: "\(f.endDate)", baselineEndDate: "\(f.baselineEndDate)",
+                forecastOverrunPct: tenth(f.overrunShare * 100), forecastEndDate: "\(f.endDate)", forecastEndLow: "\(f.endDateLow)",
+                forecastEndHigh: "\(f.endDateHigh)", baselineEndDate: "\(f.baselineEndDate)",
                 daysLate: f.daysLate, phase: snapshot.stateName(r), drivers: RankedDriver.top(snapshot, row: r))
         }
         asOf = "\(snapshot.asOf)"

@@ -181,6 +181,9 @@ import VitalsTestSupport
             #expect(abs(overrun - (eac / budget - 1) * 100) <= 100 * 0.05 / budget + 0.05 + 1e-9, "\(project["project_id"] ?? ""): \(overrun) % against EAC \(eac) of budget \(budget)")
             let end = try #require(project["forecast_end_date"] as? String), baseline = try #require(project["baseline_end_date"] as? String)
             #expect(end >= "2025-12-31" && !baseline.isEmpty)
+            // The end's range comes from the hours interval at the same pace: it brackets the end.
+            let endLow = try #require(project["forecast_end_low"] as? String), endHigh = try #require(project["forecast_end_high"] as? String)
+            #expect(endLow >= "2025-12-31" && endLow <= end && end <= endHigh, "\(project["project_id"] ?? ""): \(endLow) ≤ \(end) ≤ \(endHigh)")
             // Work left (the forecast above the hours logged) means an end after the as-of date.
             if eac > logged + 0.05 { #expect(end > "2025-12-31", "\(project["project_id"] ?? ""): \(end) with \(eac - logged) hours left") }
         }

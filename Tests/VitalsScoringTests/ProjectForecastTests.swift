@@ -73,6 +73,12 @@ struct ProjectForecastTests {
             let end = ProjectForecast.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: Double.random(in: 0...300, using: &rng),
                                               logged: logged, loggedBefore: before, windowDays: min(28, asOf - start), remaining: remaining)
             #expect(end > asOf)
+            // More hours left never end sooner: the interval's ends bracket the forecast's end.
+            let more = ProjectForecast.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 100, logged: logged, loggedBefore: before,
+                                               windowDays: min(28, asOf - start), remaining: remaining * 1.5)
+            let fewer = ProjectForecast.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 100, logged: logged, loggedBefore: before,
+                                                windowDays: min(28, asOf - start), remaining: remaining)
+            #expect(more >= fewer)
         }
     }
 }
