@@ -8,7 +8,8 @@ public enum ScoreFile {
     /// `churn-scores-2025-12-31`: the two files' name without the extension.
     public static func stem(task: RiskTask, asOf: Day) -> String { "\(task.rawValue)-scores-\(asOf)" }
 
-    /// The columns of a task's score file.
+    /// The columns of a task's score file. Columns added after the first version go before
+    /// `model_id`, which stays last; none is renamed or removed.
     public static func columns(_ task: RiskTask) -> [String] {
         switch task {
         case .churn:
@@ -16,7 +17,8 @@ public enum ScoreFile {
                     "top_drivers", "previous_probability", "change", "model_id"]
         case .overrun:
             return ["project_id", "account_id", "as_of", "overrun_probability", "budget_hours", "hours_logged", "change_order_hours",
-                    "forecast_hours_at_completion", "forecast_overrun_pct", "forecast_end_date", "top_drivers", "model_id"]
+                    "forecast_hours_at_completion", "forecast_overrun_pct", "forecast_end_date", "top_drivers",
+                    "forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high", "model_id"]
         }
     }
 
@@ -52,7 +54,9 @@ public enum ScoreFile {
                     .text(projects.projectID[p]), .text(snapshot.dataset.accounts.accountID[Int(projects.account[p])]), .text("\(day)"),
                     .number(probabilities[r]), .number(f.budgetHours), .number(f.hoursLogged), .number(f.changeOrderHours),
                     .number((f.hoursAtCompletion * 10).rounded() / 10), .number((f.overrunShare * 1000).rounded() / 10), .text("\(f.endDate)"),
-                    .text(drivers.topDrivers(contributions[r])), .text(model.modelID),
+                    .text(drivers.topDrivers(contributions[r])),
+                    .number((f.hoursAtCompletionLow * 10).rounded() / 10), .number((f.hoursAtCompletionHigh * 10).rounded() / 10),
+                    .text("\(f.endDateLow)"), .text("\(f.endDateHigh)"), .text(model.modelID),
                 ])
             }
         }

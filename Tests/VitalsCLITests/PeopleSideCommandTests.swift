@@ -165,8 +165,17 @@ import VitalsTestSupport
         let list = try Self.json(try VitalsProcess.run(["projects", book.signals, "--model", book.overrun, "--top", "25", "--format", "json"]))
         let projects = try #require(list["projects"] as? [[String: Any]])
         #expect(!projects.isEmpty)
-        let scores = try String(contentsOfFile: book.scores + "/overrun-scores-2025-12-31.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let file = try String(contentsOfFile: book.scores + "/overrun-scores-2025-12-31.csv", encoding: .utf8).split(separator: "\n")
+        let scores = file.dropFirst()
         #expect(list["in_flight"] as? Int == scores.count)
+        // The score file carries the same ranges as the list, before model_id.
+        let header = file[0].split(separator: ",").map(String.init)
+        #expect(Array(header.suffix(5)) == ["forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high", "model_id"])
+        var fileRows: [String: [String]] = [:]
+        for line in scores {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fileRows[fields[0]] = Array(fields.suffix(5))
+        }
         var previous = 1.0
         for project in projects {
             let p = try #require(project["overrun_probability"] as? Double)
@@ -183,6 +192,8 @@ import VitalsTestSupport
             #expect(end >= "2025-12-31" && !baseline.isEmpty)
             // The end's range comes from the hours interval at the same pace: it brackets the end.
             let endLow = try #require(project["forecast_end_low"] as? String), endHigh = try #require(project["forecast_end_high"] as? String)
+            let row = try #require(fileRows[project["project_id"] as? String ?? ""])
+            #expect(Double(row[0]) == low && Double(row[1]) == high && row[2] == endLow && row[3] == endHigh, "\(row)")
             #expect(endLow >= "2025-12-31" && endLow <= end && end <= endHigh, "\(project["project_id"] ?? ""): \(endLow) ≤ \(end) ≤ \(endHigh)")
             // Work left (the forecast above the hours logged) means an end after the as-of date.
             if eac > logged + 0.05 { #expect(end > "2025-12-31", "\(project["project_id"] ?? ""): \(end) with \(eac - logged) hours left") }
