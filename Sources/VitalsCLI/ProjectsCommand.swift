@@ -8,7 +8,8 @@ struct ProjectsCommand: ParsableCommand {
         abstract: "The PSO lead's list: in-flight projects by overrun probability, with earned-value forecasts.",
         discussion: """
             Scores every project in flight with an overrun model as of --as-of and lists the top N: budget, hours \
-            logged and change-order hours; the forecast hours at completion (EAC = budget / CPI) with its range; the \
+            logged and change-order hours; the forecast hours at completion (the earned-value EAC = budget / CPI, as the \
+            model corrects it from finished projects) with its 80 % range; the \
             forecast overrun %; the model's overrun probability and risk band (the model's evaluation.risk_bands); the \
             change since the previous run in the score history (--history), with N marking projects new on the list; \
             the forecast end date against the baseline; the delivery phase and the top drivers in words.

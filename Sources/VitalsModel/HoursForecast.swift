@@ -1,9 +1,31 @@
+import Foundation
+import VitalsFoundation
 import VitalsEvaluation
+import VitalsLinearAlgebra
 
 /// The earned-value estimate of a project's hours at completion, and the calibrated interval
 /// around it: the one place both training (which calibrates the interval on finished projects)
 /// and scoring (which applies it) take them from.
 public enum EarnedValue {
+    /// The days the recent burn rate is measured over: four weeks (fewer for a younger project).
+    public static let burnWindowDays = 28
+
+    /// The day the remaining hours run out at the recent burn rate: D + ⌈remaining / rate⌉ with
+    /// rate the hours logged per day over the last `windowDays` days (`logged − loggedBefore`),
+    /// or, when that is nothing (a stalled project), the average since the start, or else the
+    /// plan's pace (budget / planned days). A project with hours left ends at least a day after
+    /// D, so an overdue project's end is never the as-of date while work remains; one with
+    /// none left ends on D.
+    public static func endDate(asOf day: Day, start: Day, plannedEnd: Day, budget: Double, logged: Double, loggedBefore: Double,
+                               windowDays: Int, remaining: Double) -> Day {
+        guard remaining > 0 else { return day }
+        let rates = [windowDays > 0 ? (logged - loggedBefore) / Double(windowDays) : 0,
+                     day > start ? logged / Double(day - start) : 0,
+                     budget / Double(max(plannedEnd - start, 1))]
+        guard let rate = rates.first(where: { $0 > 0 && $0.isFinite }) else { return day + 1 }
+        return day + max(1, Int((remaining / rate).rounded(.up)))
+    }
+
     /// EAC and the PMI bracket from the earned-value indices. With BAC the budget hours, AC
     /// the hours logged and EV = CPI × AC the earned value:
     ///
@@ -38,7 +60,7 @@ public enum EarnedValue {
 /// - Bands: the calibration snapshots' elapsed-share quartiles, when every band holds at
 ///   least `minimumPerBand` snapshots; one band otherwise.
 /// - Applied: [EAC · lower, EAC · upper], never below the hours logged.
-public struct HoursInterval: Sendable, Equatable, Codable {
+public struct ForecastInterval: Sendable, Equatable, Codable {
     /// The upper edges of every band but the last (ascending); a snapshot with elapsed share
     /// below edges[i] is in band i (NaN elapsed: the first band).
     public let elapsedEdges: [Double]
@@ -57,7 +79,7 @@ public struct HoursInterval: Sendable, Equatable, Codable {
     /// Calibrates on finished projects' snapshots: each one's EAC, its project's final hours
     /// and its elapsed share. Nil when fewer than 9 usable snapshots (too few for an 80 %
     /// interval with both sides bounded).
-    public static func fit(forecasts: [Double], actuals: [Double], elapsed: [Double]) -> HoursInterval? {
+    public static func fit(forecasts: [Double], actuals: [Double], elapsed: [Double]) -> ForecastInterval? {
         let rows = forecasts.indices.filter { forecasts[$0] > 0 && actuals[$0] > 0 && forecasts[$0].isFinite && actuals[$0].isFinite }
         guard rows.count >= 9 else { return nil }
         let shares = rows.map { elapsed[$0].isFinite ? elapsed[$0] : 0 }.sorted()
@@ -71,7 +93,7 @@ public struct HoursInterval: Sendable, Equatable, Codable {
             try! SplitConformal(forecasts: m.map { forecasts[$0] }, actuals: m.map { actuals[$0] }, missRate: missRate)
         }
         guard bands.allSatisfy({ $0.upper.isFinite }) else { return nil }
-        return HoursInterval(elapsedEdges: edges, bands: bands)
+        return ForecastInterval(elapsedEdges: edges, bands: bands)
     }
 
     /// The interval for a snapshot: EAC times its band's ratio quantiles, at least `logged`.
@@ -80,5 +102,65 @@ public struct HoursInterval: Sendable, Equatable, Codable {
         let conformal = bands[elapsedEdges.firstIndex { v < $0 } ?? elapsedEdges.count]
         let range = conformal.interval(forecast: forecast)
         return (max(range.lowerBound, logged), max(range.upperBound, logged))
+    }
+}
+
+/// A multiplicative correction of the earned-value EAC learnt from finished projects, so
+/// that the forecast is a model of the remaining work with earned value as one input:
+///
+///     log(final ÷ EAC) ≈ b + Σⱼ wⱼ (xⱼ − meanⱼ) / scaleⱼ
+///
+/// on the overrun model's own imputed features x, fitted by ridge least squares (λ on the
+/// standardized weights, none on b). The corrected forecast is EAC · exp(…), never below
+/// the hours logged.
+///
+/// - Shapes: p weights, means and scales for the p features of the model's design.
+public struct ForecastCorrection: Sendable, Equatable, Codable {
+    public let weights: [Double]
+    public let intercept: Double
+    public let means: [Double]
+    public let scales: [Double]
+
+    /// The ridge strength λ per row: (ZᵀZ / n + λ I) w = Zᵀ(y − ȳ) / n.
+    public static let ridge = 0.1
+
+    /// - Parameters: x: n × p imputed features of finished projects' snapshots; forecasts
+    ///   and actuals: their EAC and final hours. Nil with fewer than 2 p usable rows.
+    public static func fit(x: Matrix, forecasts: [Double], actuals: [Double]) throws -> ForecastCorrection? {
+        let rows = forecasts.indices.filter { forecasts[$0] > 0 && actuals[$0] > 0 && forecasts[$0].isFinite && actuals[$0].isFinite }
+        let p = x.columns
+        guard rows.count >= max(2 * p, 20) else { return nil }
+        let n = Double(rows.count)
+        let y = rows.map { log(actuals[$0] / forecasts[$0]) }
+        let yMean = y.reduce(0, +) / n
+        var means = [Double](repeating: 0, count: p), scales = [Double](repeating: 1, count: p)
+        for j in 0..<p {
+            let column = rows.map { x[$0, j] }
+            means[j] = column.reduce(0, +) / n
+            let variance = column.reduce(0) { $0 + ($1 - means[j]) * ($1 - means[j]) } / n
+            scales[j] = variance > 1e-24 ? variance.squareRoot() : 1
+        }
+        var z = Matrix(rows: rows.count, columns: p)
+        for (k, r) in rows.enumerated() { for j in 0..<p { z[k, j] = (x[r, j] - means[j]) / scales[j] } }
+        var a = try z.gram()
+        for j in 0..<p { for k in 0..<p { a[j, k] /= n } ; a[j, j] += ridge }
+        let centred = y.map { $0 - yMean }
+        let b = try z.multiply(centred, transposed: true, alpha: 1 / n)
+        let w = try a.solvePositiveDefinite(Matrix(rows: p, columns: 1, elements: b)).elements
+        return ForecastCorrection(weights: w, intercept: yMean, means: means, scales: scales)
+    }
+
+    public init(weights: [Double], intercept: Double, means: [Double], scales: [Double]) {
+        self.weights = weights
+        self.intercept = intercept
+        self.means = means
+        self.scales = scales
+    }
+
+    /// exp(b + Σ wⱼ (xⱼ − meanⱼ) / scaleⱼ) for row r of x (the model's imputed design).
+    public func factor(_ x: Matrix, row r: Int) -> Double {
+        var s = intercept
+        for j in 0..<weights.count { s += weights[j] * (x[r, j] - means[j]) / scales[j] }
+        return exp(min(max(s, -5), 5))
     }
 }

@@ -1,4 +1,5 @@
 import VitalsFeatures
+import VitalsLinearAlgebra
 import VitalsFoundation
 import VitalsMarkov
 
@@ -27,7 +28,40 @@ public struct SignalsModelSpec: Sendable, Equatable, Codable {
     public let lastSnapshot: Day
     /// Overrun models: the 80 % interval of the hours at completion, calibrated on the
     /// training window's finished projects (nil for churn models and older files).
-    public var hoursInterval: HoursInterval?
+    public var hoursInterval: ForecastInterval?
+    /// Overrun models: the correction of the EAC learnt from finished projects (nil for churn
+    /// models and older files).
+    public var hoursCorrection: ForecastCorrection?
+    /// Overrun models: the same two for the days left until the end, on the ratio of the
+    /// days a project took after the snapshot to the days the burn-rate end date gave.
+    public var endCorrection: ForecastCorrection?
+    public var endInterval: ForecastInterval?
+
+    /// A project snapshot's end date and its 80 % range, from the burn-rate end date
+    /// `rawEnd` (`EarnedValue.endDate`, on the corrected hours): the days left corrected by
+    /// `endCorrection` and bracketed by `endInterval`, at least a day while work remains.
+    /// Nil for a model without them.
+    public func endForecast(asOf day: Day, rawEnd: Day, elapsed: Double, x: Matrix, row r: Int) -> (end: Day, low: Day, high: Day)? {
+        guard let endInterval else { return nil }
+        let left = rawEnd - day
+        guard left > 0 else { return (day, day, day) }
+        let days = Double(left) * (endCorrection?.factor(x, row: r) ?? 1)
+        let range = endInterval.interval(forecast: days, elapsed: elapsed, logged: 1)
+        let at = { (d: Double) in day + max(1, Int(d.rounded())) }
+        return (at(days), at(min(range.low, days)), at(max(range.high, days)))
+    }
+
+    /// A project snapshot's hours forecast: the earned-value EAC times the model's correction
+    /// (never below the hours logged), with the model's interval around it, or the PMI
+    /// bracket for a model without one. `x` is the model's imputed design, row r this snapshot.
+    public func hoursForecast(budget: Double, logged: Double, cpi: Double?, spi: Double?, elapsed: Double, x: Matrix, row r: Int)
+        -> (point: Double, low: Double, high: Double) {
+        let earned = EarnedValue.hoursAtCompletion(budget: budget, logged: logged, cpi: cpi, spi: spi, elapsed: elapsed)
+        let point = max(earned.point * (hoursCorrection?.factor(x, row: r) ?? 1), logged)
+        guard let hoursInterval else { return (point, min(earned.low, point), max(earned.high, point)) }
+        let range = hoursInterval.interval(forecast: point, elapsed: elapsed, logged: logged)
+        return (point, range.low, range.high)
+    }
 
     public init(recipe: FeatureRecipe, imputer: FeatureImputer, requiredFiles: [String], riskBands: RiskBands, firstSnapshot: Day,
                 lastSnapshot: Day) {

@@ -80,7 +80,7 @@ public struct ModelEvaluation: Sendable {
         var report = try EvaluationReport.evaluate(labels: table.labels, probabilities: probabilities, arr: arr, k: capacity, baselines: baselines,
                                                    cycles: table.dates.map(\.description), groups: table.entities.map(Int.init),
                                                    unit: spec.task.entity)
-        if spec.task == .overrun { report.forecast = Self.forecastAccuracy(table: table, index: index, interval: spec.hoursInterval) }
+        if spec.task == .overrun { report.forecast = try Self.forecastAccuracy(table: table, index: index, spec: spec) }
         return Result(report: report, labels: table.labels, probabilities: probabilities, baselines: baselines.map { ($0.name, $0.scores) },
                       dates: dates, labelledDates: Array(Set(table.dates)).sorted(), censored: table.censored)
     }
@@ -89,8 +89,9 @@ public struct ModelEvaluation: Sendable {
     /// score files' EAC) on each labelled snapshot against the project's final hours, beside
     /// the budget alone and BAC / CPI alone, and the coverage of the model's interval (its
     /// calibrated one, or the PMI bracket).
-    static func forecastAccuracy(table: SnapshotTable, index: SignalsIndex, interval: HoursInterval?) -> ForecastAccuracy? {
+    static func forecastAccuracy(table: SnapshotTable, index: SignalsIndex, spec: SignalsModelSpec) throws -> ForecastAccuracy? {
         guard let projects = index.dataset.projects else { return nil }
+        let x = try spec.imputer.design(table)
         let cpi = table.column("cost_performance_index"), spi = table.column("schedule_performance_index")
         let elapsed = table.column("elapsed_share")
         var actual: [Double] = [], point: [Double] = [], low: [Double] = [], high: [Double] = [], budget: [Double] = [], cpiOnly: [Double] = []
@@ -99,18 +100,17 @@ public struct ModelEvaluation: Sendable {
             guard let end = index.endDate(project: p), projects.status[p] == .completed else { continue }
             let bac = projects.budgetHours[p], logged = index.hoursLogged(project: p, through: table.dates[r].ordinal)
             let costIndex = cpi[r].isFinite && cpi[r] > 0 ? cpi[r] : nil
-            let f = EarnedValue.hoursAtCompletion(budget: bac, logged: logged, cpi: costIndex, spi: spi[r].isFinite ? spi[r] : nil,
-                                                  elapsed: elapsed[r])
-            let range = interval.map { $0.interval(forecast: f.point, elapsed: elapsed[r], logged: logged) } ?? (f.low, f.high)
+            let f = spec.hoursForecast(budget: bac, logged: logged, cpi: costIndex, spi: spi[r].isFinite ? spi[r] : nil, elapsed: elapsed[r],
+                                       x: x, row: r)
             actual.append(index.hoursLogged(project: p, through: end))
             point.append(f.point)
-            low.append(range.0)
-            high.append(range.1)
+            low.append(f.low)
+            high.append(f.high)
             budget.append(bac)
             cpiOnly.append(costIndex.map { bac / $0 } ?? bac)
         }
         return ForecastAccuracy.evaluate(actual: actual, forecasts: [("forecast", point), ("budget_only", budget), ("cpi_only", cpiOnly)],
-                                         low: low, high: high, interval: interval == nil ? "earned-value bracket" : "80 % conformal interval")
+                                         low: low, high: high, interval: spec.hoursInterval == nil ? "earned-value bracket" : "80 % conformal interval")
     }
 
     func table(path: String) throws -> Result {

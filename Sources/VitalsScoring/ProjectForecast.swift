@@ -8,7 +8,7 @@ import VitalsSignals
 /// - Hours at completion: the earned-value EAC = BAC / CPI (`EarnedValue.hoursAtCompletion`),
 ///   never below the hours logged.
 /// - Its interval: the model's 80 % interval calibrated on finished projects
-///   (`HoursInterval`, split-conformal by elapsed-share band) when the model has one, else
+///   (`ForecastInterval`, split-conformal by elapsed-share band) when the model has one, else
 ///   the PMI bracket of the three earned-value forecasts (models trained before it).
 /// - The end date: when the remaining hours (EAC − AC) run out at the recent burn rate
 ///   (`endDate(asOf:…)`): after the as-of date while work remains, even for a project past
@@ -45,44 +45,22 @@ public struct ProjectForecast: Sendable, Equatable {
         let elapsed = snapshot.feature(r, "elapsed_share")
         costPerformanceIndex = cpi.isFinite && cpi > 0 ? cpi : nil
         schedulePerformanceIndex = spi.isFinite ? spi : nil
-        let forecast = EarnedValue.hoursAtCompletion(budget: budgetHours, logged: hoursLogged, cpi: costPerformanceIndex,
-                                                     spi: schedulePerformanceIndex, elapsed: elapsed)
-        hoursAtCompletion = forecast.point
-        // The model's calibrated 80 % interval when it has one; else the PMI bracket.
-        if let interval = snapshot.spec.hoursInterval {
-            (hoursAtCompletionLow, hoursAtCompletionHigh) = interval.interval(forecast: forecast.point, elapsed: elapsed, logged: hoursLogged)
-        } else {
-            (hoursAtCompletionLow, hoursAtCompletionHigh) = (forecast.low, forecast.high)
-        }
+        (hoursAtCompletion, hoursAtCompletionLow, hoursAtCompletionHigh) = snapshot.spec.hoursForecast(
+            budget: budgetHours, logged: hoursLogged, cpi: costPerformanceIndex, spi: schedulePerformanceIndex, elapsed: elapsed,
+            x: snapshot.x, row: r)
         baselineEndDate = projects.plannedEndDate[p]
-        let window = Self.burnWindowDays
+        let window = EarnedValue.burnWindowDays
         let recent = min(window, max(day - projects.startDate[p], 0))
         let loggedBefore = recent > 0 ? snapshot.index.hoursLogged(project: p, through: (day - recent).ordinal) : hoursLogged
         let (start, plannedEnd, budget, logged) = (projects.startDate[p], projects.plannedEndDate[p], budgetHours, hoursLogged)
         let end = { (hours: Double) in
-            Self.endDate(asOf: day, start: start, plannedEnd: plannedEnd, budget: budget, logged: logged, loggedBefore: loggedBefore,
+            EarnedValue.endDate(asOf: day, start: start, plannedEnd: plannedEnd, budget: budget, logged: logged, loggedBefore: loggedBefore,
                          windowDays: recent, remaining: max(hours - logged, 0))
         }
-        (endDate, endDateLow, endDateHigh) = (end(hoursAtCompletion), end(min(hoursAtCompletionLow, hoursAtCompletion)),
-                                              end(max(hoursAtCompletionHigh, hoursAtCompletion)))
+        // The model's learnt end and range when it has them; else the dates the hours range gives at the same pace.
+        (endDate, endDateLow, endDateHigh) = snapshot.spec.endForecast(asOf: day, rawEnd: end(hoursAtCompletion), elapsed: elapsed,
+                                                                       x: snapshot.x, row: r)
+            ?? (end(hoursAtCompletion), end(min(hoursAtCompletionLow, hoursAtCompletion)), end(max(hoursAtCompletionHigh, hoursAtCompletion)))
     }
 
-    /// The days the recent burn rate is measured over: four weeks (fewer for a younger project).
-    public static let burnWindowDays = 28
-
-    /// The day the remaining hours run out at the recent burn rate: D + ⌈remaining / rate⌉ with
-    /// rate the hours logged per day over the last `windowDays` days (`logged − loggedBefore`),
-    /// or, when that is nothing (a stalled project), the average since the start, or else the
-    /// plan's pace (budget / planned days). A project with hours left ends at least a day after
-    /// D, so an overdue project's end is never the as-of date while work remains; one with
-    /// none left ends on D.
-    public static func endDate(asOf day: Day, start: Day, plannedEnd: Day, budget: Double, logged: Double, loggedBefore: Double,
-                               windowDays: Int, remaining: Double) -> Day {
-        guard remaining > 0 else { return day }
-        let rates = [windowDays > 0 ? (logged - loggedBefore) / Double(windowDays) : 0,
-                     day > start ? logged / Double(day - start) : 0,
-                     budget / Double(max(plannedEnd - start, 1))]
-        guard let rate = rates.first(where: { $0 > 0 && $0.isFinite }) else { return day + 1 }
-        return day + max(1, Int((remaining / rate).rounded(.up)))
-    }
 }

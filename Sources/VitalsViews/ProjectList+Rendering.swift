@@ -59,7 +59,8 @@ extension ProjectList {
             }
         }
         let bands = "bands: low < \(percentText(riskBands.mediumFrom)) ≤ medium < \(percentText(riskBands.highFrom)) ≤ high"
-        let legend = "N new on the list · EAC: estimate at completion = budget / CPI (earned value), range: \(forecastInterval) · "
+        let legend = "N new on the list · EAC: estimate at completion, earned value (budget / CPI) as the model corrects it from finished "
+            + "projects, range: \(forecastInterval) · "
             + "Over: EAC vs budget · P(over): the model's overrun probability · Δ pts: its change in percentage points · "
             + "Late: forecast end (the remaining hours at the recent pace) vs the baseline · \(bands)"
         for line in wrap(legend, width: style.width, indent: "", maxLines: 5) { out += style.paint(line, .dim) + "\n" }

@@ -46,19 +46,19 @@ struct ProjectForecastTests {
         let asOf = Day(year: 2025, month: 12, day: 31)!, start = Day(year: 2025, month: 10, day: 12)!
         let plannedEnd = Day(year: 2025, month: 12, day: 9)!
         // 112 hours in the last 28 days: 4 a day; 52 left: 13 days.
-        let end = ProjectForecast.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 125, logged: 259.75,
+        let end = EarnedValue.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 125, logged: 259.75,
                                           loggedBefore: 147.75, windowDays: 28, remaining: 52)
         #expect(end == Day(year: 2026, month: 1, day: 13)!)
         // Stalled for four weeks: the average pace since the start (259.75 h over 80 days) carries it.
-        let stalled = ProjectForecast.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 125, logged: 259.75,
+        let stalled = EarnedValue.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 125, logged: 259.75,
                                               loggedBefore: 259.75, windowDays: 28, remaining: 52)
         #expect(stalled == asOf + Int((52 / (259.75 / 80)).rounded(.up)))
         // Nothing logged yet on its first day: the plan's pace (125 h over 58 days).
-        let fresh = ProjectForecast.endDate(asOf: start, start: start, plannedEnd: plannedEnd, budget: 125, logged: 0, loggedBefore: 0,
+        let fresh = EarnedValue.endDate(asOf: start, start: start, plannedEnd: plannedEnd, budget: 125, logged: 0, loggedBefore: 0,
                                             windowDays: 0, remaining: 125)
         #expect(fresh == start + 58)
         // No hours left: it ends on the as-of date.
-        #expect(ProjectForecast.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 125, logged: 125, loggedBefore: 100,
+        #expect(EarnedValue.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 125, logged: 125, loggedBefore: 100,
                                         windowDays: 28, remaining: 0) == asOf)
     }
 
@@ -70,13 +70,13 @@ struct ProjectForecastTests {
             let asOf = start + Int.random(in: 0...200, using: &rng), plannedEnd = start + Int.random(in: 0...150, using: &rng)
             let logged = Double.random(in: 0...500, using: &rng), before = logged * Double.random(in: 0...1, using: &rng)
             let remaining = Double.random(in: 0.01...400, using: &rng)
-            let end = ProjectForecast.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: Double.random(in: 0...300, using: &rng),
+            let end = EarnedValue.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: Double.random(in: 0...300, using: &rng),
                                               logged: logged, loggedBefore: before, windowDays: min(28, asOf - start), remaining: remaining)
             #expect(end > asOf)
             // More hours left never end sooner: the interval's ends bracket the forecast's end.
-            let more = ProjectForecast.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 100, logged: logged, loggedBefore: before,
+            let more = EarnedValue.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 100, logged: logged, loggedBefore: before,
                                                windowDays: min(28, asOf - start), remaining: remaining * 1.5)
-            let fewer = ProjectForecast.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 100, logged: logged, loggedBefore: before,
+            let fewer = EarnedValue.endDate(asOf: asOf, start: start, plannedEnd: plannedEnd, budget: 100, logged: logged, loggedBefore: before,
                                                 windowDays: min(28, asOf - start), remaining: remaining)
             #expect(more >= fewer)
         }
