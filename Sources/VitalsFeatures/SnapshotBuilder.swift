@@ -78,6 +78,21 @@ public struct SnapshotBuilder: Sendable {
         return 0
     }
 
+    /// What is known of an account after D for time to churn (the hazard model's
+    /// person-period rows): the days from D to its churn, when it churned by `labelCutoff`,
+    /// and the days the data covers after D (up to `labelCutoff`). Nil when it is not a
+    /// customer on D. Unlike `churnLabel`, nothing is censored whole: the rows it gives are
+    /// cut where the observation ends.
+    public func followUp(account a: Int, asOf day: Day) -> (eventDay: Int?, observedDays: Int)? {
+        let accounts = index.dataset.accounts
+        guard accounts.contractStart[a] <= day else { return nil }
+        let churn = accounts.churnDate.flatMap { $0[a] }
+        if let churn, churn <= day { return nil }
+        let observed = max(labelCutoff - day, 0)
+        guard let churn, churn <= labelCutoff else { return (nil, observed) }
+        return (churn - day, observed)
+    }
+
     /// The label of a project on D: 1, 0 or NaN (no label: cancelled or unfinished); nil when not in flight on D.
     public func overrunLabel(project p: Int, asOf day: Day) -> Double? {
         guard let projects = index.dataset.projects, projects.startDate[p] <= day else { return nil }

@@ -159,6 +159,15 @@ import VitalsTestSupport
         #expect(shorter.table(layout: layout, dates: [Self.asOf], requireLabels: true).labels == [0, 0, 0])
         let longer = SnapshotBuilder(index: builder.index, horizonDays: 72)  // 2024-09-10 is day 72
         #expect(longer.table(layout: layout, dates: [Self.asOf], requireLabels: true).labels == [0, 1, 0])
+        // Time to churn keeps what the data saw: A2 churned 72 days after D; the data covers 72 days after D.
+        #expect(builder.followUp(account: 0, asOf: Self.asOf)! == (nil, 72))
+        #expect(builder.followUp(account: 1, asOf: Self.asOf)! == (72, 72))
+        #expect(builder.followUp(account: 2, asOf: Self.asOf)! == (nil, 72))
+        // With labels known only by 2024-08-31 (62 days), A2's churn is not seen yet.
+        let earlier = SnapshotBuilder(index: builder.index, labelCutoff: Day("2024-08-31")!)
+        #expect(earlier.followUp(account: 1, asOf: Self.asOf)! == (nil, 62))
+        // Not a customer: A2 after its churn, A3 before its start.
+        #expect(builder.followUp(account: 1, asOf: Day("2024-09-10")!) == nil && builder.followUp(account: 2, asOf: Day("2024-05-31")!) == nil)
     }
 
     @Test func projectFeaturesAsOfTheDate() throws {
