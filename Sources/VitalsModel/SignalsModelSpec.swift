@@ -54,12 +54,11 @@ public struct SignalsModelSpec: Sendable, Equatable, Codable {
     /// A project snapshot's hours forecast: the earned-value EAC times the model's correction
     /// (never below the hours logged), with the model's interval around it, or the PMI
     /// bracket for a model without one. `x` is the model's imputed design, row r this snapshot.
-    public func hoursForecast(budget: Double, logged: Double, cpi: Double?, spi: Double?, elapsed: Double, x: Matrix, row r: Int)
-        -> (point: Double, low: Double, high: Double) {
-        let earned = EarnedValue.hoursAtCompletion(budget: budget, logged: logged, cpi: cpi, spi: spi, elapsed: elapsed)
-        let point = max(earned.point * (hoursCorrection?.factor(x, row: r) ?? 1), logged)
+    public func hoursForecast(_ s: ProjectSnapshot, x: Matrix, row r: Int) -> (point: Double, low: Double, high: Double) {
+        let earned = s.earnedValue
+        let point = max(earned.point * (hoursCorrection?.factor(x, row: r) ?? 1), s.logged)
         guard let hoursInterval else { return (point, min(earned.low, point), max(earned.high, point)) }
-        let range = hoursInterval.interval(forecast: point, elapsed: elapsed, logged: logged)
+        let range = hoursInterval.interval(forecast: point, elapsed: s.elapsed, logged: s.logged)
         return (point, range.low, range.high)
     }
 

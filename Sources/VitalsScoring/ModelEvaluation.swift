@@ -3,6 +3,7 @@ import Logging
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
+import VitalsLinearAlgebra
 import VitalsModel
 import VitalsSignals
 
@@ -64,7 +65,8 @@ public struct ModelEvaluation: Sendable {
         let featurizer = try spec.featurizer(index: index, modelID: model.modelID)
         let dates = spec.task.defaultCadence.dates(from: from, through: min(to, index.dataEnd))
         let (table, _) = try featurizer.table(dates: dates, requireLabels: true, logger: logger)
-        let probabilities = try model.model.probabilities(spec.imputer.design(table))
+        let x = try spec.imputer.design(table)
+        let probabilities = try model.model.probabilities(x)
         var baselines: [(name: String, scores: [Double], isProbability: Bool)] = []
         let markovColumn = spec.task == .churn ? spec.featureNames.first { $0.hasPrefix("markov_churn_probability_") } : "markov_overrun_probability"
         if let markovColumn, table.featureNames.contains(markovColumn) {
@@ -80,7 +82,7 @@ public struct ModelEvaluation: Sendable {
         var report = try EvaluationReport.evaluate(labels: table.labels, probabilities: probabilities, arr: arr, k: capacity, baselines: baselines,
                                                    cycles: table.dates.map(\.description), groups: table.entities.map(Int.init),
                                                    unit: spec.task.entity)
-        if spec.task == .overrun { report.forecast = try Self.forecastAccuracy(table: table, index: index, spec: spec) }
+        if spec.task == .overrun { report.forecast = Self.forecastAccuracy(table: table, x: x, index: index, spec: spec) }
         return Result(report: report, labels: table.labels, probabilities: probabilities, baselines: baselines.map { ($0.name, $0.scores) },
                       dates: dates, labelledDates: Array(Set(table.dates)).sorted(), censored: table.censored)
     }
@@ -89,28 +91,15 @@ public struct ModelEvaluation: Sendable {
     /// score files' EAC) on each labelled snapshot against the project's final hours, beside
     /// the budget alone and BAC / CPI alone, and the coverage of the model's interval (its
     /// calibrated one, or the PMI bracket).
-    static func forecastAccuracy(table: SnapshotTable, index: SignalsIndex, spec: SignalsModelSpec) throws -> ForecastAccuracy? {
-        guard let projects = index.dataset.projects else { return nil }
-        let x = try spec.imputer.design(table)
-        let cpi = table.column("cost_performance_index"), spi = table.column("schedule_performance_index")
-        let elapsed = table.column("elapsed_share")
-        var actual: [Double] = [], point: [Double] = [], low: [Double] = [], high: [Double] = [], budget: [Double] = [], cpiOnly: [Double] = []
-        for r in 0..<table.rowCount {
-            let p = Int(table.entities[r])
-            guard let end = index.endDate(project: p), projects.status[p] == .completed else { continue }
-            let bac = projects.budgetHours[p], logged = index.hoursLogged(project: p, through: table.dates[r].ordinal)
-            let costIndex = cpi[r].isFinite && cpi[r] > 0 ? cpi[r] : nil
-            let f = spec.hoursForecast(budget: bac, logged: logged, cpi: costIndex, spi: spi[r].isFinite ? spi[r] : nil, elapsed: elapsed[r],
-                                       x: x, row: r)
-            actual.append(index.hoursLogged(project: p, through: end))
-            point.append(f.point)
-            low.append(f.low)
-            high.append(f.high)
-            budget.append(bac)
-            cpiOnly.append(costIndex.map { bac / $0 } ?? bac)
-        }
-        return ForecastAccuracy.evaluate(actual: actual, forecasts: [("forecast", point), ("budget_only", budget), ("cpi_only", cpiOnly)],
-                                         low: low, high: high, interval: spec.hoursInterval == nil ? "earned-value bracket" : "80 % conformal interval")
+    static func forecastAccuracy(table: SnapshotTable, x: Matrix, index: SignalsIndex, spec: SignalsModelSpec) -> ForecastAccuracy? {
+        let finished = FinishedProjectSnapshots(table: table, index: index)
+        let forecasts = zip(finished.snapshots, finished.rows).map { spec.hoursForecast($0, x: x, row: $1) }
+        return ForecastAccuracy.evaluate(
+            actual: finished.finalHours,
+            forecasts: [("forecast", forecasts.map(\.point)), ("budget_only", finished.snapshots.map(\.budget)),
+                        ("cpi_only", finished.snapshots.map { s in s.cpi.map { s.budget / $0 } ?? s.budget })],
+            low: forecasts.map(\.low), high: forecasts.map(\.high),
+            interval: spec.hoursInterval == nil ? "earned-value bracket" : "80 % conformal interval")
     }
 
     func table(path: String) throws -> Result {

@@ -34,33 +34,21 @@ public struct ProjectForecast: Sendable, Equatable {
     public var daysLate: Int { endDate - baselineEndDate }
 
     public init(_ snapshot: ScoredSnapshot, row r: Int) {
-        let projects = snapshot.dataset.projects!
         let p = Int(snapshot.table.entities[r])
-        let day = snapshot.asOf
-        budgetHours = projects.budgetHours[p]
-        hoursLogged = snapshot.index.hoursLogged(project: p, through: day.ordinal)
+        let s = ProjectSnapshot(index: snapshot.index, project: p, asOf: snapshot.asOf, cpi: snapshot.feature(r, "cost_performance_index"),
+                                spi: snapshot.feature(r, "schedule_performance_index"), elapsed: snapshot.feature(r, "elapsed_share"))
+        budgetHours = s.budget
+        hoursLogged = s.logged
         let changeRatio = snapshot.feature(r, "change_order_hours_ratio")
         changeOrderHours = changeRatio.isFinite ? changeRatio * budgetHours : 0
-        let cpi = snapshot.feature(r, "cost_performance_index"), spi = snapshot.feature(r, "schedule_performance_index")
-        let elapsed = snapshot.feature(r, "elapsed_share")
-        costPerformanceIndex = cpi.isFinite && cpi > 0 ? cpi : nil
-        schedulePerformanceIndex = spi.isFinite ? spi : nil
-        (hoursAtCompletion, hoursAtCompletionLow, hoursAtCompletionHigh) = snapshot.spec.hoursForecast(
-            budget: budgetHours, logged: hoursLogged, cpi: costPerformanceIndex, spi: schedulePerformanceIndex, elapsed: elapsed,
-            x: snapshot.x, row: r)
-        baselineEndDate = projects.plannedEndDate[p]
-        let window = EarnedValue.burnWindowDays
-        let recent = min(window, max(day - projects.startDate[p], 0))
-        let loggedBefore = recent > 0 ? snapshot.index.hoursLogged(project: p, through: (day - recent).ordinal) : hoursLogged
-        let (start, plannedEnd, budget, logged) = (projects.startDate[p], projects.plannedEndDate[p], budgetHours, hoursLogged)
-        let end = { (hours: Double) in
-            EarnedValue.endDate(asOf: day, start: start, plannedEnd: plannedEnd, budget: budget, logged: logged, loggedBefore: loggedBefore,
-                         windowDays: recent, remaining: max(hours - logged, 0))
-        }
+        costPerformanceIndex = s.cpi
+        schedulePerformanceIndex = s.spi
+        (hoursAtCompletion, hoursAtCompletionLow, hoursAtCompletionHigh) = snapshot.spec.hoursForecast(s, x: snapshot.x, row: r)
+        baselineEndDate = s.plannedEnd
         // The model's learnt end and range when it has them; else the dates the hours range gives at the same pace.
-        (endDate, endDateLow, endDateHigh) = snapshot.spec.endForecast(asOf: day, rawEnd: end(hoursAtCompletion), elapsed: elapsed,
-                                                                       x: snapshot.x, row: r)
-            ?? (end(hoursAtCompletion), end(min(hoursAtCompletionLow, hoursAtCompletion)), end(max(hoursAtCompletionHigh, hoursAtCompletion)))
+        (endDate, endDateLow, endDateHigh) = snapshot.spec.endForecast(asOf: s.asOf, rawEnd: s.endDate(hours: hoursAtCompletion),
+                                                                       elapsed: s.elapsed, x: snapshot.x, row: r)
+            ?? (s.endDate(hours: hoursAtCompletion), s.endDate(hours: min(hoursAtCompletionLow, hoursAtCompletion)),
+                s.endDate(hours: max(hoursAtCompletionHigh, hoursAtCompletion)))
     }
-
 }

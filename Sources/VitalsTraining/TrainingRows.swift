@@ -86,70 +86,33 @@ struct TrainingRows {
 }
 
 extension TrainingRows {
-    /// The finished projects' snapshots of a table: each one's earned-value EAC, final hours,
-    /// elapsed share and row.
-    static func finishedProjects(_ table: SnapshotTable, index: SignalsIndex)
-        -> (forecasts: [Double], actuals: [Double], elapsed: [Double], rows: [Int]) {
-        guard index.dataset.projects != nil else { return ([], [], [], []) }
-        let projects = index.dataset.projects!
-        let cpi = table.column("cost_performance_index"), spi = table.column("schedule_performance_index")
-        let elapsed = table.column("elapsed_share")
-        var out: (forecasts: [Double], actuals: [Double], elapsed: [Double], rows: [Int]) = ([], [], [], [])
-        for r in 0..<table.rowCount {
-            let p = Int(table.entities[r])
-            guard let end = index.endDate(project: p), projects.status[p] == .completed else { continue }
-            let logged = index.hoursLogged(project: p, through: table.dates[r].ordinal)
-            out.forecasts.append(EarnedValue.hoursAtCompletion(budget: projects.budgetHours[p], logged: logged,
-                                                               cpi: cpi[r].isFinite && cpi[r] > 0 ? cpi[r] : nil,
-                                                               spi: spi[r].isFinite ? spi[r] : nil, elapsed: elapsed[r]).point)
-            out.actuals.append(index.hoursLogged(project: p, through: end))
-            out.elapsed.append(elapsed[r])
-            out.rows.append(r)
-        }
-        return out
-    }
-
-    /// Each finished project's snapshot: the days it took after the snapshot, and the days
-    /// the burn-rate end date (`EarnedValue.endDate`) gives for the `hours` forecast.
-    static func endDays(_ table: SnapshotTable, rows: [Int], hours: [Double], index: SignalsIndex) -> (forecast: [Double], actual: [Double]) {
-        let projects = index.dataset.projects!
-        var forecast: [Double] = [], actual: [Double] = []
-        for (k, r) in rows.enumerated() {
-            let p = Int(table.entities[r]), day = table.dates[r], start = projects.startDate[p]
-            let logged = index.hoursLogged(project: p, through: day.ordinal)
-            let recent = min(EarnedValue.burnWindowDays, max(day - start, 0))
-            let before = recent > 0 ? index.hoursLogged(project: p, through: (day - recent).ordinal) : logged
-            let end = EarnedValue.endDate(asOf: day, start: start, plannedEnd: projects.plannedEndDate[p], budget: projects.budgetHours[p],
-                                          logged: logged, loggedBefore: before, windowDays: recent, remaining: max(hours[k] - logged, 0))
-            forecast.append(Double(end - day))
-            actual.append(Double(Int(index.endDate(project: p)!) - Int(day.ordinal)))
-        }
-        return (forecast, actual)
-    }
-
     /// The hours and end-date models of an overrun model: each forecast's correction fitted
     /// on the fitting dates' finished projects, and the 80 % interval around the corrected
     /// forecast calibrated on the held-out dates' (rows the corrections never saw). Without
     /// enough held-out finished projects, no corrections, and the hours interval around the
     /// plain EAC on every finished project's snapshot (the EAC is a formula, fitted to none).
-    static func projectModels(fit: SnapshotTable, heldOut: SnapshotTable, imputer: FeatureImputer, index: SignalsIndex) throws
+    ///
+    /// - Parameters: xFit, xHeld: the imputed designs of `fit` and `heldOut`.
+    static func projectModels(fit: SnapshotTable, heldOut: SnapshotTable, xFit: Matrix, xHeld: Matrix, index: SignalsIndex) throws
         -> (hours: (correction: ForecastCorrection?, interval: ForecastInterval?), end: (correction: ForecastCorrection?, interval: ForecastInterval?)) {
-        let fitting = finishedProjects(fit, index: index), calibrating = finishedProjects(heldOut, index: index)
+        let fitting = FinishedProjectSnapshots(table: fit, index: index), calibrating = FinishedProjectSnapshots(table: heldOut, index: index)
+        let earnedFit = fitting.snapshots.map(\.earnedValue.point), earnedHeld = calibrating.snapshots.map(\.earnedValue.point)
         guard calibrating.rows.count >= ForecastInterval.minimumPerBand else {
-            return ((nil, ForecastInterval.fit(forecasts: fitting.forecasts + calibrating.forecasts, actuals: fitting.actuals + calibrating.actuals,
-                                               elapsed: fitting.elapsed + calibrating.elapsed)), (nil, nil))
+            return ((nil, ForecastInterval.fit(forecasts: earnedFit + earnedHeld, actuals: fitting.finalHours + calibrating.finalHours,
+                                               elapsed: (fitting.snapshots + calibrating.snapshots).map(\.elapsed))), (nil, nil))
         }
-        let xFit = try imputer.design(fit).selectingRows(fitting.rows), xHeld = try imputer.design(heldOut)
-        let hours = try ForecastCorrection.fit(x: xFit, forecasts: fitting.forecasts, actuals: fitting.actuals)
-        let correctedFit = zip(fitting.forecasts, 0...).map { $0 * (hours?.factor(xFit, row: $1) ?? 1) }
-        let correctedHeld = zip(calibrating.forecasts, calibrating.rows).map { $0 * (hours?.factor(xHeld, row: $1) ?? 1) }
-        let hoursInterval = ForecastInterval.fit(forecasts: correctedHeld, actuals: calibrating.actuals, elapsed: calibrating.elapsed)
+        let xFinished = xFit.selectingRows(fitting.rows)
+        let hours = try ForecastCorrection.fit(x: xFinished, forecasts: earnedFit, actuals: fitting.finalHours)
+        let correctedFit = zip(earnedFit, 0...).map { $0 * (hours?.factor(xFinished, row: $1) ?? 1) }
+        let correctedHeld = zip(earnedHeld, calibrating.rows).map { $0 * (hours?.factor(xHeld, row: $1) ?? 1) }
+        let heldElapsed = calibrating.snapshots.map(\.elapsed)
+        let hoursInterval = ForecastInterval.fit(forecasts: correctedHeld, actuals: calibrating.finalHours, elapsed: heldElapsed)
         // The end: the same on the days left, from the burn-rate end of the corrected hours.
-        let fitDays = endDays(fit, rows: fitting.rows, hours: correctedFit, index: index)
-        let heldDays = endDays(heldOut, rows: calibrating.rows, hours: correctedHeld, index: index)
-        let end = try ForecastCorrection.fit(x: xFit, forecasts: fitDays.forecast, actuals: fitDays.actual)
-        let correctedDays = zip(heldDays.forecast, calibrating.rows).map { $0 * (end?.factor(xHeld, row: $1) ?? 1) }
-        let endInterval = ForecastInterval.fit(forecasts: correctedDays, actuals: heldDays.actual, elapsed: calibrating.elapsed)
+        let daysLeft = { (s: ProjectSnapshot, hours: Double) in Double(s.endDate(hours: hours) - s.asOf) }
+        let end = try ForecastCorrection.fit(x: xFinished, forecasts: zip(fitting.snapshots, correctedFit).map(daysLeft), actuals: fitting.daysLeft)
+        let correctedDays = zip(zip(calibrating.snapshots, correctedHeld).map(daysLeft), calibrating.rows)
+            .map { $0 * (end?.factor(xHeld, row: $1) ?? 1) }
+        let endInterval = ForecastInterval.fit(forecasts: correctedDays, actuals: calibrating.daysLeft, elapsed: heldElapsed)
         return ((hours, hoursInterval), (end, endInterval))
     }
 }
@@ -200,15 +163,16 @@ extension TrainingRows {
         if !imputer.allMissing.isEmpty {
             warnings.append("no training row has a value for \(imputer.allMissing.joined(separator: ", ")); imputed with 0")
         }
+        let (fitX, heldOutX) = (imputer.design(fitTable), imputer.design(heldOutTable))
         let heldOut = heldOutTable.rowCount > 0
-            ? HeldOut(x: imputer.design(heldOutTable), y: heldOutTable.labels, description: "\(heldOutDates) snapshot dates") : nil
+            ? HeldOut(x: heldOutX, y: heldOutTable.labels, description: "\(heldOutDates) snapshot dates") : nil
         let directions = fitTable.featureNames.map { config.monotone ? FeatureCatalog.direction(of: $0) : .either }
         typealias Pair = (correction: ForecastCorrection?, interval: ForecastInterval?)
         let none: (hours: Pair, end: Pair) = ((nil, nil), (nil, nil))
         let models: (hours: Pair, end: Pair) = task == .overrun
-            ? try projectModels(fit: fitTable, heldOut: heldOutTable, imputer: imputer, index: index) : none
+            ? try projectModels(fit: fitTable, heldOut: heldOutTable, xFit: fitX, xHeld: heldOutX, index: index) : none
         return TrainingRows(
-            x: imputer.design(fitTable), y: fitTable.labels, featureNames: fitTable.featureNames, directions: directions,
+            x: fitX, y: fitTable.labels, featureNames: fitTable.featureNames, directions: directions,
             foldPlan: .snapshots(dates: fitTable.dates, entities: fitTable.entities.map(Int.init)), heldOut: heldOut,
             crossFittedCalibration: crossFitted, warnings: warnings,
             origin: .signals(SignalsOrigin(directory: directory, table: table, fitDates: fitTable.dates, cutoff: cutoff, until: until,
