@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "VitalsModel",
             dependencies: [
-                "VitalsFoundation", "VitalsFeatures", "VitalsLogistic", "VitalsAdditive", "VitalsLinearAlgebra", "VitalsSignals", "VitalsEvaluation",
+                "VitalsFoundation", "VitalsFeatures", "VitalsLogistic", "VitalsAdditive", "VitalsLinearAlgebra", "VitalsSignals", "VitalsEvaluation", "VitalsHazard",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -87,7 +87,7 @@ let package = Package(
             name: "VitalsTraining",
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsLogistic", "VitalsAdditive", "VitalsMarkov",
-                "VitalsEvaluation", "VitalsLinearAlgebra",
+                "VitalsEvaluation", "VitalsLinearAlgebra", "VitalsHazard",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -96,7 +96,7 @@ let package = Package(
             name: "VitalsScoring",
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsHistory", "VitalsLogistic", "VitalsAdditive",
-                "VitalsEvaluation", "VitalsLinearAlgebra", .product(name: "Logging", package: "swift-log"),
+                "VitalsEvaluation", "VitalsLinearAlgebra", "VitalsHazard", .product(name: "Logging", package: "swift-log"),
                 // SHA-256 of the score file, which ties a history run to the files it wrote.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -105,7 +105,7 @@ let package = Package(
             name: "VitalsViews",
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsScoring", "VitalsHistory", "VitalsMarkov",
-                "VitalsEvaluation", "VitalsAdditive",
+                "VitalsEvaluation", "VitalsAdditive", "VitalsHazard",
             ]
         ),
         .executableTarget(
@@ -161,7 +161,7 @@ let package = Package(
             name: "VitalsTrainingTests",
             dependencies: [
                 "VitalsTraining", "VitalsModel", "VitalsFeatures", "VitalsScoring", "VitalsSignals", "VitalsFoundation", "VitalsSimulation",
-                "VitalsLogistic", "VitalsAdditive", "VitalsTestBooks", "VitalsTestSupport",
+                "VitalsLogistic", "VitalsAdditive", "VitalsHazard", "VitalsTestBooks", "VitalsTestSupport",
             ]
         ),
         .testTarget(

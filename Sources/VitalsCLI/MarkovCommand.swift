@@ -3,6 +3,7 @@ import ArgumentParser
 import VitalsFeatures
 import VitalsFoundation
 import VitalsMarkov
+import VitalsModel
 import VitalsScoring
 import VitalsSignals
 import VitalsTraining
@@ -31,6 +32,10 @@ struct MarkovCommand: ParsableCommand {
     @Option(help: "A training config (YAML) whose states.* keys define the states.")
     var config: String?
 
+    @Option(help: ArgumentHelp("A churn model with curves: adds the book forecast from each account's own curve beside the chain's.",
+                               valueName: "MODEL"))
+    var model: String?
+
     @Flag(help: "Print JSON for dashboards.")
     var json = false
 
@@ -43,8 +48,17 @@ struct MarkovCommand: ParsableCommand {
         let report = try runReporting {
             let index = SignalsIndex(dataset)
             if let asOf { try ScoringError.check(asOf, "as-of date", first: index.dataStart, last: index.dataEnd) }
-            return try MarkovReport.build(index: index, rule: settings.healthStates, estimator: settings.chain, asOf: asOf ?? index.dataEnd,
-                                          segment: segment)
+            var report = try MarkovReport.build(index: index, rule: settings.healthStates, estimator: settings.chain, asOf: asOf ?? index.dataEnd,
+                                                segment: segment)
+            if let model {
+                let file = try ModelFile.load(path: model)
+                let snapshot = try ScoredSnapshot(model: file, index: index, asOf: asOf ?? index.dataEnd)
+                guard let curves = MarkovReport.CurveForecast(snapshot: snapshot, segment: segment) else {
+                    throw ValidationError("\(model) has no churn curves (a churn model trained with labels.curve_months > 0 has)")
+                }
+                report.curveForecast = curves
+            }
+            return report
         }
         if json {
             print(String(decoding: try report.json(), as: UTF8.self))

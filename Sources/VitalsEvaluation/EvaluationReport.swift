@@ -70,6 +70,8 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     public let bootstrapUnit: String
     /// Overrun models: the hour forecasts against finished projects' totals (nil otherwise).
     public var forecast: ForecastAccuracy?
+    /// Churn-curve models: the curves by horizon, with censoring, and per risk band (nil otherwise).
+    public var survival: SurvivalEvaluation?
 
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case noPositives(n: Int)
@@ -180,7 +182,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case n, positives, k, reliability, baselines, cycles
         case precisionAtKPerCycle = "precision_at_k_per_cycle", recallAtKPerCycle = "recall_at_k_per_cycle"
-        case intervals, bootstrapReplicates = "bootstrap_replicates", bootstrapUnit = "bootstrap_unit", forecast
+        case intervals, bootstrapReplicates = "bootstrap_replicates", bootstrapUnit = "bootstrap_unit", forecast, survival
     }
 
     public init(n: Int, positives: Int, k: Int, model: ScoreFigures, reliability: [CalibrationMetrics.Bin], baselines: [String: ScoreFigures],
@@ -213,6 +215,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
                   bootstrapReplicates: try c.decodeIfPresent(Int.self, forKey: .bootstrapReplicates) ?? 0,
                   bootstrapUnit: try c.decodeIfPresent(String.self, forKey: .bootstrapUnit) ?? "row")
         forecast = try c.decodeIfPresent(ForecastAccuracy.self, forKey: .forecast)
+        survival = try c.decodeIfPresent(SurvivalEvaluation.self, forKey: .survival)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -230,6 +233,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
         try c.encode(bootstrapReplicates, forKey: .bootstrapReplicates)
         try c.encode(bootstrapUnit, forKey: .bootstrapUnit)
         try c.encodeIfPresent(forecast, forKey: .forecast)
+        try c.encodeIfPresent(survival, forKey: .survival)
     }
 
     /// Stable JSON: sorted keys, pretty-printed.
@@ -277,6 +281,7 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
                 .joined(separator: " · ") + "\n"
         }
         if let forecast { out += forecast.text() }
+        if let survival { out += survival.text() }
         return out
     }
 }

@@ -48,6 +48,24 @@ public struct HealthStateColumns: Sendable, Equatable, Codable {
                   expectedMonths: analysis.expectedPeriodsToAbsorption + [0], horizonMonths: horizonMonths)
     }
 
+    /// The chain's churn forecast month by month: for each transient state s and m = 1 … M,
+    /// P(churned by month m | s now) = (e_s Pᵐ)_churned, with P the stored monthly transitions
+    /// (churned, absorbing, last). The book forecast of the chain is the sum of these over
+    /// the accounts' states (`BookForecast` does the same on a fitted chain).
+    ///
+    /// - Shapes: transient states × M; each row non-decreasing in m, in [0, 1].
+    public func churnedByMonth(months: Int) -> [[Double]] {
+        let k = states.count, churned = k - 1
+        return (0..<(k - 1)).map { s in
+            var v = [Double](repeating: 0, count: k)
+            v[s] = 1
+            return (1...max(months, 1)).map { _ in
+                v = (0..<k).map { j in (0..<k).reduce(0) { $0 + v[$1] * transitions[$1][j] } }
+                return v[churned]
+            }
+        }
+    }
+
     /// The transient states: those a scored account can be in.
     public var transientStates: [String] { Array(states.dropLast()) }
 

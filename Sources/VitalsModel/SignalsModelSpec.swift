@@ -1,6 +1,7 @@
 import VitalsFeatures
 import VitalsLinearAlgebra
 import VitalsFoundation
+import VitalsHazard
 import VitalsMarkov
 
 /// What a model trained on a signals directory needs to score new data exactly as it was
@@ -36,6 +37,10 @@ public struct SignalsModelSpec: Sendable, Equatable, Codable {
     /// days a project took after the snapshot to the days the burn-rate end date gave.
     public var endCorrection: ForecastCorrection?
     public var endInterval: ForecastInterval?
+    /// Churn models with a curve: the model is a discrete-time hazard model, its last feature
+    /// the month ahead (`DiscreteTimeHazard.periodFeature`), and this says how its curves are
+    /// read. Nil for a plain churn model at the horizon (and older files).
+    public var churnCurve: HazardCurveSpec?
 
     /// A project snapshot's end date and its 80 % range, from the burn-rate end date
     /// `rawEnd` (`EarnedValue.endDate`, on the corrected hours): the days left corrected by

@@ -1,8 +1,10 @@
 import Foundation
 import Logging
 import VitalsEvaluation
+import VitalsAdditive
 import VitalsFeatures
 import VitalsFoundation
+import VitalsHazard
 import VitalsLinearAlgebra
 import VitalsModel
 import VitalsSignals
@@ -66,7 +68,7 @@ public struct ModelEvaluation: Sendable {
         let dates = spec.task.defaultCadence.dates(from: from, through: min(to, index.dataEnd))
         let (table, _) = try featurizer.table(dates: dates, requireLabels: true, logger: logger)
         let x = try spec.imputer.design(table)
-        let probabilities = try model.model.probabilities(x)
+        let probabilities = try ScoredSnapshot.scores(x: x, model: model.model, spec: spec).probabilities
         var baselines: [(name: String, scores: [Double], isProbability: Bool)] = []
         let markovColumn = spec.task == .churn ? spec.featureNames.first { $0.hasPrefix("markov_churn_probability_") } : "markov_overrun_probability"
         if let markovColumn, table.featureNames.contains(markovColumn) {
@@ -83,8 +85,54 @@ public struct ModelEvaluation: Sendable {
                                                    cycles: table.dates.map(\.description), groups: table.entities.map(Int.init),
                                                    unit: spec.task.entity)
         if spec.task == .overrun { report.forecast = Self.forecastAccuracy(table: table, x: x, index: index, spec: spec) }
+        if spec.churnCurve != nil {
+            report.survival = try Self.survival(featurizer: featurizer, dates: dates, dataset: dataset, model: model.model, spec: spec, logger: logger)
+        }
         return Result(report: report, labels: table.labels, probabilities: probabilities, baselines: baselines.map { ($0.name, $0.scores) },
                       dates: dates, labelledDates: Array(Set(table.dates)).sorted(), censored: table.censored)
+    }
+
+    /// The months of the book forecast backtest.
+    public static let bookMonths = 12
+
+    /// A churn curve judged by horizon (`SurvivalEvaluation`): every snapshot of the window,
+    /// labelled or not, with what the data shows after it; the bands at the model's horizon;
+    /// and the book forecast backtest on the window's first date, the accounts' own curves
+    /// beside the health chain's forecast from their states.
+    static func survival(featurizer: Featurizer, dates: [Day], dataset: SignalsDataset, model: FittedRiskModel, spec: SignalsModelSpec,
+                         logger: Logger) throws -> SurvivalEvaluation? {
+        let (table, states) = try featurizer.table(dates: dates, requireLabels: false, logger: logger)
+        guard table.rowCount > 0, let curves = try ScoredSnapshot.scores(x: spec.imputer.design(table), model: model, spec: spec).curves else {
+            return nil
+        }
+        let builder = featurizer.builder()
+        let followUps = (0..<table.rowCount).map { r in
+            let known = builder.followUp(account: Int(table.entities[r]), asOf: table.dates[r])
+            return RowFollowUp(eventDay: known?.eventDay, observedDays: known?.observedDays ?? 0)
+        }
+        let horizons = ScoreFile.curveHorizons
+        let grid = Array(stride(from: 0, through: 360, by: 30)) + [365]
+        let bands = curves.map { spec.riskBands.band($0.churnProbability(withinDays: Double(spec.horizonDays))).rawValue }
+        // The book on the first date: expected churned accounts and ARR by month, summed over accounts.
+        let first = (0..<table.rowCount).filter { table.dates[$0] == table.dates[0] }
+        let arrColumn = dataset.accounts.arr
+        let arr: [Double] = first.map { r in arrColumn.flatMap { $0[Int(table.entities[r])] } ?? 0 }
+        let month = BookBacktest.monthDays
+        let byCurve: [[Double]] = (1...bookMonths).map { m in first.map { curves[$0].churnProbability(withinDays: Double(m) * month) } }
+        func weighted(_ p: [Double]) -> Double { zip(p, arr).reduce(0) { $0 + $1.0 * $1.1 } }
+        var forecasts: [(name: String, accounts: [Double], arr: [Double]?)] = [
+            ("churn curves", byCurve.map { $0.reduce(0, +) }, byCurve.map(weighted)),
+        ]
+        if let chain = spec.accountChain, first.allSatisfy({ states[$0] >= 0 }) {
+            let byState = chain.churnedByMonth(months: bookMonths)
+            let byChain: [[Double]] = (0..<bookMonths).map { m in first.map { byState[states[$0]][m] } }
+            forecasts.append(("health chain", byChain.map { $0.reduce(0, +) }, byChain.map(weighted)))
+        }
+        let book = SurvivalEvaluation.backtest(forecasts: forecasts, followUps: first.map { followUps[$0] }, arr: arr, months: bookMonths)
+        return SurvivalEvaluation.evaluate(
+            predicted: curves.map { c in horizons.map { c.churnProbability(withinDays: Double($0)) } }, horizons: horizons, followUps: followUps,
+            bands: bands, bandOrder: RiskBand.allCases.reversed().map(\.rawValue), survivalGrid: grid,
+            predictedSurvival: curves.map { c in grid.map { c.survival(atDays: Double($0)) } }, book: book)
     }
 
     /// The earned-value hour forecast (`EarnedValue.hoursAtCompletion`, the project list's and

@@ -14,7 +14,7 @@ public enum ScoreFile {
         switch task {
         case .churn:
             return ["account_id", "as_of", "churn_probability", "risk_band", "health_state", "expected_days_to_churn", "arr", "arr_at_risk",
-                    "top_drivers", "previous_probability", "change", "model_id"]
+                    "top_drivers", "previous_probability", "change"] + curveColumns + ["model_id"]
         case .overrun:
             return ["project_id", "account_id", "as_of", "overrun_probability", "budget_hours", "hours_logged", "change_order_hours",
                     "forecast_hours_at_completion", "forecast_overrun_pct", "forecast_end_date", "top_drivers",
@@ -22,13 +22,21 @@ public enum ScoreFile {
         }
     }
 
+    /// The churn curve's columns, empty for a model without a curve: P(churn within 30, 90,
+    /// 180 and 365 days and by the next renewal date), all read off one curve, and the median
+    /// days to churn (empty when the median lies beyond the curve's reach).
+    public static let curveColumns = ["churn_probability_30d", "churn_probability_90d", "churn_probability_180d", "churn_probability_365d",
+                                      "churn_probability_by_renewal", "median_days_to_churn"]
+    /// The horizons of the `churn_probability_<h>d` columns, in days.
+    public static let curveHorizons = [30, 90, 180, 365]
+
     /// The rows for a snapshot; `previous` holds an earlier run's probabilities by entity id
     /// (the churn file's `previous_probability` and `change`).
     public static func table(_ snapshot: ScoredSnapshot, previous: [String: Double]) -> ScoreTable {
         let model = snapshot.model, day = snapshot.asOf, table = snapshot.table
         let probabilities = snapshot.probabilities
-        let drivers = Drivers(featureNames: model.model.termNames, encoder: nil)
-        let contributions = drivers.contributions(of: model.model, x: snapshot.x)
+        let drivers = Drivers(featureNames: snapshot.termNames, encoder: nil)
+        let contributions = (0..<table.rowCount).map { drivers.grouped(snapshot.contributions(row: $0)) }
         var scores = ScoreTable(columns: columns(snapshot.task))
         switch snapshot.task {
         case .churn:
@@ -42,8 +50,8 @@ public enum ScoreFile {
                     .text(id), .text("\(day)"), .number(p), .text(snapshot.band(r).rawValue), snapshot.stateName(r).map { .text($0) } ?? .missing,
                     snapshot.expectedDaysToChurn(r).map { .integer($0) } ?? .missing, arr.map { .number($0) } ?? .missing,
                     arr.map { .number(ArrAtRisk.of(arr: $0, probability: p)) } ?? .missing, .text(drivers.topDrivers(contributions[r])),
-                    before.map { .number($0) } ?? .missing, before.map { .number(p - $0) } ?? .missing, .text(model.modelID),
-                ])
+                    before.map { .number($0) } ?? .missing, before.map { .number(p - $0) } ?? .missing,
+                ] + curveCells(snapshot, row: r) + [.text(model.modelID)])
             }
         case .overrun:
             let projects = snapshot.dataset.projects!
@@ -61,6 +69,15 @@ public enum ScoreFile {
             }
         }
         return scores
+    }
+}
+
+extension ScoreFile {
+    /// Row r's `curveColumns` cells (missing for a model without a curve).
+    static func curveCells(_ snapshot: ScoredSnapshot, row r: Int) -> [ScoreTable.Value] {
+        guard snapshot.curves != nil else { return curveColumns.map { _ in .missing } }
+        return curveHorizons.map { .number(snapshot.churnProbability(r, withinDays: Double($0))!) }
+            + [.number(snapshot.churnProbabilityByRenewal(r)!), snapshot.medianDaysToChurn(r).map { .integer($0) } ?? .missing]
     }
 }
 

@@ -4,8 +4,10 @@
 
 import Foundation
 import Logging
+import VitalsAdditive
 import VitalsFeatures
 import VitalsFoundation
+import VitalsHazard
 import VitalsLinearAlgebra
 import VitalsModel
 import VitalsSignals
@@ -27,10 +29,17 @@ public struct ScoredSnapshot: Sendable {
     public let states: [Int]
     /// The chain's transient states, in index order (empty without a chain).
     public let stateNames: [String]
-    /// The model's log-odds before calibration, η = b + Σⱼ wⱼ (xⱼ − meanⱼ) / scaleⱼ.
+    /// The model's log-odds before calibration, η = b + Σⱼ wⱼ (xⱼ − meanⱼ) / scaleⱼ; for a
+    /// churn curve, the first month's hazard's, η₁ = b + g(1) + r · 1[renewal in month 1] +
+    /// Σⱼ fⱼ(xⱼ), which every later month's moves by the period terms alone.
     public let decisionValues: [Double]
-    /// Calibrated probabilities.
+    /// Calibrated probabilities: for a churn curve, 1 − S(H) at the model's horizon H.
     public let probabilities: [Double]
+    /// Each row's churn curve (churn models with a curve; nil otherwise).
+    public let curves: [SurvivalCurve]?
+    /// A curve model's hazard model and first-period design (x with the period terms of the
+    /// first month), nil otherwise.
+    private let hazard: (model: FittedHazardModel, design: Matrix)?
     /// Each row's entity id (account_id or project_id).
     public let ids: [String]
     private let columnOf: [String: Int]
@@ -47,9 +56,44 @@ public struct ScoredSnapshot: Sendable {
         return table.features[r * table.columnCount + k]
     }
 
-    /// Row `r`'s per-feature contributions to η, in the model's feature order:
-    /// wⱼ (xⱼ − meanⱼ) / scaleⱼ. With the intercept they add up to `decisionValues[r]`.
-    public func contributions(row r: Int) -> [Double] { model.model.contributions(x, row: r) }
+    /// The model's features (a curve model's without the month), in the order of `x`'s columns.
+    public var featureNames: [String] { spec.featureNames }
+    /// The terms `contributions(row:)` gives: the features, then the interactions.
+    public var termNames: [String] { Self.withoutPeriodTerms(model.model.termNames, p: spec.featureNames.count, hazard: hazard?.model) }
+
+    /// The part of η on row r that is no feature's: the intercept b, and for a curve the first
+    /// month's period terms (g(1), and the renewal term when the renewal falls in it).
+    public func intercept(row r: Int) -> Double {
+        model.model.intercept + (hazard.map { $0.model.firstPeriodPart(x, row: r) } ?? 0)
+    }
+
+    /// A curve model's per-term values less its period terms (they say when, not why).
+    static func withoutPeriodTerms<T>(_ values: [T], p: Int, hazard: FittedHazardModel?) -> [T] {
+        guard let hazard else { return values }
+        let t = hazard.model.featureNames.count - p
+        return Array(values[0..<p] + values[(p + t)...])
+    }
+
+    /// Row `r`'s per-term contributions to η, in `termNames` order: wⱼ (xⱼ − meanⱼ) / scaleⱼ
+    /// (or the shape fⱼ), then the interactions. With `intercept(row:)` they add up to
+    /// `decisionValues[r]`.
+    public func contributions(row r: Int) -> [Double] {
+        guard let hazard else { return model.model.contributions(x, row: r) }
+        return Self.withoutPeriodTerms(model.model.contributions(hazard.design, row: r), p: spec.featureNames.count, hazard: hazard.model)
+    }
+
+    /// P(churn within `days` days) on row `r`'s curve; nil without a curve.
+    public func churnProbability(_ r: Int, withinDays days: Double) -> Double? { curves?[r].churnProbability(withinDays: days) }
+
+    /// The account's next renewal date after the as-of date (row `r` of a churn snapshot).
+    public func nextRenewal(_ r: Int) -> Day { index.nextRenewal(account: Int(table.entities[r]), after: asOf) }
+
+    /// P(churn by the next renewal date) on row `r`'s curve; nil without a curve.
+    public func churnProbabilityByRenewal(_ r: Int) -> Double? { churnProbability(r, withinDays: Double(nextRenewal(r) - asOf)) }
+
+    /// The median days to churn on row `r`'s curve, rounded; nil without a curve or when
+    /// the median lies beyond the curve's reach.
+    public func medianDaysToChurn(_ r: Int) -> Int? { curves?[r].medianDays.map { Int($0.rounded()) } }
 
     /// The state name of row `r`, if the model has a chain.
     public func stateName(_ r: Int) -> String? { states[r] >= 0 && states[r] < stateNames.count ? stateNames[states[r]] : nil }
@@ -57,9 +101,12 @@ public struct ScoredSnapshot: Sendable {
     /// Row `r`'s risk band, at the model's cut points.
     public func band(_ r: Int) -> RiskBand { spec.riskBands.band(probabilities[r]) }
 
-    /// The health chain's expected time to churn from row `r`'s state, in days (30.44 a
-    /// month); nil without a health chain.
+    /// The expected days to churn: from row `r`'s own curve (its restricted mean over the
+    /// reach plus S(K) τ, `SurvivalCurve.expectedDays`), rounded; for a model without a curve,
+    /// the health chain's expected time to churn from the row's state (30.44 days a month);
+    /// nil with neither.
     public func expectedDaysToChurn(_ r: Int) -> Int? {
+        if let curves, let curve = spec.churnCurve { return Int(curves[r].expectedDays(tailDays: curve.tailDays).rounded()) }
         guard states[r] >= 0, let chain = spec.accountChain else { return nil }
         return Int((chain.expectedMonths[states[r]] * 30.44).rounded())
     }
@@ -79,16 +126,34 @@ public struct ScoredSnapshot: Sendable {
         self.states = states
         self.stateNames = spec.markov?.transientStates ?? []
         columnOf = table.columnOf
-        let (x, decisionValues, probabilities) = try logger.timed("score") {
+        let (x, scores) = try logger.timed("score") {
             let x = spec.imputer.design(table)
-            let decisionValues = try model.model.decisionFunction(x)
-            return (x, decisionValues, decisionValues.map(model.model.calibration.probability(decisionValue:)))
+            return (x, try Self.scores(x: x, model: model.model, spec: spec))
         }
         self.x = x
-        self.decisionValues = decisionValues
-        self.probabilities = probabilities
+        self.decisionValues = scores.decisionValues
+        self.probabilities = scores.probabilities
+        self.curves = scores.curves
+        self.hazard = scores.hazard
         let idColumn = spec.task == .churn ? index.dataset.accounts.accountID : index.dataset.projects?.projectID ?? []
         ids = table.entities.map { idColumn[Int($0)] }
+    }
+
+    /// One scoring of an imputed design x (n × p) by a signals model: the decision values and
+    /// probabilities, and for a churn curve the curves (probabilities at the horizon) and the
+    /// first-period design. Scoring, evaluation and the views all score through here.
+    public static func scores(x: Matrix, model: FittedRiskModel, spec: SignalsModelSpec) throws
+        -> (decisionValues: [Double], probabilities: [Double], curves: [SurvivalCurve]?, hazard: (model: FittedHazardModel, design: Matrix)?)
+    {
+        guard let curve = spec.churnCurve else {
+            let decisionValues = try model.decisionFunction(x)
+            return (decisionValues, decisionValues.map(model.calibration.probability(decisionValue:)), nil, nil)
+        }
+        let hazard = try FittedHazardModel(model: model, curve: curve, personPeriods: 0)
+        let design = try hazard.firstPeriodDesign(x)
+        let decisionValues = try model.decisionFunction(design)
+        let curves = hazard.curves(firstPeriodDecisionValues: decisionValues, x: x)
+        return (decisionValues, curves.map { $0.churnProbability(withinDays: Double(spec.horizonDays)) }, curves, (hazard, design))
     }
 
     /// The model's signals spec, or why it has none.

@@ -8,6 +8,7 @@ import VitalsAdditive
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
+import VitalsHazard
 import VitalsLinearAlgebra
 import VitalsLogistic
 import VitalsModel
@@ -202,14 +203,46 @@ public struct Trainer: Sendable {
                                 + "lower model.calibration_fraction or add data")
             }
         }
+        var curveSpec: HazardCurveSpec?
+        if let curve = rows.curve {
+            let spec = try HazardCurveSpec(terms: curve.terms, tailDays: 1).withTail(model: model, snapshots: curve.fitSnapshots)
+            curveSpec = spec
+            if curve.heldOutSnapshots.rows > 0 {
+                let curves = try FittedHazardModel(model: model, curve: spec, personPeriods: rows.y.count).curves(curve.heldOutSnapshots)
+                for (key, value) in Self.curveFigures(curves: curves, followUps: curve.heldOutFollowUps, reach: curve.periods.reachDays) {
+                    metrics["holdout_" + key] = value
+                }
+            }
+        }
         var flat = rows.configEntries(config)
         flat["model.c"] = "\(estimator.c)"
         flat["model.basis_columns"] = "\(estimator.shapeSettings.columnsPerFeature)"
-        let file = try rows.modelFile(model: model, config: flat, metrics: metrics, program: program).sealed()
+        let file = try rows.modelFile(model: model, curveSpec: curveSpec, config: flat, metrics: metrics, program: program).sealed()
         // A model the loader would refuse is never written.
         if let problem = file.soundnessProblem() { throw TrainingError.unsoundModel(problem) }
         if let key = metrics.first(where: { !$0.value.isFinite })?.key { throw TrainingError.unsoundModel("the figure \(key) is not finite") }
         return Result(model: file, summary: rows.summary(file: file, model: model, selection: selection, metrics: metrics), warnings: warnings)
+    }
+
+    /// The horizons a churn curve's figures are given at, in days.
+    public static let curveHorizons = [30, 90, 180, 365]
+
+    /// A curve's figures on snapshots it was not fitted on, at each horizon h within its
+    /// reach: `auc_<h>d` and `calibration_ratio_<h>d` (mean predicted ÷ observed rate) over
+    /// the rows whose window (D, D + h] ends within the data, so that which rows count does
+    /// not depend on what happened to them; `rows_<h>d` counts them.
+    static func curveFigures(curves: [SurvivalCurve], followUps: [FollowUp], reach: Double) -> [String: Double] {
+        var figures: [String: Double] = [:]
+        for h in curveHorizons where Double(h) <= reach + 1 {
+            let known = followUps.indices.filter { followUps[$0].observedDays >= h }
+            let labels = known.map { followUps[$0].eventDay.map { $0 <= h } ?? false ? 1.0 : 0.0 }
+            let predicted = known.map { curves[$0].churnProbability(withinDays: Double(h)) }
+            figures["rows_\(h)d"] = Double(known.count)
+            guard let auc = RankingMetrics.rocAUC(labels: labels, scores: predicted) else { continue }
+            figures["auc_\(h)d"] = auc
+            figures["calibration_ratio_\(h)d"] = predicted.reduce(0, +) / labels.reduce(0, +)
+        }
+        return figures
     }
 
     /// The interactions to try: the declared pairs (by feature name), then the strongest a
@@ -224,7 +257,10 @@ public struct Trainer: Sendable {
         }
         let screened = InteractionScreening.rank(x: rows.x, y: rows.y, probabilities: try model.uncalibratedProbabilities(rows.x),
                                                  featureNames: rows.featureNames, strengths: model.featureStrengths)
-        for candidate in screened where pairs.count < max(config.interactions, config.declaredInteractions.count) {
+        // The period terms never enter an interaction: the curves would cross.
+        let snapshotFeatures = rows.featureNames.count - (rows.curve?.terms.names.count ?? 0)
+        for candidate in screened where pairs.count < max(config.interactions, config.declaredInteractions.count)
+            && max(candidate.first, candidate.second) < snapshotFeatures {
             if !pairs.contains(where: { Set([$0.first, $0.second]) == Set([candidate.first, candidate.second]) }) {
                 pairs.append(RiskModelEstimator.Pair(candidate.first, candidate.second))
             }

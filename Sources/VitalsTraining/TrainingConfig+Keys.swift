@@ -75,6 +75,21 @@ extension TrainingConfig {
                       meaning: "churn: positive when `churn_date` falls in (D, D + H]",
                       read: { r, c, k throws(ConfigError) in c.horizonDays = try r.int(k.name, default: SnapshotBuilder.defaultHorizonDays, k.rule) { (1...730).contains($0) } },
                       write: { "\($0.horizonDays)" }),
+            ConfigKey("labels", "curve_months", rule: "must be an integer in 0…60, and 0 or at least the horizon",
+                      meaning: "churn: the months the churn curve reaches, a discrete-time hazard model on monthly person-period rows "
+                          + "whose curve gives `churn_probability` at the horizon and every other horizon; 0 fits a plain model of churn within the horizon",
+                      read: { r, c, k throws(ConfigError) in
+                          c.curveMonths = try r.int(k.name, default: 12, k.rule) { (0...60).contains($0) }
+                          if c.curveMonths > 0, Double(c.curveMonths) * 365.25 / 12 < Double(c.horizonDays) {
+                              throw r.error(k.name, 0, "\(k.rule): \(c.curveMonths) months do not reach the \(c.horizonDays)-day horizon")
+                          }
+                      }, write: { "\($0.curveMonths)" }),
+            ConfigKey("labels", "curve_landmark_every", rule: "must be an integer in 1…12",
+                      meaning: "churn curves: each account's snapshots on every n-th snapshot date are its landmarks, staggered across "
+                          + "accounts so that every date is represented; one account's landmarks a month apart share most of their months "
+                          + "ahead, so 3 keeps nearly all the information for a third of the rows",
+                      read: { r, c, k throws(ConfigError) in c.curveLandmarkEvery = try r.int(k.name, default: 3, k.rule) { (1...12).contains($0) } },
+                      write: { "\($0.curveLandmarkEvery)" }),
             ConfigKey("labels", "cadence", rule: "must be one of monthly, weekly",
                       meaning: "the snapshot dates: month-ends or Sundays",
                       read: { r, c, k throws(ConfigError) in

@@ -21,6 +21,12 @@ public struct TrainingConfig: Sendable {
 
     /// `labels.horizon_days`: churn within (D, D + H].
     public var horizonDays: Int
+    /// `labels.curve_months`: churn: the months the churn curve reaches (0: no curve, a
+    /// plain model of churn within the horizon).
+    public var curveMonths: Int
+    /// `labels.curve_landmark_every`: churn curves: each account's snapshots kept as
+    /// landmarks, every n-th date, staggered across accounts.
+    public var curveLandmarkEvery: Int
     /// `labels.cadence`: snapshot dates.
     public var cadence: Cadence
     /// `labels.tolerance`: overrun above budget × (1 + T).
@@ -110,6 +116,8 @@ public struct TrainingConfig: Sendable {
         self.task = task
         seed = 0
         horizonDays = 0
+        curveMonths = 0
+        curveLandmarkEvery = 1
         cadence = task.defaultCadence
         tolerance = 0
         graceDays = 0

@@ -4,6 +4,7 @@ import VitalsAdditive
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
+import VitalsHazard
 import VitalsLinearAlgebra
 import VitalsLogistic
 import VitalsModel
@@ -19,6 +20,25 @@ struct TrainingRows {
         /// "4117 snapshots" / "1000 rows", for log lines.
         let description: String
     }
+
+    /// A churn curve's snapshots behind its person-period rows: the rows are the hazard's
+    /// (one per snapshot and month whose fate is known), these are what the curve's own
+    /// figures and its tail are computed on.
+    struct CurveRows {
+        let terms: PeriodTerms
+        var periods: HazardPeriods { terms.periods }
+        /// The fitting snapshots' design (n × p) and follow-ups.
+        let fitSnapshots: Matrix
+        let fitFollowUps: [FollowUp]
+        /// The held-out snapshots' design and follow-ups (0 rows without a held-out set).
+        let heldOutSnapshots: Matrix
+        let heldOutFollowUps: [FollowUp]
+        /// Snapshots left out because not one month after them is known by the cutoff.
+        let unobserved: Int
+    }
+
+    /// The snapshot feature that says when the next contract anniversary falls.
+    static let renewalFeature = "days_to_renewal"
 
     /// How a signals model's rows were made.
     struct SignalsOrigin {
@@ -75,6 +95,8 @@ struct TrainingRows {
     let crossFittedCalibration: Bool
     let warnings: [String]
     let origin: Origin
+    /// Churn with a curve: the rows are person-periods, the period the last feature.
+    let curve: CurveRows?
 
     /// What one row is, for log lines.
     var noun: (singular: String, plural: String) {
@@ -131,12 +153,38 @@ extension TrainingRows {
             layout: pointInTime.layout(task: task, families: FeatureLayout.families(for: task, chosen: config.families)),
             horizonDays: config.horizonDays, tolerance: config.tolerance, graceDays: config.graceDays, markov: nil)
         let dates = pointInTime.defaultDates(cadence: config.cadence, through: cutoff)
+        let periods = task == .churn && config.curveMonths > 0 ? HazardPeriods(count: config.curveMonths) : nil
         logger.info("building \(task.rawValue) snapshots over \(dates.count) dates up to \(cutoff)")
-        let base = logger.timed("snapshots") {
-            Featurizer(recipe: recipe, index: index).pointInTimeTable(dates: dates, requireLabels: true, labelCutoff: cutoff, logger: logger)
+        var base = logger.timed("snapshots") {
+            Featurizer(recipe: recipe, index: index).pointInTimeTable(dates: dates, requireLabels: periods == nil, labelCutoff: cutoff, logger: logger)
         }
-        guard base.rowCount > 0, base.labels.contains(1), base.labels.contains(0) else {
-            throw TrainingError.noLabelledSnapshots(task: task, cutoff: cutoff, rows: base.rowCount)
+        // A curve learns from every snapshot with a month of known fate after it: the eligible
+        // rows and their follow-ups. A plain model learns from the rows with a label.
+        var followUps: [FollowUp] = []
+        var unobserved = 0
+        if let periods {
+            let builder = Featurizer(recipe: recipe, index: index).builder(labelCutoff: cutoff)
+            let all = (0..<base.rowCount).map { r in
+                let known = builder.followUp(account: Int(base.entities[r]), asOf: base.dates[r])
+                return FollowUp(eventDay: known?.eventDay, observedDays: known?.observedDays ?? 0)
+            }
+            // Landmarks of one account a month apart share eleven of their twelve months: each
+            // account keeps every n-th date, staggered across accounts so every date stays.
+            let every = config.curveLandmarkEvery
+            let dateIndex = Dictionary(uniqueKeysWithValues: dates.enumerated().map { ($1, $0) })
+            let landmark = all.indices.map { r in (dateIndex[base.dates[r]]! + Int(base.entities[r])) % every == 0 }
+            let counted = all.indices.map { landmark[$0] ? PersonPeriods.rowCount(of: all[$0], periods: periods) : 0 }
+            unobserved = all.indices.filter { landmark[$0] && counted[$0] == 0 }.count
+            base = base.filteringRows { counted[$0] > 0 }
+            followUps = all.indices.filter { counted[$0] > 0 }.map { all[$0] }
+            let events = followUps.filter { PersonPeriods.eventPeriod(of: $0, periods: periods) != nil }.count
+            guard events > 0, events < followUps.count else {
+                throw TrainingError.noLabelledSnapshots(task: task, cutoff: cutoff, rows: base.rowCount)
+            }
+        } else {
+            guard base.rowCount > 0, base.labels.contains(1), base.labels.contains(0) else {
+                throw TrainingError.noLabelledSnapshots(task: task, cutoff: cutoff, rows: base.rowCount)
+            }
         }
         if config.families.contains(.markov) {
             logger.info("fitting the Markov chain")
@@ -154,8 +202,9 @@ extension TrainingRows {
         let heldOutDates = config.calibration == .none || crossFitted ? 0
             : max(1, Int((Double(distinctDates.count) * config.calibrationFraction).rounded()))
         let firstHeldOut = heldOutDates > 0 && distinctDates.count > heldOutDates ? distinctDates[distinctDates.count - heldOutDates] : nil
-        let fitTable = table.filteringRows { firstHeldOut == nil || table.dates[$0] < firstHeldOut! }
-        let heldOutTable = table.filteringRows { firstHeldOut != nil && table.dates[$0] >= firstHeldOut! }
+        let isFitRow = { (r: Int) in firstHeldOut == nil || table.dates[r] < firstHeldOut! }
+        let fitTable = table.filteringRows(isFitRow)
+        let heldOutTable = table.filteringRows { !isFitRow($0) }
         let imputer = FeatureImputer.fit(features: fitTable.features, columns: fitTable.columnCount, names: fitTable.featureNames)
         var warnings = pointInTime.identifierLikeColumns.map {
             "\($0.column) has \($0.values) distinct values (more than \(FeatureLayout.maximumLevels)); left out as an identifier, not a category"
@@ -164,22 +213,41 @@ extension TrainingRows {
             warnings.append("no training row has a value for \(imputer.allMissing.joined(separator: ", ")); imputed with 0")
         }
         let (fitX, heldOutX) = (imputer.design(fitTable), imputer.design(heldOutTable))
-        let heldOut = heldOutTable.rowCount > 0
-            ? HeldOut(x: heldOutX, y: heldOutTable.labels, description: "\(heldOutDates) snapshot dates") : nil
         let directions = fitTable.featureNames.map { config.monotone ? FeatureCatalog.direction(of: $0) : .either }
         typealias Pair = (correction: ForecastCorrection?, interval: ForecastInterval?)
         let none: (hours: Pair, end: Pair) = ((nil, nil), (nil, nil))
         let models: (hours: Pair, end: Pair) = task == .overrun
             ? try projectModels(fit: fitTable, heldOut: heldOutTable, xFit: fitX, xHeld: heldOutX, index: index) : none
+        let origin = SignalsOrigin(directory: directory, table: table, fitDates: fitTable.dates, cutoff: cutoff, until: until,
+                                   recipe: recipe, families: config.families, imputer: imputer,
+                                   riskBands: config.riskBands, hoursCorrection: models.hours.correction,
+                                   hoursInterval: models.hours.interval, endCorrection: models.end.correction,
+                                   endInterval: models.end.interval)
+        guard let periods else {
+            let heldOut = heldOutTable.rowCount > 0
+                ? HeldOut(x: heldOutX, y: heldOutTable.labels, description: "\(heldOutDates) snapshot dates") : nil
+            return TrainingRows(
+                x: fitX, y: fitTable.labels, featureNames: fitTable.featureNames, directions: directions,
+                foldPlan: .snapshots(dates: fitTable.dates, entities: fitTable.entities.map(Int.init)), heldOut: heldOut,
+                crossFittedCalibration: crossFitted, warnings: warnings, origin: .signals(origin), curve: nil)
+        }
+        // The curve: each snapshot becomes its person-months, the month a feature of its own.
+        let fitFollowUps = table.rowCount == 0 ? [] : (0..<table.rowCount).filter(isFitRow).map { followUps[$0] }
+        let heldOutFollowUps = (0..<table.rowCount).filter { !isFitRow($0) }.map { followUps[$0] }
+        // Churn comes at renewals: the month an anniversary falls in is a term of its own.
+        let renewalColumn = fitTable.featureNames.firstIndex(of: Self.renewalFeature)
+        let terms = PeriodTerms(periods: periods, renewalFeature: renewalColumn.map { _ in Self.renewalFeature })
+        let fitPeriods = PersonPeriods(snapshots: fitX, followUps: fitFollowUps, terms: terms, renewalColumn: renewalColumn)
+        let heldOutPeriods = PersonPeriods(snapshots: heldOutX, followUps: heldOutFollowUps, terms: terms, renewalColumn: renewalColumn)
+        let heldOut = heldOutPeriods.y.isEmpty ? nil
+            : HeldOut(x: heldOutPeriods.x, y: heldOutPeriods.y, description: "\(heldOutDates) snapshot dates (\(heldOutPeriods.y.count) person-months)")
         return TrainingRows(
-            x: fitX, y: fitTable.labels, featureNames: fitTable.featureNames, directions: directions,
-            foldPlan: .snapshots(dates: fitTable.dates, entities: fitTable.entities.map(Int.init)), heldOut: heldOut,
-            crossFittedCalibration: crossFitted, warnings: warnings,
-            origin: .signals(SignalsOrigin(directory: directory, table: table, fitDates: fitTable.dates, cutoff: cutoff, until: until,
-                                           recipe: recipe, families: config.families, imputer: imputer,
-                                           riskBands: config.riskBands, hoursCorrection: models.hours.correction,
-                                           hoursInterval: models.hours.interval, endCorrection: models.end.correction,
-                                           endInterval: models.end.interval)))
+            x: fitPeriods.x, y: fitPeriods.y, featureNames: fitTable.featureNames + terms.names,
+            directions: directions + terms.names.map { _ in .either },
+            foldPlan: .snapshots(dates: fitPeriods.source.map { fitTable.dates[$0] }, entities: fitPeriods.source.map { Int(fitTable.entities[$0]) }),
+            heldOut: heldOut, crossFittedCalibration: crossFitted, warnings: warnings, origin: .signals(origin),
+            curve: CurveRows(terms: terms, fitSnapshots: fitX, fitFollowUps: fitFollowUps, heldOutSnapshots: heldOutX,
+                             heldOutFollowUps: heldOutFollowUps, unobserved: unobserved))
     }
 
     /// A data team's table: the rows in time order when a time column is given (and then the
@@ -216,7 +284,7 @@ extension TrainingRows {
             directions: try tableDirections(encoder: encoder, config: config, path: path), foldPlan: timeColumn == nil ? .stratified : .timeOrdered,
             heldOut: heldOut, crossFittedCalibration: crossFitted, warnings: warnings,
             origin: .table(TableOrigin(path: path, rowCount: n, positives: Int(labels.reduce(0, +)), labelColumn: labelColumn,
-                                       idColumn: idColumn, encoder: encoder)))
+                                       idColumn: idColumn, encoder: encoder)), curve: nil)
     }
 }
 
@@ -254,15 +322,20 @@ extension TrainingRows {
     }
 
     /// The unsealed model file.
-    func modelFile(model: FittedRiskModel, config: [String: String], metrics: [String: Double], program: String) throws -> ModelFile {
+    func modelFile(model: FittedRiskModel, curveSpec: HazardCurveSpec?, config: [String: String], metrics: [String: Double], program: String) throws
+        -> ModelFile
+    {
         switch origin {
         case let .signals(origin):
             let table = origin.table, task = origin.recipe.task
             let required = FeatureLayout.requiredFiles(task: task, families: origin.families)
             let present = required.filter { FileManager.default.fileExists(atPath: (origin.directory as NSString).appendingPathComponent($0)) }
+            // A curve's positives are the snapshots whose churn one of their person-months counts.
+            let positives = curve.map { c in (c.fitFollowUps + c.heldOutFollowUps).filter { PersonPeriods.eventPeriod(of: $0, periods: c.periods) != nil }.count }
+                ?? Int(table.labels.reduce(0, +))
             let fingerprint = try DataFingerprint.of(
                 files: present.map { ($0, (origin.directory as NSString).appendingPathComponent($0)) },
-                range: "\(table.dates.first!) … \(table.dates.last!)", rows: table.rowCount, positives: Int(table.labels.reduce(0, +)))
+                range: "\(table.dates.first!) … \(table.dates.last!)", rows: table.rowCount, positives: positives)
             var file = ModelFile(kind: .signals(task), createdBy: program, encoding: nil, labelColumn: nil, idColumn: nil,
                                  model: model, config: config, data: fingerprint, metrics: metrics)
             file.signals = SignalsModelSpec(recipe: origin.recipe, imputer: origin.imputer, requiredFiles: present, riskBands: origin.riskBands,
@@ -271,6 +344,7 @@ extension TrainingRows {
             file.signals?.hoursCorrection = origin.hoursCorrection
             file.signals?.endCorrection = origin.endCorrection
             file.signals?.endInterval = origin.endInterval
+            file.signals?.churnCurve = curveSpec
             return file
         case let .table(origin):
             let fingerprint = try DataFingerprint.of(
@@ -291,8 +365,14 @@ extension TrainingRows {
         switch origin {
         case let .signals(origin):
             let table = origin.table
-            summary = "trained \(file.modelID) on \(x.rows) \(origin.recipe.task.entity)-snapshots (\(positives) positive) from \(table.dates.first!) "
-                + "to \(origin.fitDates.last ?? table.dates.last!), \(featureNames.count) features"
+            if let curve {
+                summary = "trained \(file.modelID), a churn curve over \(curve.periods.count) months, on \(curve.fitSnapshots.rows) account-snapshots "
+                    + "as \(x.rows) person-months (\(positives) churned in their month) from \(table.dates.first!) "
+                    + "to \(origin.fitDates.last ?? table.dates.last!), \(featureNames.count - curve.terms.names.count) features and \(curve.terms.names.joined(separator: " and "))"
+            } else {
+                summary = "trained \(file.modelID) on \(x.rows) \(origin.recipe.task.entity)-snapshots (\(positives) positive) from \(table.dates.first!) "
+                    + "to \(origin.fitDates.last ?? table.dates.last!), \(featureNames.count) features"
+            }
         case .table:
             summary = "trained \(file.modelID) on \(x.rows) rows (\(positives) positive), \(featureNames.count) features"
         }
@@ -308,7 +388,8 @@ extension TrainingRows {
             summary += "; calibrated (\(model.calibration.method.rawValue)) on the out-of-fold predictions of the cross-validation fits"
         }
         if case let .signals(origin) = origin {
-            summary += "\nleft out: \(origin.table.censored) snapshots whose label is not known by \(origin.cutoff)"
+            summary += curve.map { "\nleft out: \($0.unobserved) snapshots without a whole month known by \(origin.cutoff)" }
+                ?? "\nleft out: \(origin.table.censored) snapshots whose label is not known by \(origin.cutoff)"
                 + (origin.table.excluded > 0 ? ", \(origin.table.excluded) of cancelled projects" : "")
         }
         summary += "\n\(model.solver.rawValue): \(model.iterations) iterations, converged \(model.converged), gradient norm \(String(format: "%.2e", model.gradientNorm))"

@@ -10,9 +10,11 @@ extension AtRiskList {
         let wide = style.isWide
         // (header, width, right-aligned)
         var columns: [(String, Int, Bool)] = [("#", 3, true), ("", 2, false), ("Account", 8, false)]
-        if wide { columns.append(("Name", 18, false)) }
-        columns += [("CSM", wide ? 15 : 14, false), ("Seg", wide ? 10 : 3, false), ("ARR", 6, true), ("P(churn)", 8, true),
-                    ("Band", 6, false), ("Δ pts", 7, true), ("State", wide ? 10 : 9, false), ("Days", 4, true)]
+        if wide { columns.append(("Name", 13, false)) }
+        columns.append(("CSM", wide ? 14 : 10, false))
+        if wide { columns.append(("Segment", 8, false)) }
+        columns += [("ARR", 6, true), ("P(churn)", 8, true), ("Band", 6, false), ("Δ pts", 7, true), ("State", wide ? 10 : 8, false),
+                    ("Days", 4, true), ("By renew", 8, true)]
         if wide { columns.append(("Renewal", 10, false)) }
         var out = ""
         out += style.paint(cell("At-risk accounts as of \(asOf): top \(accounts.count) of \(matching)", style.width).trimmingTrailingSpaces, .bold) + "\n"
@@ -24,13 +26,15 @@ extension AtRiskList {
             let change = changeText(entry.change)
             var cells: [String] = [cell("\(entry.rank)", 3, right: true), style.paint(cell(flags, 2), entry.newOnList ? .bold : nil),
                                    cell(entry.accountID, 8)]
-            if wide { cells.append(cell(entry.name ?? "", 18)) }
+            if wide { cells.append(cell(entry.name ?? "", 13)) }
+            cells.append(cell(entry.csm ?? "", wide ? 14 : 10))
+            if wide { cells.append(cell(entry.segment ?? "", 8)) }
             cells += [
-                cell(entry.csm ?? "", wide ? 15 : 14), cell(wide ? entry.segment ?? "" : abbreviated(entry.segment ?? ""), wide ? 10 : 3),
                 cell(entry.arr.map(DriverPhrase.money) ?? "", 6, right: true), cell(percentText(entry.churnProbability), 8, right: true),
                 style.paint(cell(entry.riskBand.rawValue, 6), style.bandColor(entry.riskBand)), style.paint(cell(change.text, 7, right: true), change.color),
-                cell((entry.healthState ?? "").replacingOccurrences(of: "_", with: "-"), wide ? 10 : 9),
+                cell((entry.healthState ?? "").replacingOccurrences(of: "_", with: "-"), wide ? 10 : 8),
                 cell(entry.expectedDaysToChurn.map(String.init) ?? "", 4, right: true),
+                cell(entry.churnProbabilityByRenewal.map(percentText) ?? "", 8, right: true),
             ]
             if wide { cells.append(cell(entry.renewalDate, 10)) }
             out += cells.joined(separator: " ").trimmingTrailingSpaces + "\n"
@@ -38,7 +42,9 @@ extension AtRiskList {
             for line in wrap("↳ " + why, width: style.width, indent: String(repeating: " ", count: 7)) { out += style.paint(line, .dim) + "\n" }
         }
         let bands = "bands: low < \(percentText(riskBands.mediumFrom)) ≤ medium < \(percentText(riskBands.highFrom)) ≤ high"
-        let legend = "N new on the list · R renewal within \(horizonDays) days · Δ pts change in percentage points · Days expected days to churn (health chain) · \(bands)"
+        let days = daysToChurnFrom == "curve" ? "Days expected days to churn (the account's own curve) · By renew P(churn by the renewal date)"
+            : "Days expected days to churn (health chain)"
+        let legend = "N new on the list · R renewal within \(horizonDays) days · Δ pts change in percentage points · \(days) · \(bands)"
         for line in wrap(legend, width: style.width, indent: "", maxLines: 4) { out += style.paint(line, .dim) + "\n" }
         return out
     }
@@ -47,13 +53,15 @@ extension AtRiskList {
     public func csv() -> String {
         var table = ScoreTable(columns: ["rank", "account_id", "name", "csm", "segment", "arr", "churn_probability", "risk_band", "arr_at_risk",
                                          "previous_probability", "change", "new_on_list", "renewal_date", "renews_within_horizon",
-                                         "health_state", "expected_days_to_churn", "drivers", "driver_contributions", "as_of", "model_id"])
+                                         "health_state", "expected_days_to_churn", "churn_probability_by_renewal", "median_days_to_churn", "drivers",
+                                         "driver_contributions", "as_of", "model_id"])
         for e in accounts {
             table.rows.append([
                 .integer(e.rank), .text(e.accountID), text(e.name), text(e.csm), text(e.segment), number(e.arr), .number(e.churnProbability),
                 .text(e.riskBand.rawValue), number(e.arrAtRisk), number(e.previousProbability), number(e.change), .integer(e.newOnList ? 1 : 0),
                 .text(e.renewalDate), .integer(e.renewsWithinHorizon ? 1 : 0), text(e.healthState),
-                e.expectedDaysToChurn.map { .integer($0) } ?? .missing, .text(e.drivers.map(\.phrase).joined(separator: " | ")),
+                e.expectedDaysToChurn.map { .integer($0) } ?? .missing, number(e.churnProbabilityByRenewal),
+                e.medianDaysToChurn.map { .integer($0) } ?? .missing, .text(e.drivers.map(\.phrase).joined(separator: " | ")),
                 .text(e.drivers.map { "\($0.feature):\(String(format: "%+.2f", $0.contribution))" }.joined(separator: "; ")),
                 .text(asOf), .text(modelID),
             ])
@@ -63,13 +71,6 @@ extension AtRiskList {
 
     /// The list as one JSON document (keys sorted, so the bytes are stable).
     public func json() throws -> String { try stableJSON(self) }
-}
-
-/// A segment in three columns: `SMB`, `Enterprise` → `Ent`, `Mid-Market` → `MM`.
-func abbreviated(_ segment: String) -> String {
-    guard segment.count > 3 else { return segment }
-    let words = segment.split(whereSeparator: { $0 == "-" || $0 == " " })
-    return words.count > 1 ? String(words.prefix(3).compactMap(\.first)).uppercased() : String(segment.prefix(3))
 }
 
 func text(_ s: String?) -> ScoreTable.Value { s.map { .text($0) } ?? .missing }

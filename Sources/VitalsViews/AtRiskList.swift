@@ -56,14 +56,21 @@ public struct AtRiskEntry: Sendable, Equatable, Codable {
     /// The renewal falls within the model's horizon from the as-of date.
     public let renewsWithinHorizon: Bool
     public let healthState: String?
+    /// From the account's own churn curve (the health chain's figure for its state with a
+    /// model without a curve).
     public let expectedDaysToChurn: Int?
+    /// P(churn by the renewal date) and the median days to churn, from the account's curve;
+    /// nil with a model without a curve (the median also when it lies beyond the curve).
+    public let churnProbabilityByRenewal: Double?
+    public let medianDaysToChurn: Int?
     public let drivers: [RankedDriver]
 
     enum CodingKeys: String, CodingKey {
         case rank, accountID = "account_id", name, csm, segment, arr, churnProbability = "churn_probability", riskBand = "risk_band"
         case arrAtRisk = "arr_at_risk", previousProbability = "previous_probability", change, newOnList = "new_on_list"
         case renewalDate = "renewal_date", renewsWithinHorizon = "renews_within_horizon", healthState = "health_state"
-        case expectedDaysToChurn = "expected_days_to_churn", drivers
+        case expectedDaysToChurn = "expected_days_to_churn", churnProbabilityByRenewal = "churn_probability_by_renewal"
+        case medianDaysToChurn = "median_days_to_churn", drivers
     }
 }
 
@@ -84,13 +91,17 @@ public struct AtRiskList: Sendable, Codable {
     public let modelID: String
     public let previousRun: PreviousRun?
     public let horizonDays: Int
+    /// Where the days to churn come from: `curve` (each account's own churn curve) or
+    /// `health_chain` (the chain's figure for the account's state, for models without a curve).
+    public let daysToChurnFrom: String
     public let riskBands: RiskBands
     /// Accounts that match the CSM and segment filters (before `top`).
     public let matching: Int
     public let accounts: [AtRiskEntry]
 
     enum CodingKeys: String, CodingKey {
-        case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", horizonDays = "horizon_days", riskBands = "risk_bands"
+        case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", horizonDays = "horizon_days"
+        case daysToChurnFrom = "days_to_churn_from", riskBands = "risk_bands"
         case matching, accounts
     }
 
@@ -135,12 +146,14 @@ public struct AtRiskList: Sendable, Codable {
                 arrAtRisk: arr(a).map { ArrAtRisk.of(arr: $0, probability: p[r]) }, previousProbability: before, change: change(r),
                 newOnList: previous != nil && !previousList.contains(id), renewalDate: "\(renewal)",
                 renewsWithinHorizon: renewal - asOf <= horizon, healthState: snapshot.stateName(r),
-                expectedDaysToChurn: snapshot.expectedDaysToChurn(r), drivers: RankedDriver.top(snapshot, row: r))
+                expectedDaysToChurn: snapshot.expectedDaysToChurn(r), churnProbabilityByRenewal: snapshot.churnProbabilityByRenewal(r),
+                medianDaysToChurn: snapshot.medianDaysToChurn(r), drivers: RankedDriver.top(snapshot, row: r))
         }
         self.asOf = "\(asOf)"
         self.modelID = snapshot.model.modelID
         self.previousRun = previous.map { PreviousRun(asOf: $0.run.asOf, modelID: $0.run.modelID) }
         self.horizonDays = horizon
+        self.daysToChurnFrom = snapshot.curves == nil ? "health_chain" : "curve"
         self.riskBands = snapshot.spec.riskBands
         self.matching = rows.count
     }

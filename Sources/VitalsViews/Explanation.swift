@@ -1,6 +1,7 @@
 import Foundation
 import VitalsAdditive
 import VitalsFoundation
+import VitalsHazard
 import VitalsHistory
 import VitalsModel
 import VitalsScoring
@@ -17,6 +18,11 @@ import VitalsSignals
 /// `decisionValue` is η as the model computes it; `intercept + Σ contribution` (features and
 /// interactions) equals it to rounding (about 1e-12). The probability is the calibration
 /// applied to η, a monotone map, so the contributions also order what raises or lowers it.
+/// For a churn curve, η is the first month's hazard's log-odds and `intercept` holds that
+/// month's period terms (its baseline, and the renewal's lift when the renewal falls in it).
+/// The features move every month's log-odds by the same amount, so among accounts whose
+/// renewals fall in the same month the probability at any horizon is monotone in η, and
+/// the same contributions explain it; the renewal's month says when, not why.
 ///
 /// The change since an earlier date D₀ is split the same way: η(D) − η(D₀) = Σⱼ (fⱼ(xⱼ(D)) −
 /// fⱼ(xⱼ(D₀))) + Σₖ (gₖ(D) − gₖ(D₀)), both dates featurized point in time and scored with the
@@ -52,7 +58,9 @@ public struct Explanation: Sendable, Codable {
         public let previous: Double
         public let current: Double
         /// fⱼ(current) − fⱼ(previous). For an interaction, `previous` and `current` are its
-        /// contributions on the two dates.
+        /// contributions on the two dates; for a churn curve's `renewal_in_period`, the
+        /// constant part of η (`intercept`) on the two dates, which moves when the renewal
+        /// enters or leaves the first month.
         public let contribution: Double
     }
 
@@ -113,7 +121,8 @@ public struct Explanation: Sendable, Codable {
         let contributions = snapshot.contributions(row: r)
         let n = snapshot.rowCount
         var lines: [FeatureLine] = []
-        for (j, name) in model.featureNames.enumerated() {
+        let featureNames = snapshot.featureNames, p = featureNames.count
+        for (j, name) in featureNames.enumerated() {
             let x = snapshot.x[r, j]
             var below = 0, equal = 0
             for i in 0..<n {
@@ -127,10 +136,10 @@ public struct Explanation: Sendable, Codable {
         let order = lines.indices.sorted { abs(lines[$0].contribution) != abs(lines[$1].contribution) ? abs(lines[$0].contribution) > abs(lines[$1].contribution) : $0 < $1 }
         features = order.map { lines[$0] }
         let pairs = model.shapes?.pairs ?? []
-        interactions = pairs.isEmpty ? nil : zip(pairs, model.termNames.dropFirst(model.featureNames.count)).enumerated()
+        interactions = pairs.isEmpty ? nil : zip(pairs, snapshot.termNames.dropFirst(p)).enumerated()
             .map { k, element in
                 InteractionLine(feature: element.1, values: [snapshot.x[r, element.0.first], snapshot.x[r, element.0.second]],
-                                contribution: contributions[model.featureNames.count + k])
+                                contribution: contributions[p + k])
             }
             .sorted { abs($0.contribution) > abs($1.contribution) }
 
@@ -142,17 +151,22 @@ public struct Explanation: Sendable, Codable {
             let earlier = try ScoredSnapshot(model: snapshot.model, index: snapshot.index, asOf: since.day)
             if let r0 = earlier.rowOfID[id] {
                 var parts: [ChangePart] = []
-                for j in 0..<model.featureNames.count {
+                for j in 0..<p {
                     let (a, b) = (earlier.x[r0, j], snapshot.x[r, j])
                     let part = model.contributionChange(feature: j, from: a, to: b)
-                    if part != 0 { parts.append(ChangePart(feature: model.featureNames[j], previous: a, current: b, contribution: part)) }
+                    if part != 0 { parts.append(ChangePart(feature: featureNames[j], previous: a, current: b, contribution: part)) }
                 }
                 for (k, pair) in pairs.enumerated() {
                     let before = model.pairContribution(k, a: earlier.x[r0, pair.first], b: earlier.x[r0, pair.second])
                     let now = model.pairContribution(k, a: snapshot.x[r, pair.first], b: snapshot.x[r, pair.second])
                     if now != before {
-                        parts.append(ChangePart(feature: model.termNames[model.featureNames.count + k], previous: before, current: now, contribution: now - before))
+                        parts.append(ChangePart(feature: snapshot.termNames[p + k], previous: before, current: now, contribution: now - before))
                     }
+                }
+                // A curve's period terms: the renewal moving into or out of the first month.
+                let (before, now) = (earlier.intercept(row: r0), snapshot.intercept(row: r))
+                if now != before {
+                    parts.append(ChangePart(feature: PeriodTerms.renewalName, previous: before, current: now, contribution: now - before))
                 }
                 parts.sort { abs($0.contribution) != abs($1.contribution) ? abs($0.contribution) > abs($1.contribution) : $0.feature < $1.feature }
                 change = Change(since: "\(since.day)", source: since.source, previousProbability: earlier.probabilities[r0],
@@ -172,6 +186,6 @@ public struct Explanation: Sendable, Codable {
         riskBand = isChurn ? snapshot.band(r) : nil
         uncalibratedProbability = 1 / (1 + exp(-snapshot.decisionValues[r]))
         decisionValue = snapshot.decisionValues[r]
-        intercept = model.intercept
+        intercept = snapshot.intercept(row: r)
     }
 }

@@ -142,6 +142,9 @@ public struct HTMLReport: Sendable {
         sections.append(figure("distribution", "Scores by class", distribution.svg(id: "distribution-chart")))
         if !coefficients.isEmpty { sections.append(figure("coefficients", coefficientsTitle, coefficientChart())) }
         if let chain { sections.append(figure("transitions", "Markov transition matrix", heatmap(chain))) }
+        if let survival = report.survival, !survival.bands.isEmpty {
+            sections.append(figure("survival", "Survival by risk band: observed (Kaplan–Meier) vs predicted", survivalChart(survival)))
+        }
 
         let data = try reportData(roc: roc, pr: pr, gains: gains)
         return """
@@ -164,6 +167,7 @@ public struct HTMLReport: Sendable {
             \(metricsTable())
             \(cycleTable())
             \(reliabilityTable())
+            \(survivalTables())
             <div class="grid">
             \(sections.joined(separator: "\n"))
             </div>
@@ -174,7 +178,7 @@ public struct HTMLReport: Sendable {
     }
 
     func figure(_ id: String, _ caption: String, _ svg: String) -> String {
-        let wide = id == "coefficients" || id == "transitions" ? #" class="wide""# : ""
+        let wide = id == "coefficients" || id == "transitions" || id == "survival" ? #" class="wide""# : ""
         return #"<figure id="\#(id)"\#(wide)><figcaption>\#(Self.escape(caption))</figcaption>\#(svg)</figure>"#
     }
 
@@ -228,6 +232,79 @@ public struct HTMLReport: Sendable {
                 + "<td>\(Self.pct(bin.meanLabel))</td></tr>"
         }
         return html + "</tbody></table>"
+    }
+
+    /// The churn curves by horizon (with how many rows censoring left out) and the book backtest.
+    func survivalTables() -> String {
+        guard let survival = report.survival else { return "" }
+        var html = #"<table id="survival-horizons"><caption>Churn curves by horizon</caption><thead><tr><th>churn within</th><th>rows</th><th>left out</th><th>events</th><th>AUC</th>"#
+            + "<th>Brier</th><th>mean predicted</th><th>observed</th><th>ratio</th><th>Kaplan–Meier</th><th>predicted, all rows</th></tr></thead><tbody>"
+        for h in survival.horizons {
+            html += "<tr><td>\(h.days) days</td><td>\(h.rows)</td><td>\(h.leftOut)</td><td>\(h.events)</td><td>\(Self.f3(h.auc))</td>"
+                + "<td>\(h.brier.map { String(format: "%.4f", $0) } ?? "—")</td><td>\(h.meanPredicted.map(Self.pct) ?? "—")</td>"
+                + "<td>\(h.observedRate.map(Self.pct) ?? "—")</td><td>\(h.calibrationRatio.map { String(format: "%.2f", $0) } ?? "—")</td>"
+                + "<td>\(h.kaplanMeierRate.map(Self.pct) ?? "—")</td><td>\(Self.pct(h.meanPredictedAllRows))</td></tr>"
+        }
+        html += "</tbody></table>"
+        html += #"<p class="facts" id="survival-note">Rows count at a horizon when their whole window lies within the data, "#
+            + "whatever happened in it; the rest are left out, so which rows count depends on their date alone. "
+            + "The Kaplan–Meier rate and the mean prediction over all rows make the same comparison on every row.</p>"
+        guard let book = survival.book else { return html }
+        html += #"<table id="survival-book"><caption>Book forecast backtest, \#(book.rows) accounts: cumulative churn by month (365.25 / 12 days)</caption>"#
+            + "<thead><tr><th>month</th><th>churned accounts</th>"
+            + book.forecasts.map { "<th>\(Self.escape($0.name)), expected</th>" }.joined()
+        if book.observedARR != nil {
+            html += "<th>churned ARR</th>" + book.forecasts.filter { $0.arr != nil }.map { "<th>\(Self.escape($0.name)), expected ARR</th>" }.joined()
+        }
+        html += "</tr></thead><tbody>"
+        for (k, m) in book.months.enumerated() {
+            html += "<tr><td>\(m)</td><td>\(book.observedAccounts[k])</td>" + book.forecasts.map { "<td>\(String(format: "%.1f", $0.accounts[k]))</td>" }.joined()
+            if let observedARR = book.observedARR {
+                html += "<td>\(String(format: "%.0f", observedARR[k]))</td>"
+                    + book.forecasts.compactMap { $0.arr.map { "<td>\(String(format: "%.0f", $0[k]))</td>" } }.joined()
+            }
+            html += "</tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    static let bandColors = ["#2f7d4f", "#d9822b", "#c2413b", "#1f5fbf", "#8a4fb3", "#6b7785"]
+
+    /// Observed survival (solid, drawn only while some row is still observed) and the mean
+    /// predicted curve (dashed) per band, one color per band.
+    func survivalChart(_ survival: SurvivalEvaluation) -> String {
+        let days = survival.bands[0].days
+        let lastDay = Double(max(days.last ?? 1, 1))
+        var legend: [(label: String, color: String, dashed: Bool)] = survival.bands.enumerated().map { k, band in
+            ("\(band.band) (\(band.rows) rows)", Self.bandColors[k % Self.bandColors.count], false)
+        }
+        legend += [("observed (Kaplan–Meier)", Self.neutral, false), ("predicted (mean curve)", Self.neutral, true)]
+        var chart = SVGChart(width: 1000, height: 340)
+        // The x axis runs on past the last day to leave the legend a column of its own: the
+        // curves fill every corner of the frame otherwise.
+        let legendWidth = Double(legend.map(\.label.count).max() ?? 0) * 6.5 + 48
+        let plotWidth = chart.width - chart.left - chart.right
+        chart.xRange = 0...(lastDay * plotWidth / max(plotWidth - legendWidth, plotWidth / 2))
+        // In percent (the axes' percent labels would apply to the days too). The y axis starts
+        // at the next 10 % below the lowest value, so that high survival is not squeezed flat.
+        let lowest = survival.bands.flatMap { $0.observed + $0.predicted }.filter(\.isFinite).min() ?? 0
+        var bottom = max(0, min(90, ((lowest * 100 - 2) / 10).rounded(.down) * 10))
+        let step = 100 - bottom > 50 ? 20.0 : 10
+        bottom = (bottom / step).rounded(.down) * step
+        chart.yRange = bottom...100
+        let xTicks = ([0] + survival.horizons.map(\.days).filter { Double($0) <= lastDay }).map(Double.init)
+        chart.axes(xLabel: "days after the scoring date", yLabel: "still a customer (%)", xTicks: xTicks,
+                   yTicks: stride(from: 100, through: bottom, by: -step).map { $0 })
+        chart.legendCorner = .topRight
+        for (k, band) in survival.bands.enumerated() {
+            let color = Self.bandColors[k % Self.bandColors.count]
+            let observedUntil = band.atRisk.lastIndex { $0 > 0 }.map { $0 + 1 } ?? 0
+            chart.line((0..<observedUntil).map { (Double(band.days[$0]), 100 * band.observed[$0]) }, color: color, label: nil, id: "survival-observed-\(k)")
+            chart.line(band.days.indices.map { (Double(band.days[$0]), 100 * band.predicted[$0]) }, color: color, label: nil, dashed: true,
+                       id: "survival-predicted-\(k)")
+        }
+        chart.legend = legend
+        return chart.svg(id: "survival-chart")
     }
 
     func coefficientChart() -> String {

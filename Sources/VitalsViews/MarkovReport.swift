@@ -1,6 +1,8 @@
 import Foundation
 import VitalsFeatures
+import VitalsEvaluation
 import VitalsFoundation
+import VitalsScoring
 import VitalsMarkov
 import VitalsSignals
 
@@ -42,6 +44,42 @@ public struct MarkovReport: Sendable, Codable {
         public let arr: [String: Double]
     }
 
+    /// The book forecast from the accounts' own churn curves: month m's expected churned
+    /// accounts Σᵢ (1 − Sᵢ(m L)) and ARR Σᵢ ARRᵢ (1 − Sᵢ(m L)), L = 365.25 / 12 days, beside
+    /// the chain's forecast from their states.
+    public struct CurveForecast: Sendable, Codable {
+        public struct Month: Sendable, Codable {
+            public let month: Int
+            public let date: String
+            public let churnedAccounts: Double
+            public let churnedARR: Double
+
+            enum CodingKeys: String, CodingKey { case month, date, churnedAccounts = "churned_accounts", churnedARR = "churned_arr" }
+        }
+
+        public let modelID: String
+        public let accounts: Int
+        public let months: [Month]
+
+        enum CodingKeys: String, CodingKey { case modelID = "model_id", accounts, months }
+
+        /// The forecast of a churn snapshot's curves, for the accounts of `segment` (all without).
+        public init?(snapshot: ScoredSnapshot, segment: String?, months: Int = 12) {
+            guard let curves = snapshot.curves else { return nil }
+            let accounts = snapshot.dataset.accounts
+            let rows = (0..<snapshot.rowCount).filter { r in segment == nil || accounts.segment.flatMap { $0[Int(snapshot.table.entities[r])] } == segment }
+            let arr = rows.map { r in accounts.arr.flatMap { $0[Int(snapshot.table.entities[r])] } ?? 0 }
+            modelID = snapshot.model.modelID
+            self.accounts = rows.count
+            self.months = (1...months).map { m in
+                let days = Double(m) * BookBacktest.monthDays
+                let p = rows.map { curves[$0].churnProbability(withinDays: days) }
+                return Month(month: m, date: "\(snapshot.asOf + Int(days.rounded()))", churnedAccounts: p.reduce(0, +),
+                             churnedARR: zip(p, arr).reduce(0) { $0 + $1.0 * $1.1 })
+            }
+        }
+    }
+
     public let asOf: String
     public let segment: String?
     public let states: [String]
@@ -51,10 +89,12 @@ public struct MarkovReport: Sendable, Codable {
     /// Long-run monthly churn of surviving accounts (1 − the quasi-stationary survival rate), if defined.
     public let longRunMonthlyChurn: Double?
     public let transitionsObserved: Int
+    /// With a churn model that has curves (`vitals markov --model`); nil otherwise.
+    public var curveForecast: CurveForecast?
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", segment, states, transitions, summary, forecast
-        case longRunMonthlyChurn = "long_run_monthly_churn", transitionsObserved = "transitions_observed"
+        case longRunMonthlyChurn = "long_run_monthly_churn", transitionsObserved = "transitions_observed", curveForecast = "curve_forecast"
     }
 
     /// Fits the chain with state rule `rule` and `estimator` on the month-ends up to `asOf`
@@ -154,6 +194,12 @@ public struct MarkovReport: Sendable, Codable {
         out += pad("month-end", 12) + states.map { right($0, 16) }.joined() + "\n"
         for month in forecast where [1, 2, 3, 6, 9, 12].contains(month.month) {
             out += pad(month.date, 12) + states.map { right(String(format: "%.1f; %@", month.accounts[$0]!, money(month.arr[$0]!)), 16) }.joined() + "\n"
+        }
+        if let curves = curveForecast {
+            out += "\nForecast from the \(curves.accounts) accounts' own churn curves (model \(curves.modelID)), churned by then (expected accounts; ARR):\n"
+            for month in curves.months where [1, 2, 3, 6, 9, 12].contains(month.month) {
+                out += pad(month.date, 12) + right(String(format: "%.1f; %@", month.churnedAccounts, money(month.churnedARR)), 16) + "\n"
+            }
         }
         return out
     }

@@ -10,7 +10,7 @@ public struct RankedDriver: Sendable, Equatable, Codable {
 
     /// The `count` groups with the largest positive contributions on row `r`, largest first.
     public static func top(_ snapshot: ScoredSnapshot, row r: Int, count: Int = 3) -> [RankedDriver] {
-        let drivers = Drivers(featureNames: snapshot.model.model.termNames, encoder: nil)
+        let drivers = Drivers(featureNames: snapshot.termNames, encoder: nil)
         let grouped = drivers.grouped(snapshot.contributions(row: r))
         return drivers.topGroups(grouped, count: count).map { g in
             RankedDriver(feature: drivers.groupNames[g], contribution: grouped[g],

@@ -274,6 +274,8 @@ import VitalsTestSupport
         let history = try ScoreHistory(path: book.history, access: .read)
         let previousRun = try #require(try history.previousRun(task: "churn", before: "2025-12-31"))
         let previous = try history.scores(of: previousRun)
+        let model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: book.churn))) as? [String: Any])
+        let pairCount = (((model["model"] as? [String: Any])?["shapes"] as? [String: Any])?["pairs"] as? [Any])?.count ?? 0
         for entry in try #require(list["accounts"] as? [[String: Any]]) {
             let id = try #require(entry["account_id"] as? String)
             let e = try Self.json(try VitalsProcess.run(["explain", book.signals, "--model", book.churn, "--account", id,
@@ -281,8 +283,8 @@ import VitalsTestSupport
             let features = try #require(e["features"] as? [[String: Any]])
             // The kept interactions, each a pair of values and one contribution, are part of the sum.
             let interactions = e["interactions"] as? [[String: Any]] ?? []
-            // This book's churn model keeps interactions (its training summary says which), so the pair lines are exercised.
-            #expect(!interactions.isEmpty, "\(id) has no interaction lines")
+            // One line per interaction the model kept, none otherwise.
+            #expect(interactions.count == pairCount, "\(id) has \(interactions.count) interaction lines for \(pairCount) pairs")
             #expect(interactions.allSatisfy { ($0["feature"] as? String)?.contains(" × ") == true && ($0["values"] as? [Double])?.count == 2 })
             let sum = try #require(e["intercept"] as? Double) + (features + interactions).reduce(0) { $0 + ($1["contribution"] as? Double ?? .nan) }
             let eta = try #require(e["decision_value"] as? Double)

@@ -68,7 +68,8 @@ import VitalsTestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: first + "/churn-scores-2025-12-31.csv"))
             == Data(contentsOf: URL(fileURLWithPath: second + "/churn-scores-2025-12-31.csv")))
         let rows = try String(contentsOfFile: first + "/churn-scores-2025-12-31.csv", encoding: .utf8).split(separator: "\n")
-        #expect(rows[0] == "account_id,as_of,churn_probability,risk_band,health_state,expected_days_to_churn,arr,arr_at_risk,top_drivers,previous_probability,change,model_id")
+        #expect(rows[0] == "account_id,as_of,churn_probability,risk_band,health_state,expected_days_to_churn,arr,arr_at_risk,top_drivers,previous_probability,change,"
+            + "churn_probability_30d,churn_probability_90d,churn_probability_180d,churn_probability_365d,churn_probability_by_renewal,median_days_to_churn,model_id")
         // Accounts scored both times have previous_probability and change = now − before.
         var compared = 0
         for row in rows.dropFirst() {

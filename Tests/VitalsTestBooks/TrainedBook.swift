@@ -23,9 +23,12 @@ public final class TrainedBook: @unchecked Sendable {
         overrun = try Self.train(.overrun, book)
     }
 
-    /// Trains a task's model on `book` with its shipped config.
-    public static func train(_ task: RiskTask, _ book: TestBook, until: Day = cutoff) throws -> Trainer.Result {
-        let config = try TrainingConfig.load(path: Fixtures.packageRoot.appendingPathComponent("Training/\(task.rawValue).yaml").path)
+    /// Trains a task's model on `book` with its shipped config, changed by `configure`.
+    public static func train(_ task: RiskTask, _ book: TestBook, until: Day = cutoff, configure: (inout TrainingConfig) -> Void = { _ in }) throws
+        -> Trainer.Result
+    {
+        var config = try TrainingConfig.load(path: Fixtures.packageRoot.appendingPathComponent("Training/\(task.rawValue).yaml").path)
+        configure(&config)
         return try Trainer(config: config, program: "vitals test").train(.signals(directory: book.signals, dataset: book.dataset, until: until))
     }
 

@@ -4,6 +4,7 @@ import VitalsAdditive
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
+import VitalsHazard
 import VitalsLinearAlgebra
 import VitalsLogistic
 import VitalsModel
@@ -140,11 +141,14 @@ import VitalsTraining
         #expect(seats.columnCount == min(best, 37), "seats has \(seats.columnCount) columns")
     }
 
+    /// A plain churn model (`labels.curve_months: 0`): one row per snapshot whose label
+    /// window ends by the cutoff, the latest 20 % of the dates held out.
     @Test func aSignalsBookTrainsOnEarlierSnapshotsAndCalibratesOnTheLatestDates() throws {
         let trained = try TrainedBook.shared()
-        let file = trained.churn.model
+        let file = try TrainedBook.train(.churn, trained.book) { $0.curveMonths = 0 }.model
         let spec = try #require(file.signals)
-        #expect(file.kind == .signals(.churn) && spec.task == .churn && spec.accountChain != nil)
+        #expect(file.kind == .signals(.churn) && spec.task == .churn && spec.accountChain != nil && spec.churnCurve == nil)
+        #expect(file.model.featureNames == spec.featureNames)
         // Only snapshots whose whole label window ends by the cutoff.
         #expect(spec.lastSnapshot + spec.horizonDays <= TrainedBook.cutoff && spec.lastSnapshot + spec.horizonDays + 31 > TrainedBook.cutoff)
         let rows = try #require(file.metrics["train_rows"]), heldOut = try #require(file.metrics["holdout_rows"])
@@ -162,6 +166,44 @@ import VitalsTraining
         // The uncalibrated model's AUC on them is the recorded one.
         let raw = try file.model.uncalibratedProbabilities(spec.imputer.design(later))
         #expect(file.metrics["holdout_auc"] == RankingMetrics.rocAUC(labels: later.labels, scores: raw))
+    }
+
+    /// The shipped churn config's curve: every snapshot with a whole month known by the
+    /// cutoff, expanded into its person-months (recounted here from the follow-ups), the
+    /// latest 20 % of the dates' person-months held out for the calibration of the hazard.
+    @Test func aChurnCurveTrainsOnPersonMonthsOfEveryKnownSnapshot() throws {
+        let trained = try TrainedBook.shared()
+        let file = trained.churn.model
+        let spec = try #require(file.signals)
+        let curve = try #require(spec.churnCurve)
+        #expect(curve.terms.names == ["periods_ahead", "renewal_in_period"] && curve.periods.count == 12)
+        #expect(file.model.featureNames == spec.featureNames + curve.terms.names)
+        #expect(curve.tailDays > 31 && curve.tailDays.isFinite)
+        // The last snapshot with a whole month (30.4 days) known by the cutoff.
+        #expect(spec.lastSnapshot + 31 <= TrainedBook.cutoff && spec.lastSnapshot + 62 > TrainedBook.cutoff)
+        let featurizer = try spec.featurizer(index: trained.book.index, modelID: file.modelID)
+        let dates = SnapshotBuilder(index: trained.book.index).defaultDates(cadence: .monthly, through: TrainedBook.cutoff)
+        let (all, _) = try featurizer.table(dates: dates, requireLabels: false, labelCutoff: TrainedBook.cutoff)
+        let builder = featurizer.builder(labelCutoff: TrainedBook.cutoff)
+        // The landmarks: each account's every third date, staggered by the account's row.
+        let every = try #require(Int(file.config["labels.curve_landmark_every"] ?? ""))
+        #expect(every == 3)
+        let months = (0..<all.rowCount).map { r -> Int in
+            guard (dates.firstIndex(of: all.dates[r])! + Int(all.entities[r])) % every == 0 else { return 0 }
+            let known = builder.followUp(account: Int(all.entities[r]), asOf: all.dates[r])!
+            return PersonPeriods.rowCount(of: FollowUp(eventDay: known.eventDay, observedDays: known.observedDays), periods: curve.periods)
+        }
+        #expect(months.filter { $0 > 0 }.count == file.data.rows)
+        let distinct = Array(Set(all.dates.indices.filter { months[$0] > 0 }.map { all.dates[$0] })).sorted()
+        let firstHeldOut = distinct[distinct.count - Int((Double(distinct.count) * 0.2).rounded())]
+        let held = all.dates.indices.filter { all.dates[$0] >= firstHeldOut }.reduce(0) { $0 + months[$1] }
+        let fitted = all.dates.indices.filter { all.dates[$0] < firstHeldOut }.reduce(0) { $0 + months[$1] }
+        #expect(file.metrics["holdout_rows"] == Double(held) && file.metrics["train_rows"] == Double(fitted))
+        #expect(file.model.calibrationRows == held)
+        // The curve's own figures at 30 and 90 days on the held-out snapshots, and none beyond the data.
+        #expect((file.metrics["holdout_auc_30d"] ?? 0) > 0.7 && (file.metrics["holdout_calibration_ratio_30d"] ?? 0) > 0)
+        #expect(file.metrics["holdout_rows_365d"] == 0 && file.metrics["holdout_auc_365d"] == nil)
+        #expect(trained.churn.summary.contains("a churn curve over 12 months"))
     }
 
     @Test func theSameDataAndConfigGiveTheSameBytes() throws {

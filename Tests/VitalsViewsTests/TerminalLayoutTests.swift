@@ -12,10 +12,6 @@ struct TerminalLayoutTests {
         #expect(cell("", 2) == "  ")
     }
 
-    @Test func segmentsFitThreeColumns() {
-        #expect(abbreviated("SMB") == "SMB" && abbreviated("Enterprise") == "Ent" && abbreviated("Mid-Market") == "MM")
-    }
-
     @Test func wrapKeepsEveryLineWithinTheWidth() {
         let text = "↳ usage down 38 % over 90 days; 2 urgent or high tickets in 90 days; NPS detractor in May (4); renewal in 25 days"
         for width in [60, 80, 120] {

@@ -83,7 +83,7 @@ import VitalsViews
         let since = snapshot.asOf.adding(months: -2)
         let explanation = try Explanation(snapshot: snapshot, id: id, since: (since, "option", nil, nil))
         assertClose(explanation.intercept + explanation.features.reduce(0) { $0 + $1.contribution }, explanation.decisionValue, rtol: 1e-9, atol: 1e-9)
-        #expect(explanation.features.count == trained.churn.model.model.featureNames.count)
+        #expect(explanation.features.count == snapshot.featureNames.count && snapshot.featureNames.count > 20)
         #expect(explanation.statePath.count == 13 && explanation.statePath.last?.state != nil)
         let change = try #require(explanation.change)
         assertClose(change.parts.reduce(0) { $0 + $1.contribution }, change.decisionChange, rtol: 1e-9, atol: 1e-9)

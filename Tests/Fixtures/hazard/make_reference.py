@@ -34,16 +34,17 @@ for i in range(n):
         event = None  # not seen: the data ended first
     rows.append((event, observed))
 
-# The expansion, written from the definition: period k covers days ((k-1)L, kL].
+# The expansion, written from the definition: period k covers days ((k-1)L, kL], and only
+# periods the data covers whole count, whatever happened in them (administrative censoring).
 design, labels = [], []
 for i, (event, observed) in enumerate(rows):
     e = math.ceil(event / L) if event is not None else None
-    if e is not None and e <= K:
+    whole = min(K, math.floor(observed / L))
+    if e is not None and e <= whole:
         for k in range(1, e + 1):
             design.append([1.0, *x[i], float(k)])
             labels.append(1.0 if k == e else 0.0)
     else:
-        whole = min(K, math.floor(observed / L))
         for k in range(1, whole + 1):
             design.append([1.0, *x[i], float(k)])
             labels.append(0.0)
