@@ -42,7 +42,7 @@ demo: release
 	$(RELEASE_BIN) train $(DEMO_DIR)/signals --config Training/overrun.yaml --until $(CUTOFF) --out $(DEMO_DIR)/models/overrun.json
 	$(RELEASE_BIN) evaluate $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --from $(EVAL_FROM) --report $(DEMO_DIR)/reports/churn-evaluation.html
 	$(RELEASE_BIN) evaluate $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --from $(EVAL_FROM) --report $(DEMO_DIR)/reports/overrun-evaluation.html
-	$(RELEASE_BIN) markov $(DEMO_DIR)/signals
+	$(RELEASE_BIN) markov $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json
 	$(RELEASE_BIN) score $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --out $(DEMO_DIR)/scores --as-of $(PREVIOUS_RUN)
 	$(RELEASE_BIN) score $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --out $(DEMO_DIR)/scores --as-of $(PREVIOUS_RUN)
 	$(RELEASE_BIN) score $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --out $(DEMO_DIR)/scores

@@ -168,7 +168,7 @@ let package = Package(
             name: "VitalsScoringTests",
             dependencies: [
                 "VitalsScoring", "VitalsModel", "VitalsFeatures", "VitalsHistory", "VitalsSignals", "VitalsFoundation", "VitalsLogistic",
-                "VitalsAdditive", "VitalsLinearAlgebra", "VitalsTraining", "VitalsSimulation", "VitalsTestBooks", "VitalsTestSupport",
+                "VitalsAdditive", "VitalsLinearAlgebra", "VitalsHazard", "VitalsEvaluation", "VitalsTraining", "VitalsSimulation", "VitalsTestBooks", "VitalsTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

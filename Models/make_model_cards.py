@@ -56,6 +56,43 @@ def held_out(m):
             f"{x['holdout_log_loss']:.4f} calibrated (cross-fitted over 5 blocks of the {int(x['holdout_rows'])} held-out rows)")
 
 
+def risks(m):
+    x = m["metrics"]
+    return ", ".join(f"{name} held-out AUC {x[f'holdout_auc_{key}']:.4f} ({int(x[f'holdout_positives_{key}'])} positive)"
+                     for key, name in (("hours_overrun", "hours over budget"), ("late", "late")) if f"holdout_auc_{key}" in x)
+
+
+def curve_held_out(m):
+    """The curve's own held-out figures at each horizon the held-out dates reach."""
+    x = m["metrics"]
+    parts = [f"{h} days AUC {x[f'holdout_auc_{h}d']:.4f}, predicted ÷ observed {x[f'holdout_calibration_ratio_{h}d']:.2f} "
+             f"({int(x[f'holdout_rows_{h}d'])} snapshots)" for h in (30, 90, 180, 365) if f"holdout_auc_{h}d" in x]
+    return "; ".join(parts) if parts else "none (no held-out snapshot's window ends within the data)"
+
+
+def horizons(e):
+    """The curve judged by horizon on the later window (rows whose whole window lies within the data)."""
+    s = e.get("survival")
+    if not s:
+        return "(no curve)"
+    f = lambda v, fmt: (fmt % v) if v is not None else "—"
+    lines = ["| horizon | rows | left out | churned | AUC | Brier | predicted | observed | predicted ÷ observed |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for h in s["horizons"]:
+        lines.append(f"| {h['days']} days | {h['rows']} | {h['left_out']} | {h['events']} | {f(h.get('auc'), '%.4f')} | "
+                     f"{f(h.get('brier'), '%.4f')} | {f(h.get('mean_predicted') and 100 * h['mean_predicted'], '%.2f %%')} | "
+                     f"{f(h.get('observed_rate') and 100 * h['observed_rate'], '%.2f %%')} | {f(h.get('calibration_ratio'), '%.2f')} |")
+    b = s.get("book")
+    if b:
+        names = [x["name"] for x in b["forecasts"]]
+        lines += ["", f"Book forecast backtest on the window's first date ({b['rows']} accounts): cumulative churned accounts by month, "
+                  "observed against each forecast.", "",
+                  "| month | observed | " + " | ".join(names) + " |", "|---:|---:|" + "---:|" * len(names)]
+        for i, m in enumerate(b["months"]):
+            lines.append(f"| {m} | {b['observed_accounts'][i]} | " + " | ".join(f"{x['accounts'][i]:.1f}" for x in b["forecasts"]) + " |")
+    return "\n".join(lines)
+
+
 def bspline_values(x, degree, lower, upper, interior):
     """The clamped B-spline basis at x (Cox-de Boor), as the model file defines it."""
     t = [lower] * (degree + 1) + interior + [upper] * (degree + 1)
@@ -146,28 +183,41 @@ directions, calibration, Markov chain, training config and a SHA-256 fingerprint
 the data. Each card ends with the same model fitted with `model.shape: linear` (the
 previous default) beside it, on the same later window.
 
-## `churn.json`: will an account churn within 90 days?
+## `churn.json`: when will an account churn? (its curve, and within 90 days)
 
-- **Model id** `{c['model_id']}`. {describe(c)}; C = {c['config']['model.c']}, chosen by
-  3-fold cross-validation forward in time and grouped by account. The {c['model']['calibration']['method']} calibration is fitted on the
-  latest 20 % of the training snapshot dates. Held out: {held_out(c)}.
-- **Training data**: the simulated book (2,000 accounts, 2024-01 to 2025-12). It uses the
-  month-end snapshots {c['data']['range']} whose whole 90-day window ended by 2025-06-30:
-  {c['data']['rows']} snapshots, {c['data']['positives']} churned.
-- **Features** ({len(c['model']['feature_names'])}):
+- **Model id** `{c['model_id']}`. A discrete-time hazard model: the chance an account churns in
+  month k ahead (k = 1 … 12) given it is a customer at the month's start, logit hₖ = b + f(x) + g(k)
+  + r · [a contract anniversary falls in month k]. f is {describe(c)[0].lower() + describe(c)[1:]}; g is
+  the month's baseline and r the renewal month's lift. Each account's curve S(t) gives every score
+  column: `churn_probability` (90 days), 30/90/180/365 days, by the renewal date, and the expected and
+  median days to churn. C = {c['config']['model.c']}, chosen by 3-fold cross-validation forward in time
+  and grouped by account, on person-months. The {c['model']['calibration']['method']} calibration of the
+  hazard is fitted on the person-months of the latest 20 % of the training snapshot dates. Held out:
+  {held_out(c)} (person-months); the curve itself: {curve_held_out(c)}.
+- **Training data**: the simulated book (2,000 accounts, 2024-01 to 2025-12). Month-end snapshots
+  {c['data']['range']} with at least one whole month known by 2025-06-30: {c['data']['rows']}
+  snapshots, {c['data']['positives']} followed by a churn within the months known. Each snapshot gives
+  its person-months (a month the data ends inside gives none, whatever happened in it); the fit uses
+  one date in {c['config'].get('labels.curve_landmark_every', '1')} per account, staggered, {int(c['metrics']['train_rows'])} person-months.
+- **Features** ({len(c['signals']['featureNames'])}, and the two month terms):
   - the account, usage, support, NPS and delivery families of [docs/FEATURES.md](../docs/FEATURES.md);
   - the Markov health state (onboarding, and "at least" each band after the best, so a worse band
     only adds risk), the chain's churn probability within the horizon, and the expected months to churn.
 
   The strongest shapes (log-odds from the lowest to the highest training value; for lines the
   standardized coefficient): {top(c)}.
-- **Later window** (`churn-evaluation.json`): month-ends after 2025-07-01 whose window ended within
+- **Later window** (`churn-evaluation.json`): month-ends after 2025-07-01 whose 90-day window ended within
   the data, {ce['n']} account-snapshots, {ce['positives']} churned; k = {ce['k']}. The pooled precision@k ranks
   every date's rows together; a team with k calls per month-end lives the per-date figures below it.
 
 {table(ce)}
 
 {per_date(ce)}
+
+The curve by horizon on the same window's month-ends (a row counts when its whole window lies within
+the data; the window is six months long, so nothing reaches 180 or 365 days here):
+
+{horizons(ce)}
 
 Before and after, on the same window (95 % intervals in brackets):
 
@@ -179,7 +229,8 @@ Before and after, on the same window (95 % intervals in brackets):
   cross-validation forward in time and grouped by project, with {o['model']['calibration']['method']} calibration. Held out: {held_out(o)}.
 - **Training data**: weekly snapshots {o['data']['range']} of in-flight projects whose outcome was
   known by 2025-06-30: {o['data']['rows']} project-weeks. Of these, {o['data']['positives']} ended over budget
-  (hours above budget × 1.10) or late (more than 14 days after the planned end).
+  (hours above budget × 1.10) or late (more than 14 days after the planned end). The two risks have models
+  of their own, with the same settings: {risks(o)}.
 - **Features** ({len(o['model']['feature_names'])}):
   - the project family: burn, earned value, milestones, change orders, recent hours, type, and the
     account's tickets and NPS;
@@ -216,9 +267,12 @@ on a realistic book. **Retrain on your own data** before acting on the scores:
   is ever exactly 0 or 1.
 - **A short later window.** It covers about six months, so its figures have sampling error of
   a few points of AUC and precision.
-- **Two views of risk.** `expected_days_to_churn` in the score files comes from the Markov
-  chain's state alone, not from the logistic model, so it can disagree with a high churn
-  probability.
+- **One view of risk.** `expected_days_to_churn` comes from each account's own curve: its
+  restricted mean over the curve's year plus a tail beyond it (the mean remaining time under the
+  book's average monthly hazard, the same for every account), so accounts with lower curves have
+  fewer days. The tail is an assumption the data cannot check.
+- **The combined overrun probability** is kept within the range its two risks allow
+  (max of the two ≤ combined ≤ their sum).
 """
 with open(os.path.join(HERE, "README.md"), "w") as f:
     f.write(doc)

@@ -237,7 +237,7 @@ public struct SurvivalEvaluation: Sendable, Equatable, Codable {
     public func text() -> String {
         func number(_ value: Double?, _ format: String) -> String { value.map { String(format: format, $0) } ?? "—" }
         func right(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
-        var out = "\nchurn curves by horizon (rows whose outcome is known; left out: data ends first without a churn):\n"
+        var out = "\nchurn curves by horizon (rows whose whole window lies within the data; left out: the data ends first):\n"
         out += "horizon    rows  left out  events     AUC   Brier  predicted  observed  ratio  Kaplan–Meier  predicted, all rows\n"
         for h in horizons {
             out += right("\(h.days) d", 7) + right("\(h.rows)", 8) + right("\(h.leftOut)", 10) + right("\(h.events)", 8)

@@ -95,14 +95,21 @@ public struct SnapshotBuilder: Sendable {
 
     /// The label of a project on D: 1, 0 or NaN (no label: cancelled or unfinished); nil when not in flight on D.
     public func overrunLabel(project p: Int, asOf day: Day) -> Double? {
+        overrunRisks(project: p, asOf: day).map { $0.hours.isNaN ? .nan : max($0.hours, $0.late) }
+    }
+
+    /// The two risks the overrun label joins, each 1, 0 or NaN (no label) as the label is:
+    /// `hours`, final hours above budget × (1 + T); `late`, ending after the planned end + G.
+    /// Nil when the project is not in flight on D.
+    public func overrunRisks(project p: Int, asOf day: Day) -> (hours: Double, late: Double)? {
         guard let projects = index.dataset.projects, projects.startDate[p] <= day else { return nil }
         let end = index.endDate(project: p)
         if let end, end <= day.ordinal { return nil }
-        guard let end, end <= labelCutoff.ordinal, projects.status[p] == .completed else { return .nan }
+        guard let end, end <= labelCutoff.ordinal, projects.status[p] == .completed else { return (.nan, .nan) }
         let total = index.hoursLogged(project: p, through: labelCutoff.ordinal)
         let over = total > projects.budgetHours[p] * (1 + tolerance)
         let late = end > projects.plannedEndDate[p].ordinal + Int32(graceDays)
-        return over || late ? 1 : 0
+        return (over ? 1 : 0, late ? 1 : 0)
     }
 
     /// The table over `dates`. With `requireLabels`, rows without a label are left out and

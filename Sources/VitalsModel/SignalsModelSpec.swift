@@ -1,3 +1,4 @@
+import VitalsAdditive
 import VitalsFeatures
 import VitalsLinearAlgebra
 import VitalsFoundation
@@ -41,6 +42,11 @@ public struct SignalsModelSpec: Sendable, Equatable, Codable {
     /// the month ahead (`DiscreteTimeHazard.periodFeature`), and this says how its curves are
     /// read. Nil for a plain churn model at the horizon (and older files).
     public var churnCurve: HazardCurveSpec?
+    /// Overrun models: the two risks the label joins, each its own model on the same
+    /// features: final hours above budget × (1 + T), and ending after the planned end + G
+    /// (nil for churn models and older files).
+    public var hoursOverrunModel: FittedRiskModel?
+    public var lateModel: FittedRiskModel?
 
     /// A project snapshot's end date and its 80 % range, from the burn-rate end date
     /// `rawEnd` (`EarnedValue.endDate`, on the corrected hours): the days left corrected by

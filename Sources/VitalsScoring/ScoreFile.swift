@@ -18,7 +18,8 @@ public enum ScoreFile {
         case .overrun:
             return ["project_id", "account_id", "as_of", "overrun_probability", "budget_hours", "hours_logged", "change_order_hours",
                     "forecast_hours_at_completion", "forecast_overrun_pct", "forecast_end_date", "top_drivers",
-                    "forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high", "model_id"]
+                    "forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high", "hours_overrun_probability",
+                    "late_probability", "model_id"]
         }
     }
 
@@ -64,7 +65,9 @@ public enum ScoreFile {
                     .number((f.hoursAtCompletion * 10).rounded() / 10), .number((f.overrunShare * 1000).rounded() / 10), .text("\(f.endDate)"),
                     .text(drivers.topDrivers(contributions[r])),
                     .number((f.hoursAtCompletionLow * 10).rounded() / 10), .number((f.hoursAtCompletionHigh * 10).rounded() / 10),
-                    .text("\(f.endDateLow)"), .text("\(f.endDateHigh)"), .text(model.modelID),
+                    .text("\(f.endDateLow)"), .text("\(f.endDateHigh)"),
+                    snapshot.risks.map { .number($0.hours[r]) } ?? .missing, snapshot.risks.map { .number($0.late[r]) } ?? .missing,
+                    .text(model.modelID),
                 ])
             }
         }

@@ -37,6 +37,9 @@ public struct ScoredSnapshot: Sendable {
     public let probabilities: [Double]
     /// Each row's churn curve (churn models with a curve; nil otherwise).
     public let curves: [SurvivalCurve]?
+    /// Overrun models with the two risks: P(final hours above budget × (1 + T)) and
+    /// P(ending after the planned end + G); nil otherwise.
+    public let risks: (hours: [Double], late: [Double])?
     /// A curve model's hazard model and first-period design (x with the period terms of the
     /// first month), nil otherwise.
     private let hazard: (model: FittedHazardModel, design: Matrix)?
@@ -134,26 +137,44 @@ public struct ScoredSnapshot: Sendable {
         self.decisionValues = scores.decisionValues
         self.probabilities = scores.probabilities
         self.curves = scores.curves
+        self.risks = scores.risks
         self.hazard = scores.hazard
         let idColumn = spec.task == .churn ? index.dataset.accounts.accountID : index.dataset.projects?.projectID ?? []
         ids = table.entities.map { idColumn[Int($0)] }
     }
 
+    /// What one scoring of a design gives (`scores(x:model:spec:)`).
+    public struct Scores {
+        public let decisionValues: [Double]
+        public let probabilities: [Double]
+        public let curves: [SurvivalCurve]?
+        public let hazard: (model: FittedHazardModel, design: Matrix)?
+        public let risks: (hours: [Double], late: [Double])?
+    }
+
     /// One scoring of an imputed design x (n × p) by a signals model: the decision values and
-    /// probabilities, and for a churn curve the curves (probabilities at the horizon) and the
-    /// first-period design. Scoring, evaluation and the views all score through here.
-    public static func scores(x: Matrix, model: FittedRiskModel, spec: SignalsModelSpec) throws
-        -> (decisionValues: [Double], probabilities: [Double], curves: [SurvivalCurve]?, hazard: (model: FittedHazardModel, design: Matrix)?)
-    {
+    /// probabilities; for a churn curve the curves (probabilities at the horizon) and the
+    /// first-period design; for an overrun model with its two risks, each risk's probability,
+    /// and the combined probability kept within the range they allow,
+    /// max(p_hours, p_late) ≤ p ≤ min(1, p_hours + p_late) (the Fréchet bounds of "either").
+    /// Scoring, evaluation and the views all score through here.
+    public static func scores(x: Matrix, model: FittedRiskModel, spec: SignalsModelSpec) throws -> Scores {
         guard let curve = spec.churnCurve else {
             let decisionValues = try model.decisionFunction(x)
-            return (decisionValues, decisionValues.map(model.calibration.probability(decisionValue:)), nil, nil)
+            let combined = decisionValues.map(model.calibration.probability(decisionValue:))
+            guard let hoursModel = spec.hoursOverrunModel, let lateModel = spec.lateModel else {
+                return Scores(decisionValues: decisionValues, probabilities: combined, curves: nil, hazard: nil, risks: nil)
+            }
+            let (hours, late) = (try hoursModel.probabilities(x), try lateModel.probabilities(x))
+            let bounded = combined.indices.map { i in min(max(combined[i], hours[i], late[i]), min(1, hours[i] + late[i])) }
+            return Scores(decisionValues: decisionValues, probabilities: bounded, curves: nil, hazard: nil, risks: (hours, late))
         }
         let hazard = try FittedHazardModel(model: model, curve: curve, personPeriods: 0)
         let design = try hazard.firstPeriodDesign(x)
         let decisionValues = try model.decisionFunction(design)
         let curves = hazard.curves(firstPeriodDecisionValues: decisionValues, x: x)
-        return (decisionValues, curves.map { $0.churnProbability(withinDays: Double(spec.horizonDays)) }, curves, (hazard, design))
+        return Scores(decisionValues: decisionValues, probabilities: curves.map { $0.churnProbability(withinDays: Double(spec.horizonDays)) },
+                      curves: curves, hazard: (hazard, design), risks: nil)
     }
 
     /// The model's signals spec, or why it has none.

@@ -214,14 +214,44 @@ public struct Trainer: Sendable {
                 }
             }
         }
+        // Overrun: the two risks the label joins, each its own model with the chosen settings.
+        var riskModels: (hours: FittedRiskModel, late: FittedRiskModel)?
+        if let risks = rows.risks {
+            let hours = try riskModel("hours_overrun", y: risks.fitHours, heldOut: risks.heldOutHours, rows: rows, estimator: estimator,
+                                      metrics: &metrics, warnings: &warnings, logger: logger)
+            let late = try riskModel("late", y: risks.fitLate, heldOut: risks.heldOutLate, rows: rows, estimator: estimator,
+                                     metrics: &metrics, warnings: &warnings, logger: logger)
+            if let hours, let late { riskModels = (hours, late) }
+        }
         var flat = rows.configEntries(config)
         flat["model.c"] = "\(estimator.c)"
         flat["model.basis_columns"] = "\(estimator.shapeSettings.columnsPerFeature)"
-        let file = try rows.modelFile(model: model, curveSpec: curveSpec, config: flat, metrics: metrics, program: program).sealed()
+        let file = try rows.modelFile(model: model, curveSpec: curveSpec, riskModels: riskModels, config: flat, metrics: metrics, program: program).sealed()
         // A model the loader would refuse is never written.
         if let problem = file.soundnessProblem() { throw TrainingError.unsoundModel(problem) }
         if let key = metrics.first(where: { !$0.value.isFinite })?.key { throw TrainingError.unsoundModel("the figure \(key) is not finite") }
         return Result(model: file, summary: rows.summary(file: file, model: model, selection: selection, metrics: metrics), warnings: warnings)
+    }
+
+    /// One of an overrun model's two risks: fitted with the combined model's settings (C,
+    /// knots, interactions) on the same rows, calibrated on the same held-out rows, with its
+    /// held-out AUC before calibration as `holdout_auc_<name>`. Nil, with a warning, when the
+    /// fitting rows hold one class only.
+    func riskModel(_ name: String, y: [Double], heldOut: [Double], rows: TrainingRows, estimator: RiskModelEstimator,
+                   metrics: inout [String: Double], warnings: inout [String], logger: Logger) throws -> FittedRiskModel? {
+        guard y.contains(1), y.contains(0) else {
+            warnings.append("no \(name.replacingOccurrences(of: "_", with: " ")) risk model: the training rows hold one class only")
+            return nil
+        }
+        logger.info("fitting the \(name.replacingOccurrences(of: "_", with: " ")) risk")
+        var model = try logger.timed("fit_\(name)") {
+            try estimator.fit(x: rows.x, y: y, featureNames: rows.featureNames, directions: rows.directions)
+        }
+        guard let held = rows.heldOut, config.calibration != .none, heldOut.contains(1), heldOut.contains(0) else { return model }
+        metrics["holdout_positives_\(name)"] = heldOut.reduce(0, +)
+        metrics["holdout_auc_\(name)"] = RankingMetrics.rocAUC(labels: heldOut, scores: try model.probabilities(held.x))
+        model = try model.calibrated(heldOutX: held.x, y: heldOut, method: config.calibration)
+        return model
     }
 
     /// The horizons a churn curve's figures are given at, in days.

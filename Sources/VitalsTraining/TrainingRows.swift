@@ -35,10 +35,23 @@ struct TrainingRows {
         let heldOutFollowUps: [FollowUp]
         /// Snapshots left out because not one month after them is known by the cutoff.
         let unobserved: Int
+        /// Every known snapshot's follow-up (landmarks or not), in the table's order.
+        let allFollowUps: [FollowUp]
+        /// The landmarks' share of the fitting dates' snapshots (1 / `curve_landmark_every`).
+        let every: Int
     }
 
     /// The snapshot feature that says when the next contract anniversary falls.
     static let renewalFeature = "days_to_renewal"
+
+    /// An overrun model's two risks on the same rows: hours above budget × (1 + T), and
+    /// ending after the planned end + G (1 or 0; the combined label is 1 when either is).
+    struct RiskLabels {
+        let fitHours: [Double]
+        let fitLate: [Double]
+        let heldOutHours: [Double]
+        let heldOutLate: [Double]
+    }
 
     /// How a signals model's rows were made.
     struct SignalsOrigin {
@@ -97,6 +110,8 @@ struct TrainingRows {
     let origin: Origin
     /// Churn with a curve: the rows are person-periods, the period the last feature.
     let curve: CurveRows?
+    /// Overrun: the two risks' labels, for their own models.
+    var risks: RiskLabels? = nil
 
     /// What one row is, for log lines.
     var noun: (singular: String, plural: String) {
@@ -168,13 +183,8 @@ extension TrainingRows {
                 let known = builder.followUp(account: Int(base.entities[r]), asOf: base.dates[r])
                 return FollowUp(eventDay: known?.eventDay, observedDays: known?.observedDays ?? 0)
             }
-            // Landmarks of one account a month apart share eleven of their twelve months: each
-            // account keeps every n-th date, staggered across accounts so every date stays.
-            let every = config.curveLandmarkEvery
-            let dateIndex = Dictionary(uniqueKeysWithValues: dates.enumerated().map { ($1, $0) })
-            let landmark = all.indices.map { r in (dateIndex[base.dates[r]]! + Int(base.entities[r])) % every == 0 }
-            let counted = all.indices.map { landmark[$0] ? PersonPeriods.rowCount(of: all[$0], periods: periods) : 0 }
-            unobserved = all.indices.filter { landmark[$0] && counted[$0] == 0 }.count
+            let counted = all.map { PersonPeriods.rowCount(of: $0, periods: periods) }
+            unobserved = counted.filter { $0 == 0 }.count
             base = base.filteringRows { counted[$0] > 0 }
             followUps = all.indices.filter { counted[$0] > 0 }.map { all[$0] }
             let events = followUps.filter { PersonPeriods.eventPeriod(of: $0, periods: periods) != nil }.count
@@ -202,9 +212,16 @@ extension TrainingRows {
         let heldOutDates = config.calibration == .none || crossFitted ? 0
             : max(1, Int((Double(distinctDates.count) * config.calibrationFraction).rounded()))
         let firstHeldOut = heldOutDates > 0 && distinctDates.count > heldOutDates ? distinctDates[distinctDates.count - heldOutDates] : nil
-        let isFitRow = { (r: Int) in firstHeldOut == nil || table.dates[r] < firstHeldOut! }
+        // A curve fits on landmarks: one account's snapshots a month apart share eleven of their
+        // twelve months ahead, so each account keeps every n-th date, staggered across accounts
+        // so that every date stays. The calibration, which costs little, takes every held-out row.
+        let every = periods == nil ? 1 : config.curveLandmarkEvery
+        let dateIndex = Dictionary(uniqueKeysWithValues: dates.enumerated().map { ($1, $0) })
+        let isLandmark = { (r: Int) in (dateIndex[table.dates[r]]! + Int(table.entities[r])) % every == 0 }
+        let isHeldOut = { (r: Int) in firstHeldOut != nil && table.dates[r] >= firstHeldOut! }
+        let isFitRow = { (r: Int) in !isHeldOut(r) && isLandmark(r) }
         let fitTable = table.filteringRows(isFitRow)
-        let heldOutTable = table.filteringRows { !isFitRow($0) }
+        let heldOutTable = table.filteringRows(isHeldOut)
         let imputer = FeatureImputer.fit(features: fitTable.features, columns: fitTable.columnCount, names: fitTable.featureNames)
         var warnings = pointInTime.identifierLikeColumns.map {
             "\($0.column) has \($0.values) distinct values (more than \(FeatureLayout.maximumLevels)); left out as an identifier, not a category"
@@ -226,14 +243,22 @@ extension TrainingRows {
         guard let periods else {
             let heldOut = heldOutTable.rowCount > 0
                 ? HeldOut(x: heldOutX, y: heldOutTable.labels, description: "\(heldOutDates) snapshot dates") : nil
-            return TrainingRows(
+            var rows = TrainingRows(
                 x: fitX, y: fitTable.labels, featureNames: fitTable.featureNames, directions: directions,
                 foldPlan: .snapshots(dates: fitTable.dates, entities: fitTable.entities.map(Int.init)), heldOut: heldOut,
                 crossFittedCalibration: crossFitted, warnings: warnings, origin: .signals(origin), curve: nil)
+            if task == .overrun {
+                let builder = Featurizer(recipe: recipe, index: index).builder(labelCutoff: cutoff)
+                let risks = { (t: SnapshotTable) in (0..<t.rowCount).map { builder.overrunRisks(project: Int(t.entities[$0]), asOf: t.dates[$0])! } }
+                let (fit, held) = (risks(fitTable), risks(heldOutTable))
+                rows.risks = RiskLabels(fitHours: fit.map(\.hours), fitLate: fit.map(\.late), heldOutHours: held.map(\.hours),
+                                        heldOutLate: held.map(\.late))
+            }
+            return rows
         }
         // The curve: each snapshot becomes its person-months, the month a feature of its own.
-        let fitFollowUps = table.rowCount == 0 ? [] : (0..<table.rowCount).filter(isFitRow).map { followUps[$0] }
-        let heldOutFollowUps = (0..<table.rowCount).filter { !isFitRow($0) }.map { followUps[$0] }
+        let fitFollowUps = (0..<table.rowCount).filter(isFitRow).map { followUps[$0] }
+        let heldOutFollowUps = (0..<table.rowCount).filter(isHeldOut).map { followUps[$0] }
         // Churn comes at renewals: the month an anniversary falls in is a term of its own.
         let renewalColumn = fitTable.featureNames.firstIndex(of: Self.renewalFeature)
         let terms = PeriodTerms(periods: periods, renewalFeature: renewalColumn.map { _ in Self.renewalFeature })
@@ -247,7 +272,7 @@ extension TrainingRows {
             foldPlan: .snapshots(dates: fitPeriods.source.map { fitTable.dates[$0] }, entities: fitPeriods.source.map { Int(fitTable.entities[$0]) }),
             heldOut: heldOut, crossFittedCalibration: crossFitted, warnings: warnings, origin: .signals(origin),
             curve: CurveRows(terms: terms, fitSnapshots: fitX, fitFollowUps: fitFollowUps, heldOutSnapshots: heldOutX,
-                             heldOutFollowUps: heldOutFollowUps, unobserved: unobserved))
+                             heldOutFollowUps: heldOutFollowUps, unobserved: unobserved, allFollowUps: followUps, every: every))
     }
 
     /// A data team's table: the rows in time order when a time column is given (and then the
@@ -322,7 +347,8 @@ extension TrainingRows {
     }
 
     /// The unsealed model file.
-    func modelFile(model: FittedRiskModel, curveSpec: HazardCurveSpec?, config: [String: String], metrics: [String: Double], program: String) throws
+    func modelFile(model: FittedRiskModel, curveSpec: HazardCurveSpec?, riskModels: (hours: FittedRiskModel, late: FittedRiskModel)?,
+                   config: [String: String], metrics: [String: Double], program: String) throws
         -> ModelFile
     {
         switch origin {
@@ -331,7 +357,7 @@ extension TrainingRows {
             let required = FeatureLayout.requiredFiles(task: task, families: origin.families)
             let present = required.filter { FileManager.default.fileExists(atPath: (origin.directory as NSString).appendingPathComponent($0)) }
             // A curve's positives are the snapshots whose churn one of their person-months counts.
-            let positives = curve.map { c in (c.fitFollowUps + c.heldOutFollowUps).filter { PersonPeriods.eventPeriod(of: $0, periods: c.periods) != nil }.count }
+            let positives = curve.map { c in c.allFollowUps.filter { PersonPeriods.eventPeriod(of: $0, periods: c.periods) != nil }.count }
                 ?? Int(table.labels.reduce(0, +))
             let fingerprint = try DataFingerprint.of(
                 files: present.map { ($0, (origin.directory as NSString).appendingPathComponent($0)) },
@@ -345,6 +371,8 @@ extension TrainingRows {
             file.signals?.endCorrection = origin.endCorrection
             file.signals?.endInterval = origin.endInterval
             file.signals?.churnCurve = curveSpec
+            file.signals?.hoursOverrunModel = riskModels?.hours
+            file.signals?.lateModel = riskModels?.late
             return file
         case let .table(origin):
             let fingerprint = try DataFingerprint.of(
@@ -367,6 +395,7 @@ extension TrainingRows {
             let table = origin.table
             if let curve {
                 summary = "trained \(file.modelID), a churn curve over \(curve.periods.count) months, on \(curve.fitSnapshots.rows) account-snapshots "
+                    + (curve.every > 1 ? "(landmarks: one date in \(curve.every) per account) " : "")
                     + "as \(x.rows) person-months (\(positives) churned in their month) from \(table.dates.first!) "
                     + "to \(origin.fitDates.last ?? table.dates.last!), \(featureNames.count - curve.terms.names.count) features and \(curve.terms.names.joined(separator: " and "))"
             } else {

@@ -46,7 +46,13 @@ extension ProjectList {
             cells += [cell(e.daysLate == 0 ? "0d" : String(format: "%+dd", e.daysLate), 5, right: true),
                       cell((e.phase ?? "").replacingOccurrences(of: "_", with: "-"), 9)]
             out += cells.joined(separator: " ").trimmingTrailingSpaces + "\n"
-            var detail = "\(e.riskBand.rawValue) risk · "
+            var detail = "\(e.riskBand.rawValue) risk"
+            if let hours = e.hoursOverrunProbability, let late = e.lateProbability {
+                // Which risk it is: the larger named first.
+                let parts = [("hours over budget", hours), ("late", late)].sorted { $0.1 > $1.1 }
+                detail += " (" + parts.map { "\($0.0) \(percentText($0.1))" }.joined(separator: ", ") + ")"
+            }
+            detail += " · "
             if !wide {
                 detail += "\(hours(e.hoursLogged)) h logged, EAC \(hours(e.forecastHoursLow))–\(hours(e.forecastHoursHigh)) h, "
                     + "ends \(e.forecastEndDate) (\(e.forecastEndLow) to \(e.forecastEndHigh); plan \(e.baselineEndDate)) · "
@@ -61,14 +67,16 @@ extension ProjectList {
         let bands = "bands: low < \(percentText(riskBands.mediumFrom)) ≤ medium < \(percentText(riskBands.highFrom)) ≤ high"
         let legend = "N new on the list · EAC: estimate at completion, earned value (budget / CPI) as the model corrects it from finished "
             + "projects, range: \(forecastInterval) · "
-            + "Over: EAC vs budget · P(over): the model's overrun probability · Δ pts: its change in percentage points · "
+            + "Over: EAC vs budget · P(over): the model's probability of ending over budget or late (each risk in the line below) · "
+            + "Δ pts: its change in percentage points · "
             + "Late: forecast end (the remaining hours at the recent pace) vs the baseline · \(bands)"
-        for line in wrap(legend, width: style.width, indent: "", maxLines: 5) { out += style.paint(line, .dim) + "\n" }
+        for line in wrap(legend, width: style.width, indent: "", maxLines: 6) { out += style.paint(line, .dim) + "\n" }
         return out
     }
 
     public func csv() -> String {
-        var table = ScoreTable(columns: ["rank", "project_id", "account_id", "account_name", "type", "overrun_probability", "risk_band",
+        var table = ScoreTable(columns: ["rank", "project_id", "account_id", "account_name", "type", "overrun_probability",
+                                         "hours_overrun_probability", "late_probability", "risk_band",
                                          "previous_probability", "change", "new_on_list", "budget_hours",
                                          "hours_logged", "change_order_hours", "forecast_hours_at_completion", "forecast_hours_low",
                                          "forecast_hours_high", "forecast_overrun_pct", "forecast_end_date", "forecast_end_low", "forecast_end_high",
@@ -77,6 +85,7 @@ extension ProjectList {
         for e in projects {
             table.rows.append([
                 .integer(e.rank), .text(e.projectID), .text(e.accountID), text(e.accountName), text(e.type), .number(e.overrunProbability),
+                number(e.hoursOverrunProbability), number(e.lateProbability),
                 .text(e.riskBand.rawValue), number(e.previousProbability), number(e.change), .integer(e.newOnList ? 1 : 0),
                 .number(e.budgetHours), .number(e.hoursLogged), .number(e.changeOrderHours), .number(e.forecastHoursAtCompletion),
                 .number(e.forecastHoursLow), .number(e.forecastHoursHigh), .number(e.forecastOverrunPct), .text(e.forecastEndDate), .text(e.forecastEndLow),

@@ -50,6 +50,10 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
     public let accountName: String?
     public let type: String?
     public let overrunProbability: Double
+    /// The two risks `overrunProbability` joins (nil with a model that has not got them):
+    /// final hours above budget × (1 + T), and ending after the planned end + G.
+    public let hoursOverrunProbability: Double?
+    public let lateProbability: Double?
     public let riskBand: RiskBand
     public let previousProbability: Double?
     /// Probability now minus in the previous run.
@@ -76,7 +80,8 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case rank, projectID = "project_id", accountID = "account_id", accountName = "account_name", type
-        case overrunProbability = "overrun_probability", riskBand = "risk_band", previousProbability = "previous_probability", change
+        case overrunProbability = "overrun_probability", hoursOverrunProbability = "hours_overrun_probability", lateProbability = "late_probability"
+        case riskBand = "risk_band", previousProbability = "previous_probability", change
         case newOnList = "new_on_list", budgetHours = "budget_hours", hoursLogged = "hours_logged"
         case changeOrderHours = "change_order_hours", forecastHoursAtCompletion = "forecast_hours_at_completion"
         case forecastHoursLow = "forecast_hours_low", forecastHoursHigh = "forecast_hours_high", forecastOverrunPct = "forecast_overrun_pct"
@@ -152,7 +157,8 @@ public struct ProjectList: Sendable, Codable {
             let tenth: (Double) -> Double = { ($0 * 10).rounded() / 10 }
             return ProjectEntry(
                 rank: rank + 1, projectID: id, accountID: accounts.accountID[a], accountName: accounts.name?[a],
-                type: projects.type?[j], overrunProbability: p[r], riskBand: snapshot.band(r), previousProbability: previous?.scores[id]?.probability,
+                type: projects.type?[j], overrunProbability: p[r], hoursOverrunProbability: snapshot.risks?.hours[r],
+                lateProbability: snapshot.risks?.late[r], riskBand: snapshot.band(r), previousProbability: previous?.scores[id]?.probability,
                 change: change(r), newOnList: previous != nil && !previousList.contains(id), budgetHours: f.budgetHours, hoursLogged: f.hoursLogged,
                 changeOrderHours: tenth(f.changeOrderHours), forecastHoursAtCompletion: tenth(f.hoursAtCompletion),
                 forecastHoursLow: tenth(f.hoursAtCompletionLow), forecastHoursHigh: tenth(f.hoursAtCompletionHigh),

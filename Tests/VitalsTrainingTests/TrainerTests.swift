@@ -185,19 +185,20 @@ import VitalsTraining
         let dates = SnapshotBuilder(index: trained.book.index).defaultDates(cadence: .monthly, through: TrainedBook.cutoff)
         let (all, _) = try featurizer.table(dates: dates, requireLabels: false, labelCutoff: TrainedBook.cutoff)
         let builder = featurizer.builder(labelCutoff: TrainedBook.cutoff)
-        // The landmarks: each account's every third date, staggered by the account's row.
+        // The landmarks: each account's every third date, staggered by the account's row; the
+        // held-out dates keep every snapshot, for the calibration.
         let every = try #require(Int(file.config["labels.curve_landmark_every"] ?? ""))
         #expect(every == 3)
         let months = (0..<all.rowCount).map { r -> Int in
-            guard (dates.firstIndex(of: all.dates[r])! + Int(all.entities[r])) % every == 0 else { return 0 }
             let known = builder.followUp(account: Int(all.entities[r]), asOf: all.dates[r])!
             return PersonPeriods.rowCount(of: FollowUp(eventDay: known.eventDay, observedDays: known.observedDays), periods: curve.periods)
         }
         #expect(months.filter { $0 > 0 }.count == file.data.rows)
         let distinct = Array(Set(all.dates.indices.filter { months[$0] > 0 }.map { all.dates[$0] })).sorted()
         let firstHeldOut = distinct[distinct.count - Int((Double(distinct.count) * 0.2).rounded())]
+        let landmark = { (r: Int) in (dates.firstIndex(of: all.dates[r])! + Int(all.entities[r])) % every == 0 }
         let held = all.dates.indices.filter { all.dates[$0] >= firstHeldOut }.reduce(0) { $0 + months[$1] }
-        let fitted = all.dates.indices.filter { all.dates[$0] < firstHeldOut }.reduce(0) { $0 + months[$1] }
+        let fitted = all.dates.indices.filter { all.dates[$0] < firstHeldOut && landmark($0) }.reduce(0) { $0 + months[$1] }
         #expect(file.metrics["holdout_rows"] == Double(held) && file.metrics["train_rows"] == Double(fitted))
         #expect(file.model.calibrationRows == held)
         // The curve's own figures at 30 and 90 days on the held-out snapshots, and none beyond the data.
