@@ -26,7 +26,7 @@ public struct ProjectForecast: Sendable, Equatable {
     public let endDate: Day
     /// The end dates of the hours interval's ends at the same pace (`endDateLow` ≤ `endDate` ≤ `endDateHigh`).
     public let endDateLow: Day
-    public let endDateHigh: Day
+    public private(set) var endDateHigh: Day
 
     /// EAC / BAC − 1: the forecast overrun as a share of the budget.
     public var overrunShare: Double { budgetHours > 0 ? hoursAtCompletion / budgetHours - 1 : 0 }
@@ -46,9 +46,12 @@ public struct ProjectForecast: Sendable, Equatable {
         (hoursAtCompletion, hoursAtCompletionLow, hoursAtCompletionHigh) = snapshot.spec.hoursForecast(s, x: snapshot.x, row: r)
         baselineEndDate = s.plannedEnd
         // The model's learnt end and range when it has them; else the dates the hours range gives at the same pace.
-        (endDate, endDateLow, endDateHigh) = snapshot.spec.endForecast(asOf: s.asOf, rawEnd: s.endDate(hours: hoursAtCompletion),
-                                                                       elapsed: s.elapsed, x: snapshot.x, row: r)
-            ?? (s.endDate(hours: hoursAtCompletion), s.endDate(hours: min(hoursAtCompletionLow, hoursAtCompletion)),
-                s.endDate(hours: max(hoursAtCompletionHigh, hoursAtCompletion)))
+        let high = s.endDate(hours: max(hoursAtCompletionHigh, hoursAtCompletion))
+        let learnt = snapshot.spec.endForecast(asOf: s.asOf, rawEnd: s.endDate(hours: hoursAtCompletion), elapsed: s.elapsed, x: snapshot.x, row: r)
+        (endDate, endDateLow, endDateHigh) = learnt.map { ($0.end, $0.low, $0.high) }
+            ?? (s.endDate(hours: hoursAtCompletion), s.endDate(hours: min(hoursAtCompletionLow, hoursAtCompletion)), high)
+        // A project the point forecast has ending today, but whose hours range says hours may
+        // remain, is not sure to end today: the range's top is when the top of the hours runs out.
+        if endDateHigh <= s.asOf, high > endDateHigh { endDateHigh = high }
     }
 }
