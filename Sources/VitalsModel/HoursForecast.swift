@@ -52,10 +52,11 @@ public enum EarnedValue {
     }
 }
 
-/// An 80 % prediction interval for a project's final hours around the earned-value EAC, by
-/// split-conformal prediction on the ratios final ÷ EAC of finished projects' snapshots
-/// (`SplitConformal`), one interval per band of elapsed share (Mondrian conformal: a
-/// project's uncertainty shrinks as it nears its end, so each band gets its own ratios).
+/// An 80 % prediction interval for a project's final hours around a forecast, by conformal
+/// prediction on the ratios final ÷ forecast of finished projects' snapshots
+/// (`SplitConformal`'s quantiles), one interval per band of elapsed share (Mondrian
+/// conformal: a project's uncertainty shrinks as it nears its end, so each band gets its own
+/// ratios). The trainer gives it out-of-fold forecasts (cross-conformal by project).
 ///
 /// - Bands: the calibration snapshots' elapsed-share quartiles, when every band holds at
 ///   least `minimumPerBand` snapshots; one band otherwise.

@@ -123,34 +123,59 @@ struct TrainingRows {
 }
 
 extension TrainingRows {
-    /// The hours and end-date models of an overrun model: each forecast's correction fitted
-    /// on the fitting dates' finished projects, and the 80 % interval around the corrected
-    /// forecast calibrated on the held-out dates' (rows the corrections never saw). Without
-    /// enough held-out finished projects, no corrections, and the hours interval around the
-    /// plain EAC on every finished project's snapshot (the EAC is a formula, fitted to none).
+    /// The folds the forecasts' intervals are cross-fitted over, by project.
+    static let forecastFolds = 5
+
+    /// The hours and end-date models of an overrun model, on every finished project's
+    /// snapshots of the training window (fitting and held-out dates): each forecast's
+    /// correction fitted on all of them, and the 80 % interval around the corrected forecast
+    /// calibrated on out-of-fold residuals, each snapshot's forecast corrected by a fit that
+    /// never saw its project (cross-conformal, `forecastFolds` folds by project). Every date
+    /// takes part: the latest dates' finished projects alone are the ones that finished soon,
+    /// whose residuals are small, and an interval calibrated on them alone is too narrow for
+    /// the projects still running. Without enough finished snapshots, no corrections, and the
+    /// hours interval around the plain EAC (a formula, fitted to none).
     ///
     /// - Parameters: xFit, xHeld: the imputed designs of `fit` and `heldOut`.
     static func projectModels(fit: SnapshotTable, heldOut: SnapshotTable, xFit: Matrix, xHeld: Matrix, index: SignalsIndex) throws
         -> (hours: (correction: ForecastCorrection?, interval: ForecastInterval?), end: (correction: ForecastCorrection?, interval: ForecastInterval?)) {
         let fitting = FinishedProjectSnapshots(table: fit, index: index), calibrating = FinishedProjectSnapshots(table: heldOut, index: index)
-        let earnedFit = fitting.snapshots.map(\.earnedValue.point), earnedHeld = calibrating.snapshots.map(\.earnedValue.point)
-        guard calibrating.rows.count >= ForecastInterval.minimumPerBand else {
-            return ((nil, ForecastInterval.fit(forecasts: earnedFit + earnedHeld, actuals: fitting.finalHours + calibrating.finalHours,
-                                               elapsed: (fitting.snapshots + calibrating.snapshots).map(\.elapsed))), (nil, nil))
+        let snapshots = fitting.snapshots + calibrating.snapshots
+        let finalHours = fitting.finalHours + calibrating.finalHours, daysLeft = fitting.daysLeft + calibrating.daysLeft
+        let earned = snapshots.map(\.earnedValue.point), elapsed = snapshots.map(\.elapsed)
+        let projects = fitting.rows.map { Int(fit.entities[$0]) } + calibrating.rows.map { Int(heldOut.entities[$0]) }
+        guard Set(projects).count >= forecastFolds, snapshots.count >= 2 * ForecastInterval.minimumPerBand else {
+            return ((nil, ForecastInterval.fit(forecasts: earned, actuals: finalHours, elapsed: elapsed)), (nil, nil))
         }
-        let xFinished = xFit.selectingRows(fitting.rows)
-        let hours = try ForecastCorrection.fit(x: xFinished, forecasts: earnedFit, actuals: fitting.finalHours)
-        let correctedFit = zip(earnedFit, 0...).map { $0 * (hours?.factor(xFinished, row: $1) ?? 1) }
-        let correctedHeld = zip(earnedHeld, calibrating.rows).map { $0 * (hours?.factor(xHeld, row: $1) ?? 1) }
-        let heldElapsed = calibrating.snapshots.map(\.elapsed)
-        let hoursInterval = ForecastInterval.fit(forecasts: correctedHeld, actuals: calibrating.finalHours, elapsed: heldElapsed)
-        // The end: the same on the days left, from the burn-rate end of the corrected hours.
-        let daysLeft = { (s: ProjectSnapshot, hours: Double) in Double(s.endDate(hours: hours) - s.asOf) }
-        let end = try ForecastCorrection.fit(x: xFinished, forecasts: zip(fitting.snapshots, correctedFit).map(daysLeft), actuals: fitting.daysLeft)
-        let correctedDays = zip(zip(calibrating.snapshots, correctedHeld).map(daysLeft), calibrating.rows)
-            .map { $0 * (end?.factor(xHeld, row: $1) ?? 1) }
-        let endInterval = ForecastInterval.fit(forecasts: correctedDays, actuals: calibrating.daysLeft, elapsed: heldElapsed)
-        return ((hours, hoursInterval), (end, endInterval))
+        var x = Matrix(rows: snapshots.count, columns: xFit.columns)
+        for (k, (design, r)) in (fitting.rows.map { (xFit, $0) } + calibrating.rows.map { (xHeld, $0) }).enumerated() {
+            for j in 0..<x.columns { x[k, j] = design[r, j] }
+        }
+        let daysLeftAt = { (s: ProjectSnapshot, hours: Double) in Double(s.endDate(hours: hours) - s.asOf) }
+        // The two corrections fitted on `rows`, and the forecasts they give on `target`.
+        func corrected(fitOn rows: [Int], apply target: [Int]) throws -> (hours: [Double], days: [Double], models: (ForecastCorrection?, ForecastCorrection?)) {
+            let xRows = x.selectingRows(rows), xTarget = target.isEmpty ? xRows : x.selectingRows(target)
+            let hours = try ForecastCorrection.fit(x: xRows, forecasts: rows.map { earned[$0] }, actuals: rows.map { finalHours[$0] })
+            let fittedHours = rows.indices.map { earned[rows[$0]] * (hours?.factor(xRows, row: $0) ?? 1) }
+            let end = try ForecastCorrection.fit(x: xRows, forecasts: rows.indices.map { daysLeftAt(snapshots[rows[$0]], fittedHours[$0]) },
+                                                 actuals: rows.map { daysLeft[$0] })
+            let targetHours = target.indices.map { earned[target[$0]] * (hours?.factor(xTarget, row: $0) ?? 1) }
+            let targetDays = target.indices.map { daysLeftAt(snapshots[target[$0]], targetHours[$0]) * (end?.factor(xTarget, row: $0) ?? 1) }
+            return (targetHours, targetDays, (hours, end))
+        }
+        // Folds by project (a project's snapshots are never on both sides), in a fixed order.
+        let fold = projects.map { $0 % forecastFolds }
+        var outOfFoldHours = [Double](repeating: 0, count: snapshots.count), outOfFoldDays = outOfFoldHours
+        for f in 0..<forecastFolds {
+            let held = fold.indices.filter { fold[$0] == f }, rest = fold.indices.filter { fold[$0] != f }
+            guard !held.isEmpty else { continue }
+            let (hours, days, _) = try corrected(fitOn: rest, apply: held)
+            for (k, i) in held.enumerated() { (outOfFoldHours[i], outOfFoldDays[i]) = (hours[k], days[k]) }
+        }
+        let all = Array(snapshots.indices)
+        let models = try corrected(fitOn: all, apply: []).models
+        return ((models.0, ForecastInterval.fit(forecasts: outOfFoldHours, actuals: finalHours, elapsed: elapsed)),
+                (models.1, ForecastInterval.fit(forecasts: outOfFoldDays, actuals: daysLeft, elapsed: elapsed)))
     }
 }
 

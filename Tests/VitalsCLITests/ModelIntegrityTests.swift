@@ -100,7 +100,7 @@ import VitalsTestSupport
         let renamed = try JSONDecoder().decode(ModelFile.self, from: Data(text.utf8))
         let bytes = Array(try renamed.serialized())
         let (stderr, _) = try refused(bytes)
-        let count = renamed.model.featureNames.count
+        let count = try #require(renamed.signals).featureNames.count
         #expect(stderr.contains("has \(count) features, but this vitals computes \(count) from its feature layout (feature 2 is \"days_to_renewal_v2\" "
                                 + "in the model and \"days_to_renewal\" here): the model was trained by another version of vitals; retrain it"))
     }

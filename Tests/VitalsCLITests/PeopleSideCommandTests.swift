@@ -170,11 +170,12 @@ import VitalsTestSupport
         #expect(list["in_flight"] as? Int == scores.count)
         // The score file carries the same ranges as the list, before model_id.
         let header = file[0].split(separator: ",").map(String.init)
-        #expect(Array(header.suffix(5)) == ["forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high", "model_id"])
+        #expect(Array(header.suffix(7)) == ["forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high",
+                                            "hours_overrun_probability", "late_probability", "model_id"])
         var fileRows: [String: [String]] = [:]
         for line in scores {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            fileRows[fields[0]] = Array(fields.suffix(5))
+            fileRows[fields[0]] = Array(fields.suffix(7))
         }
         var previous = 1.0
         for project in projects {
@@ -194,6 +195,10 @@ import VitalsTestSupport
             let endLow = try #require(project["forecast_end_low"] as? String), endHigh = try #require(project["forecast_end_high"] as? String)
             let row = try #require(fileRows[project["project_id"] as? String ?? ""])
             #expect(Double(row[0]) == low && Double(row[1]) == high && row[2] == endLow && row[3] == endHigh, "\(row)")
+            // The two risks, the same in the file and the list, bound the combined probability.
+            let hoursRisk = try #require(project["hours_overrun_probability"] as? Double), lateRisk = try #require(project["late_probability"] as? Double)
+            #expect(Self.same(Double(row[4]), hoursRisk) && Self.same(Double(row[5]), lateRisk))
+            #expect(p >= max(hoursRisk, lateRisk) && p <= min(1, hoursRisk + lateRisk) + 1e-12)
             #expect(endLow >= "2025-12-31" && endLow <= end && end <= endHigh, "\(project["project_id"] ?? ""): \(endLow) ≤ \(end) ≤ \(endHigh)")
             // Work left (the forecast above the hours logged) means an end after the as-of date.
             if eac > logged + 0.05 { #expect(end > "2025-12-31", "\(project["project_id"] ?? ""): \(end) with \(eac - logged) hours left") }
