@@ -12,6 +12,13 @@ import PackageDescription
 //   VitalsScoring                     scored snapshots, score files, previous scores, the scoring run, evaluation
 //   VitalsViews                       lists, explanations, trends, reports and their renderers
 //   VitalsCLI                         `vitals`: options, exit codes, one core call per command
+/// The numerical modules are optimized in debug builds too: the test suite trains models in
+/// process and through the debug binary, and unoptimized Swift loops (spline bases, line
+/// searches, person-period expansion, the CSV scanner, features, bootstrap) made it several
+/// times slower than the release build.
+/// Their tests still import them `@testable` (SwiftPM keeps -enable-testing in debug).
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Vitals",
     products: [
@@ -51,30 +58,34 @@ let package = Package(
         .target(name: "VitalsFoundation", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // Signals and the history.
-        .target(name: "VitalsSignals", dependencies: ["VitalsFoundation", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "VitalsSignals", dependencies: ["VitalsFoundation", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: optimizedInDebug),
         .target(name: "VitalsHistory", dependencies: ["VitalsFoundation", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VitalsSimulation", dependencies: ["VitalsFoundation", "VitalsSignals"]),
         .target(name: "VitalsFuzzTargets", dependencies: ["VitalsSignals"]),
 
         // The maths. OpenBLAS/LAPACK from Debian's libopenblas-dev; only VitalsLinearAlgebra imports it.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "VitalsLinearAlgebra", dependencies: ["COpenBLAS"]),
-        .target(name: "VitalsEvaluation", dependencies: ["VitalsFoundation"]),
+        .target(name: "VitalsLinearAlgebra", dependencies: ["COpenBLAS"], swiftSettings: optimizedInDebug),
+        .target(name: "VitalsEvaluation", dependencies: ["VitalsFoundation"], swiftSettings: optimizedInDebug),
         .target(
             name: "VitalsLogistic",
-            dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsEvaluation", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsEvaluation", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: optimizedInDebug
         ),
         .target(
             name: "VitalsAdditive",
-            dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsEvaluation", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsEvaluation", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: optimizedInDebug
         ),
         .target(name: "VitalsMarkov", dependencies: ["VitalsLinearAlgebra"]),
-        .target(name: "VitalsHazard", dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsAdditive"]),
+        .target(name: "VitalsHazard", dependencies: ["VitalsFoundation", "VitalsLinearAlgebra", "VitalsLogistic", "VitalsAdditive"], swiftSettings: optimizedInDebug),
 
         // Features, the model file, training, scoring and the views.
         .target(
             name: "VitalsFeatures",
-            dependencies: ["VitalsFoundation", "VitalsSignals", "VitalsLinearAlgebra", "VitalsMarkov", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["VitalsFoundation", "VitalsSignals", "VitalsLinearAlgebra", "VitalsMarkov", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: optimizedInDebug
         ),
         .target(
             name: "VitalsModel",

@@ -87,8 +87,8 @@ extension TrainingConfig {
             ConfigKey("labels", "curve_landmark_every", rule: "must be an integer in 1…12",
                       meaning: "churn curves: each account's snapshots on every n-th snapshot date are its landmarks, staggered across "
                           + "accounts so that every date is represented; one account's landmarks a month apart share most of their months "
-                          + "ahead, so 3 keeps nearly all the information for a third of the rows",
-                      read: { r, c, k throws(ConfigError) in c.curveLandmarkEvery = try r.int(k.name, default: 3, k.rule) { (1...12).contains($0) } },
+                          + "ahead, so 2 keeps nearly all the information for half the rows",
+                      read: { r, c, k throws(ConfigError) in c.curveLandmarkEvery = try r.int(k.name, default: 2, k.rule) { (1...12).contains($0) } },
                       write: { "\($0.curveLandmarkEvery)" }),
             ConfigKey("labels", "cadence", rule: "must be one of monthly, weekly",
                       meaning: "the snapshot dates: month-ends or Sundays",
@@ -243,7 +243,7 @@ extension TrainingConfig {
                           c.cGrid = try r.doubles(k.name, default: [0.01, 0.1, 1, 10], k.rule) { g in (1...20).contains(g.count) && g.allSatisfy(penalties.contains) }
                       }, write: { list($0.cGrid) }),
             ConfigKey("model", "cv_folds", rule: "must be an integer in 2…10", meaning: "cross-validation folds for `select_c`",
-                      read: { r, c, k throws(ConfigError) in c.cvFolds = try r.int(k.name, default: 3, k.rule) { (2...10).contains($0) } },
+                      read: { r, c, k throws(ConfigError) in c.cvFolds = try r.int(k.name, default: 2, k.rule) { (2...10).contains($0) } },
                       write: { "\($0.cvFolds)" }),
             ConfigKey("model", "shape", rule: "must be one of linear, additive",
                       meaning: "additive: a penalized spline per numeric feature (a generalized additive model) and a line per indicator; linear: one coefficient per feature",
@@ -262,7 +262,7 @@ extension TrainingConfig {
                           }.map { Int($0) }
                       }, write: { "[" + $0.basisGrid.map(String.init).joined(separator: ", ") + "]" }),
             ConfigKey("model", "spline_degree", rule: "must be an integer from 1 to 3", meaning: "additive: the splines' degree (3: cubic)",
-                      read: { r, c, k throws(ConfigError) in c.shapeSettings.degree = try r.int(k.name, default: 3, k.rule) { (1...3).contains($0) } },
+                      read: { r, c, k throws(ConfigError) in c.shapeSettings.degree = try r.int(k.name, default: 2, k.rule) { (1...3).contains($0) } },
                       write: { "\($0.shapeSettings.degree)" }),
             ConfigKey("model", "smoothing", rule: "must be a number from 0 to 1e6",
                       meaning: "additive: weight of the penalty on a spline's changes of slope, beside the ridge (both scaled by 1 / C)",

@@ -185,10 +185,10 @@ import VitalsTraining
         let dates = SnapshotBuilder(index: trained.book.index).defaultDates(cadence: .monthly, through: TrainedBook.cutoff)
         let (all, _) = try featurizer.table(dates: dates, requireLabels: false, labelCutoff: TrainedBook.cutoff)
         let builder = featurizer.builder(labelCutoff: TrainedBook.cutoff)
-        // The landmarks: each account's every third date, staggered by the account's row; the
+        // The landmarks: each account's every other date, staggered by the account's row; the
         // held-out dates keep every snapshot, for the calibration.
         let every = try #require(Int(file.config["labels.curve_landmark_every"] ?? ""))
-        #expect(every == 3)
+        #expect(every == 2)
         let months = (0..<all.rowCount).map { r -> Int in
             let known = builder.followUp(account: Int(all.entities[r]), asOf: all.dates[r])!
             return PersonPeriods.rowCount(of: FollowUp(eventDay: known.eventDay, observedDays: known.observedDays), periods: curve.periods)
