@@ -82,7 +82,9 @@ import VitalsViews
         let id = snapshot.ids[snapshot.probabilities.indices.max { snapshot.probabilities[$0] < snapshot.probabilities[$1] }!]
         let since = snapshot.asOf.adding(months: -2)
         let explanation = try Explanation(snapshot: snapshot, id: id, since: (since, "option", nil, nil))
-        assertClose(explanation.intercept + explanation.features.reduce(0) { $0 + $1.contribution }, explanation.decisionValue, rtol: 1e-9, atol: 1e-9)
+        let pairs = (explanation.interactions ?? []).reduce(0) { $0 + $1.contribution }
+        assertClose(explanation.intercept + explanation.features.reduce(0) { $0 + $1.contribution } + pairs, explanation.decisionValue,
+                    rtol: 1e-9, atol: 1e-9)
         #expect(explanation.features.count == snapshot.featureNames.count && snapshot.featureNames.count > 20)
         #expect(explanation.statePath.count == 13 && explanation.statePath.last?.state != nil)
         let change = try #require(explanation.change)
