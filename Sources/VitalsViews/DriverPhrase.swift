@@ -12,15 +12,25 @@ import VitalsSignals
 /// account or project, not about the model. Groups the phrasebook does not know fall back
 /// to `name = value`.
 public enum DriverPhrase {
-    /// The phrase for driver group `group` on row `r` of `snapshot`.
-    public static func describe(group: String, snapshot: ScoredSnapshot, row r: Int) -> String {
-        // An interaction: both facts, joined.
+    /// The facts a driver group states: one for a feature, two for an interaction (each of
+    /// its features' phrases).
+    public static func facts(group: String, snapshot: ScoredSnapshot, row r: Int) -> [String] {
         let parts = group.components(separatedBy: " × ")
-        if parts.count == 2 {
-            // A one-hot level's phrase is its family's (`segment=SMB` → `segment`).
-            func driver(_ name: String) -> String { name.contains("=") ? String(name.split(separator: "=")[0]) : name }
-            return "\(describe(group: driver(parts[0]), snapshot: snapshot, row: r)) together with \(describe(group: driver(parts[1]), snapshot: snapshot, row: r))"
-        }
+        guard parts.count == 2 else { return [feature(group, snapshot: snapshot, row: r)] }
+        // A one-hot level's phrase is its family's (`segment=SMB` → `segment`).
+        func driver(_ name: String) -> String { name.contains("=") ? String(name.split(separator: "=")[0]) : name }
+        return parts.map { describe(group: driver($0), snapshot: snapshot, row: r) }
+    }
+
+    /// The phrase for driver group `group` on row `r` of `snapshot`: a feature's fact, or an
+    /// interaction's two facts joined.
+    public static func describe(group: String, snapshot: ScoredSnapshot, row r: Int) -> String {
+        let facts = facts(group: group, snapshot: snapshot, row: r)
+        return facts.count == 2 ? "\(facts[0]) together with \(facts[1])" : facts[0]
+    }
+
+    /// The fact one feature group states on row `r`.
+    static func feature(_ group: String, snapshot: ScoredSnapshot, row r: Int) -> String {
         let v: (String) -> Double = { snapshot.feature(r, $0) }
         let value = v(group)
         let asOf = snapshot.asOf

@@ -75,6 +75,36 @@ import VitalsViews
     }
 
     /// The contributions and the intercept add up to the log-odds; the change's parts add up to
+    /// A row's drivers never state one fact twice: a driver whose facts a stronger one already
+    /// said states only what is new (an interaction's other fact), or that it counts too.
+    @Test func driversDoNotRepeatAFact() throws {
+        let trained = try TrainedBook.shared()
+        let snapshot = try Self.snapshot(trained.churn.model)
+        var shortened = 0
+        for r in 0..<snapshot.rowCount {
+            var stated: [String] = [], said = Set<String>()
+            for driver in RankedDriver.top(snapshot, row: r) {
+                let facts = DriverPhrase.facts(group: driver.feature, snapshot: snapshot, row: r)
+                let fresh = facts.filter { !said.contains($0) }
+                said.formUnion(facts)
+                switch (facts.count, fresh.count) {
+                case (2, 1):
+                    shortened += 1
+                    #expect(driver.phrase == RankedDriver.alsoWith + fresh[0])
+                case (1, 0):
+                    shortened += 1
+                    #expect(driver.phrase == facts[0] + RankedDriver.onItsOwn)
+                default:
+                    #expect(driver.phrase == DriverPhrase.describe(group: driver.feature, snapshot: snapshot, row: r))
+                }
+                stated += fresh
+            }
+            #expect(Set(stated).count == stated.count, "row \(r) states a fact twice: \(stated)")
+        }
+        // The test book's churn model keeps interactions with a shared feature, so the short forms are exercised.
+        #expect(shortened > 0)
+    }
+
     /// the change in log-odds.
     @Test func anExplanationAddsUp() throws {
         let trained = try TrainedBook.shared()
