@@ -187,7 +187,7 @@ struct ParallelColumnDecoder {
                 end = lastNewline + 1
             }
             let special = min(Self.firstIndex(of: 34, in: buffer, count: end) ?? end,
-                              Self.firstIndex(of: 13, in: buffer, count: end) ?? end,
+                              Self.firstBareCarriageReturn(in: buffer, count: end) ?? end,
                               Self.firstIndex(of: 0, in: buffer, count: end) ?? end)
             var fastEnd = end
             if special < end {
@@ -210,6 +210,18 @@ struct ParallelColumnDecoder {
     static func firstIndex(of byte: UInt8, in buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int? {
         guard count > 0, let hit = memchr(buffer, Int32(byte), count) else { return nil }
         return buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The first CR not followed by LF in buffer[0..<count]: CRLF line ends stay on the fast
+    /// path (most exports write them); a CR anywhere else is the general scanner's to report.
+    static func firstBareCarriageReturn(in buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int? {
+        var from = 0
+        while let k = firstIndex(of: 13, in: buffer + from, count: count - from) {
+            let at = from + k
+            guard at + 1 < count, buffer[at + 1] == 10 else { return at }
+            from = at + 2
+        }
+        return nil
     }
 
     static func lastIndex(of byte: UInt8, in buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int? {
@@ -318,7 +330,8 @@ private struct ChunkState {
         return output
     }
 
-    /// Decodes the lines in buffer[0..<count] (whole lines, no quote, CR or NUL). Returns the
+    /// Decodes the lines in buffer[0..<count] (whole lines ending in LF or CRLF, no quote, NUL
+    /// or other CR). Returns the
     /// bytes taken: `count`, or the offset of a line longer than a record may be, which
     /// `CSVScanner` must report (it stops the file).
     mutating func decodeLines(_ b: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
@@ -335,7 +348,10 @@ private struct ChunkState {
             if lineEnd - lineStart > CSVScanner.defaultMaxRecordBytes { return lineStart }
             let lineNumber = line
             line += 1
-            defer { lineStart = lineEnd + 1 }
+            let nextLine = lineEnd + 1
+            defer { lineStart = nextLine }
+            // A CRLF line end: the CR is not part of the record (the caller let through no other CR).
+            if lineEnd > lineStart, b[lineEnd - 1] == 13 { lineEnd -= 1 }
             if lineEnd == lineStart { continue }  // a blank line
             output.rowsRead += 1
             var p = lineStart

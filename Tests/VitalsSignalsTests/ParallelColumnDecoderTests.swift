@@ -15,7 +15,7 @@ import VitalsTestSupport
 
     /// A signals directory with accounts.csv and a usage.csv of `rows` generated rows, with
     /// `extra` lines spliced in after every 37th row.
-    static func directory(rows: Int, extra: [String] = []) throws -> String {
+    static func directory(rows: Int, extra: [String] = [], lineEnd: String = "\n") throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var accounts = "account_id,contract_start\n"
@@ -31,6 +31,7 @@ import VitalsTestSupport
                 spliced += 1
             }
         }
+        if lineEnd != "\n" { usage = usage.replacingOccurrences(of: "\n", with: lineEnd) }
         try usage.write(toFile: dir + "/usage.csv", atomically: true, encoding: .utf8)
         return dir
     }
@@ -51,6 +52,37 @@ import VitalsTestSupport
         #expect(try usageColumns(one)[0].count == 3000)
         #expect(many.report[.usage].rowsRead == 3000)
         #expect(many.report[.usage].bytes == one.report[.usage].bytes)
+    }
+
+    /// A CRLF file (as Excel and most exports write) reads to the same columns, rows and bytes
+    /// as its LF form, in parallel on every chunking and sequentially, and stays on the fast
+    /// path: no problems, every row kept.
+    @Test(arguments: [97, 500, 4096])
+    func crlfLineEndsGiveTheSameColumnsAsLF(chunk: Int) throws {
+        let lf = try Self.directory(rows: 3000), crlf = try Self.directory(rows: 3000, lineEnd: "\r\n")
+        defer { for d in [lf, crlf] { try? FileManager.default.removeItem(atPath: d) } }
+        let reference = try SignalsReader(options: Self.sequential).read(directory: lf)
+        for options in [Self.sequential, Self.parallel(chunk: chunk)] {
+            let read = try SignalsReader(options: options).read(directory: crlf)
+            #expect(try usageColumns(read) == usageColumns(reference))
+            #expect(read.report[.usage].rowsRead == 3000 && read.report[.usage].rowsKept == 3000 && read.report.problemCount == 0)
+        }
+    }
+
+    /// CRLF files with the awkward lines, a blank CRLF line and a bare CR inside a field:
+    /// the parallel read reports exactly what the sequential read does.
+    @Test(arguments: [61, 250, 1000])
+    func crlfAwkwardLinesGiveTheSameProblemsAndRows(chunk: Int) throws {
+        let dir = try Self.directory(rows: 800, extra: Self.awkward + ["A12,2025-02-01,1\r2,2,3,4,5", "\r"], lineEnd: "\r\n")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let one = try SignalsReader(options: SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max)).read(directory: dir)
+        let many = try SignalsReader(options: Self.parallel(chunk: chunk, skip: true)).read(directory: dir)
+        #expect(many.report.problems == one.report.problems)
+        #expect(many.report.problemCount == one.report.problemCount)
+        #expect(many.report[.usage].rowsRead == one.report[.usage].rowsRead)
+        #expect(many.report[.usage].rowsKept == one.report[.usage].rowsKept)
+        #expect(try usageColumns(many) == usageColumns(one))
+        #expect(one.report.problems.contains { $0.rule == .bareCarriageReturn })
     }
 
     /// Every kind of line the fast path does not take: blanks, CRLF, quotes (one spanning
