@@ -13,12 +13,13 @@ import VitalsFoundation
 /// one-record-at-a-time path in `SignalsReader`.
 ///
 /// The data after the header is cut into chunks at line ends, each decoded on its own.
-/// Within a chunk, stretches with no quote, carriage return or NUL byte are decoded line by
-/// line straight from the bytes (fields are then exactly the comma-separated pieces); a line
-/// the fast parsers do not accept whole (an empty field, a space, a bad value, a ragged row)
-/// goes through `ColumnBuilder.stage`, so its problem is reported word for word as the
-/// sequential path would. From the first quote, CR or NUL on, the rest of the chunk is
-/// framed by `CSVScanner`.
+/// Within a chunk, stretches with no quote, NUL byte or carriage return other than a CRLF
+/// line end are decoded line by line straight from the bytes (fields are then exactly the
+/// comma-separated pieces, the CR of a CRLF dropped); a line the fast parsers do not accept
+/// whole (an empty field, a space, a bad value, a ragged row) goes through
+/// `ColumnBuilder.stage`, so its problem is reported word for word as the sequential path
+/// would. From the first quote, NUL or bare CR on, the rest of the chunk is framed by
+/// `CSVScanner`.
 ///
 /// A cut can only land inside a quoted field that spans lines. Each chunk must end exactly
 /// where the next began; when one does not, everything from its true end is decoded again
