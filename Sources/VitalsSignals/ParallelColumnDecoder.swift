@@ -13,12 +13,13 @@ import VitalsFoundation
 /// one-record-at-a-time path in `SignalsReader`.
 ///
 /// The data after the header is cut into chunks at line ends, each decoded on its own.
-/// Within a chunk, stretches with no quote, NUL byte or carriage return other than a CRLF
-/// line end are decoded line by line straight from the bytes (fields are then exactly the
-/// comma-separated pieces, the CR of a CRLF dropped); a line the fast parsers do not accept
-/// whole (an empty field, a space, a bad value, a ragged row) goes through
-/// `ColumnBuilder.stage`, so its problem is reported word for word as the sequential path
-/// would. From the first quote, NUL or bare CR on, the rest of the chunk is framed by
+/// Within a chunk, stretches with no NUL byte or carriage return other than a CRLF line end
+/// are decoded line by line straight from the bytes (fields are then exactly the
+/// comma-separated pieces, the CR of a CRLF dropped, and a field quoted whole read inside its
+/// quotes); a bare line the fast parsers do not accept whole (an empty field, a space, a bad
+/// value, a ragged row) goes through `ColumnBuilder.stage`, so its problem is reported word
+/// for word as the sequential path would. From the first line with a quote that does not
+/// frame a whole field, a NUL or a bare CR on, the rest of the chunk is framed by
 /// `CSVScanner`.
 ///
 /// A cut can only land inside a quoted field that spans lines. Each chunk must end exactly
@@ -59,6 +60,8 @@ struct ParallelColumnDecoder {
         fileprivate var storage: [Int32Storage] = []
         var rowsRead = 0
         var rowsKept = 0
+        /// Of `rowsRead`, the rows the general scanner framed (off the fast path).
+        var rowsByScanner = 0
         /// Problems with lines counted from the chunk's first line as 1 (absolute once merged).
         var problems: [SignalsProblem] = []
         var problemCount = 0
@@ -110,6 +113,7 @@ struct ParallelColumnDecoder {
         for k in used..<outputs.count { (try? outputs[k]?.get())?.storage.forEach { $0.release() } }
         for piece in pieces {
             merged.rowsRead += piece.rowsRead
+            merged.rowsByScanner += piece.rowsByScanner
             merged.rowsKept += piece.rowsKept
             merged.problemCount += piece.problemCount
             merged.stopped = merged.stopped || piece.stopped
@@ -187,8 +191,9 @@ struct ParallelColumnDecoder {
                 guard let lastNewline = Self.lastIndex(of: 10, in: buffer, count: window) else { general = true; break }
                 end = lastNewline + 1
             }
-            let special = min(Self.firstIndex(of: 34, in: buffer, count: end) ?? end,
-                              Self.firstBareCarriageReturn(in: buffer, count: end) ?? end,
+            // Quotes are the line loop's to judge, line by line; a NUL or bare CR sends the
+            // rest of the chunk to the general scanner.
+            let special = min(Self.firstBareCarriageReturn(in: buffer, count: end) ?? end,
                               Self.firstIndex(of: 0, in: buffer, count: end) ?? end)
             var fastEnd = end
             if special < end {
@@ -354,6 +359,18 @@ private struct ChunkState {
             // A CRLF line end: the CR is not part of the record (the caller let through no other CR).
             if lineEnd > lineStart, b[lineEnd - 1] == 13 { lineEnd -= 1 }
             if lineEnd == lineStart { continue }  // a blank line
+            // A line with quotes: taken whole when every quote frames a field, else the general
+            // scanner takes over from it (it may open a field that spans lines).
+            if ParallelColumnDecoder.firstIndex(of: 34, in: b + lineStart, count: lineEnd - lineStart) != nil {
+                guard quotedLine(b, from: lineStart, to: lineEnd) else {
+                    line = lineNumber
+                    return lineStart
+                }
+                output.rowsRead += 1
+                for c in 0..<columnCount { storage[c].append(staged[c]) }
+                output.rowsKept += 1
+                continue
+            }
             output.rowsRead += 1
             var p = lineStart
             var ok = true
@@ -409,6 +426,65 @@ private struct ChunkState {
             }
         }
         return count
+    }
+
+    /// Stages a line with quotes whose every field is either bare or quoted whole
+    /// (`"…"` with no quote inside, followed by a comma or the line end) and whose every
+    /// value the fast parsers take; false, with nothing staged for good, otherwise (an escaped
+    /// quote, text after a closing quote, a quote inside a bare field, a bad value), and the
+    /// line is the general scanner's. The hot loop above parses bare lines in one pass; this
+    /// one finds each field's bounds first, which quoted fields need.
+    mutating func quotedLine(_ b: UnsafeMutablePointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        let fieldCount = decoder.fieldCount
+        var p = start
+        for f in 0..<fieldCount {
+            var fieldStart = p, fieldEnd: Int
+            if p < end, b[p] == 34 {
+                guard let close = ParallelColumnDecoder.firstIndex(of: 34, in: b + p + 1, count: end - p - 1) else { return false }
+                fieldStart = p + 1
+                fieldEnd = p + 1 + close
+                p = fieldEnd + 1
+            } else {
+                fieldEnd = p
+                while fieldEnd < end, b[fieldEnd] != 44 {
+                    if b[fieldEnd] == 34 { return false }
+                    fieldEnd += 1
+                }
+                p = fieldEnd
+            }
+            if f < fieldCount - 1 {
+                guard p < end, b[p] == 44 else { return false }
+                p += 1
+            } else if p != end {
+                return false
+            }
+            let (column, kind) = plan[f]
+            guard kind != .skip else { continue }
+            guard let value = fastValue(kind, UnsafeBufferPointer(start: b + fieldStart, count: fieldEnd - fieldStart)) else { return false }
+            staged[column] = value
+        }
+        return true
+    }
+
+    /// A field's value by the fast parsers' rules, or nil when they do not take it.
+    private mutating func fastValue(_ kind: FieldKind, _ field: UnsafeBufferPointer<UInt8>) -> Int32? {
+        switch kind {
+        case .count:
+            guard (1...9).contains(field.count) else { return nil }
+            var value: Int32 = 0
+            for byte in field {
+                let d = byte &- 48
+                if d > 9 { return nil }
+                value = value &* 10 &+ Int32(d)
+            }
+            return value
+        case .date:
+            guard field.count == 10, let day = Day.parse(field), Day.plausible.contains(day) else { return nil }
+            return day.ordinal
+        case .account: return context.accounts.code(of: field)
+        case .project: return context.projects.code(of: field)
+        case .skip: return 0
+        }
     }
 
     /// A line the fast parsers did not take: framed by commas (it has no quotes) and staged
@@ -467,6 +543,7 @@ private struct ChunkState {
                 return
             }
             output.rowsRead += 1
+            output.rowsByScanner += 1
             if let fault = scanner.fault {
                 note(.fault(fault, file: file, names: decoder.names))
                 if fault.kind.stopsFile {

@@ -88,6 +88,10 @@ public struct SignalsFileReport: Sendable, Equatable {
     public var rowsRead = 0
     /// Rows kept in the dataset.
     public var rowsKept = 0
+    /// Of `rowsRead`, the rows the general CSV scanner framed: every row on the sequential
+    /// read; on the parallel read, only rows its fast path cannot take (a quote that does not
+    /// frame a whole field, a bare CR, a NUL, and the rest of their chunk).
+    public var rowsByScanner = 0
     /// With `skipInvalid`: rows skipped, per broken rule (a row counts once, under its first problem).
     public var skipped: [SignalsRule: Int] = [:]
     /// Header columns the contract does not know; ignored.

@@ -202,6 +202,7 @@ private struct ReadSession {
                 if fault.kind.stopsFile {
                     // Counted as the parallel read counts them (found by fuzzing), though the file is unusable.
                     report[file].rowsRead = rowsRead
+                    report[file].rowsByScanner = rowsRead
                     report[file].rowsKept = rowsKept
                     report[file].skipped = options.skipInvalid ? skipped : [:]
                     return nil
@@ -237,6 +238,7 @@ private struct ReadSession {
             }
         }
         report[file].rowsRead = rowsRead
+        report[file].rowsByScanner = rowsRead
         report[file].rowsKept = rowsKept
         report[file].skipped = options.skipInvalid ? skipped : [:]
         report[file].controlCharacters = builders.compactMap { builder in
@@ -255,6 +257,7 @@ private struct ReadSession {
         for problem in output.problems { record(problem) }
         report.problemCount += output.problemCount - output.problems.count  // counted, beyond the chunks' caps
         report[file].rowsRead = output.rowsRead
+        report[file].rowsByScanner = output.rowsByScanner
         report[file].rowsKept = output.rowsKept
         report[file].bytes = fileSize
         report[file].skipped = options.skipInvalid ? output.skipped : [:]

@@ -15,7 +15,7 @@ import VitalsTestSupport
 
     /// A signals directory with accounts.csv and a usage.csv of `rows` generated rows, with
     /// `extra` lines spliced in after every 37th row.
-    static func directory(rows: Int, extra: [String] = [], lineEnd: String = "\n") throws -> String {
+    static func directory(rows: Int, extra: [String] = [], lineEnd: String = "\n", quoteAll: Bool = false) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var accounts = "account_id,contract_start\n"
@@ -30,6 +30,12 @@ import VitalsTestSupport
                 usage += extra[spliced] + "\n"
                 spliced += 1
             }
+        }
+        if quoteAll {
+            // Every field of every line quoted, as many exports write them.
+            usage = usage.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.isEmpty ? "" : $0.split(separator: ",", omittingEmptySubsequences: false).map { "\"\($0)\"" }.joined(separator: ",") }
+                .joined(separator: "\n")
         }
         if lineEnd != "\n" { usage = usage.replacingOccurrences(of: "\n", with: lineEnd) }
         try usage.write(toFile: dir + "/usage.csv", atomically: true, encoding: .utf8)
@@ -66,7 +72,48 @@ import VitalsTestSupport
             let read = try SignalsReader(options: options).read(directory: crlf)
             #expect(try usageColumns(read) == usageColumns(reference))
             #expect(read.report[.usage].rowsRead == 3000 && read.report[.usage].rowsKept == 3000 && read.report.problemCount == 0)
+            #expect(read.report[.usage].rowsByScanner == (options.parallelMinimumBytes == 0 ? 0 : 3000))
         }
+    }
+
+    /// Every field quoted, with LF or CRLF line ends: the same columns as the bare LF form, on
+    /// every chunking, with no problem.
+    @Test(arguments: [97, 500, 4096])
+    func quotedFieldsGiveTheSameColumnsAsBareOnes(chunk: Int) throws {
+        let bare = try Self.directory(rows: 3000)
+        let quoted = [try Self.directory(rows: 3000, quoteAll: true), try Self.directory(rows: 3000, lineEnd: "\r\n", quoteAll: true)]
+        defer { for d in [bare] + quoted { try? FileManager.default.removeItem(atPath: d) } }
+        let reference = try SignalsReader(options: Self.sequential).read(directory: bare)
+        for dir in quoted {
+            #expect(try String(contentsOfFile: dir + "/usage.csv", encoding: .utf8).hasPrefix("\"account_id\",\"date\""))
+            for options in [Self.sequential, Self.parallel(chunk: chunk)] {
+                let read = try SignalsReader(options: options).read(directory: dir)
+                #expect(try usageColumns(read) == usageColumns(reference))
+                #expect(read.report[.usage].rowsRead == 3000 && read.report[.usage].rowsKept == 3000 && read.report.problemCount == 0)
+                // The parallel read takes every quoted line on its fast path.
+                #expect(read.report[.usage].rowsByScanner == (options.parallelMinimumBytes == 0 ? 0 : 3000))
+            }
+        }
+    }
+
+    /// Quoted lines the fast path must not take whole (an escaped quote, text after a closing
+    /// quote, a quote inside a bare field, a quoted bad value, a quoted field spanning lines),
+    /// in an all-quoted CRLF file: the parallel read reports what the sequential read does.
+    @Test(arguments: [61, 250, 1000])
+    func quotedAwkwardLinesGiveTheSameProblemsAndRows(chunk: Int) throws {
+        let extra = ["\"A1\",\"2025-02-01\",\"1\"\"2\",2,3,4,5", "\"A2\"x,2025-02-01,1,2,3,4,5", "A3,2025-02-01,1\"2\",2,3,4,5",
+                     "\"A4\",\"2025-02-31\",1,2,3,4,5", "\"A5\",2025-02-01,1,2,3,4,\"5\r\n6\"", "\"A6\",\" 2025-02-01\",1,2,3,4,5",
+                     "\"B7\",2025-02-01,1,2,3,4,5", "\"\",2025-02-01,1,2,3,4,5"]
+        let dir = try Self.directory(rows: 800, extra: Self.awkward + extra, lineEnd: "\r\n")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let one = try SignalsReader(options: SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max)).read(directory: dir)
+        let many = try SignalsReader(options: Self.parallel(chunk: chunk, skip: true)).read(directory: dir)
+        #expect(many.report.problems == one.report.problems)
+        #expect(many.report.problemCount == one.report.problemCount)
+        #expect(many.report[.usage].rowsRead == one.report[.usage].rowsRead)
+        #expect(many.report[.usage].rowsKept == one.report[.usage].rowsKept)
+        #expect(try usageColumns(many) == usageColumns(one))
+        #expect(Set(one.report.problems.map(\.rule)).isSuperset(of: [.textAfterClosingQuote, .strayQuote, .invalidDate, .unknownAccount]))
     }
 
     /// CRLF files with the awkward lines, a blank CRLF line and a bare CR inside a field:
