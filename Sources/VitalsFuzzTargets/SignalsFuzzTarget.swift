@@ -21,7 +21,9 @@ import VitalsSignals
 /// - every problem names the file, a line within the file, a column and a message, and
 ///   `rowsKept ≤ rowsRead`, with as many rows in the table as were kept;
 /// - usage.csv read on every core (chunks of a few dozen bytes and up) gives exactly the
-///   problems, counts and columns of the one-record-at-a-time read.
+///   problems, counts and columns of the one-record-at-a-time read;
+/// - usage.csv of printable ASCII with no quote reads the same written with CRLF line ends
+///   and with every field quoted (the forms real exports take).
 public final class SignalsFuzzTarget {
     public let directory: String
     private var lastFile: SignalsFile?
@@ -93,6 +95,39 @@ public final class SignalsFuzzTarget {
                 + "skipped \(a.skipped)/\(b.skipped), problems \(many.report.problemCount)/\(outcome.report.problemCount)"
         }
         if many.usage != outcome.usage { return "parallel usage columns differ (chunk \(chunk))" }
+        return try? sameAsExportForms(content, file: file, chunk: chunk, reference: outcome)
+    }
+
+    /// The forms real exports take read as the plain form does: printable ASCII content with
+    /// no quote, written with CRLF line ends and with every field quoted (CRLF too), read on
+    /// every core, gives the plain sequential read's problems, counts and columns.
+    private func sameAsExportForms(_ content: [UInt8], file: SignalsFile, chunk: Int, reference: Outcome) throws -> String? {
+        // Printable ASCII, tabs and LFs only: a byte-order mark or binary bytes are judged on the
+        // file's first bytes, which quoting moves (found by fuzzing).
+        guard content.allSatisfy({ $0 == 9 || $0 == 10 || (32...126).contains($0) && $0 != 34 }), content.count < 1 << 16 else { return nil }
+        let lines = content.split(separator: 10, omittingEmptySubsequences: false)
+        let crlf = Array(lines.map(Array.init).joined(separator: [13, 10]))
+        let quoted = Array(lines.map { line -> [UInt8] in
+            line.isEmpty ? [] : Array(line.split(separator: 44, omittingEmptySubsequences: false).map { [34] + Array($0) + [34] }.joined(separator: [44]))
+        }.joined(separator: [13, 10]))
+        defer { try? write(file: file, content: content) }
+        for (name, form) in [("CRLF", crlf), ("quoted CRLF", quoted)] {
+            try write(file: file, content: form)
+            let read: Outcome
+            do {
+                read = try self.read(SignalsReadOptions(skipInvalid: true, maxStoredProblems: 100_000, parallelMinimumBytes: 0,
+                                                        parallelChunkBytes: chunk)).get()
+            } catch {
+                return "\(name) read: \(error)"
+            }
+            if read.threw != reference.threw || read.report.problems != reference.report.problems
+                || read.report[.usage].rowsRead != reference.report[.usage].rowsRead
+                || read.report[.usage].rowsKept != reference.report[.usage].rowsKept || read.usage != reference.usage {
+                return "the \(name) form reads otherwise (chunk \(chunk)): problems \(read.report.problemCount)/\(reference.report.problemCount), "
+                    + "kept \(read.report[.usage].rowsKept)/\(reference.report[.usage].rowsKept), "
+                    + "first problem \(read.report.problems.first?.description ?? "none") vs \(reference.report.problems.first?.description ?? "none")"
+            }
+        }
         return nil
     }
 
