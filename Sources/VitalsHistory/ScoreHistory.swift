@@ -196,7 +196,7 @@ public final class ScoreHistory: Sendable {
                 // Identified read-only first: a foreign or newer file is refused untouched.
                 var reading = configuration
                 reading.readonly = true
-                try Self.identify(try Self.open(path, reading), path: path)
+                try Self.identify(try Self.open(path, reading), path: path, creating: true)
             }
             database = try Self.open(path, configuration)
             do {
@@ -220,7 +220,11 @@ public final class ScoreHistory: Sendable {
 
     /// Checks that the database is a Vitals history (its application id, or, for histories
     /// written before it had one, its tables and migrations) and not a newer one.
-    static func identify(_ database: DatabaseQueue, path: String) throws {
+    ///
+    /// - Parameter creating: a writer's check: a database with no table and no application id
+    ///   yet is one another vitals has just created and is migrating (three runs into one new
+    ///   folder at once raced here), so the writer goes on and its migration waits its turn.
+    static func identify(_ database: DatabaseQueue, path: String, creating: Bool = false) throws {
         let (applicationID, tables, migrations): (Int32, Set<String>, [String])
         do {
             (applicationID, tables, migrations) = try database.read { db in
@@ -232,6 +236,7 @@ public final class ScoreHistory: Sendable {
         } catch let error as DatabaseError {
             throw Unreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }
+        if creating, applicationID == 0, !tables.contains(where: { !$0.hasPrefix("sqlite_") }) { return }
         let ours = applicationID == Self.applicationID
             || (applicationID == 0 && tables.isSuperset(of: ["runs", "scores", "grdb_migrations"]) && migrations.contains("v1"))
         guard ours else {
