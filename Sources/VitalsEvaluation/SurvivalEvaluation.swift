@@ -62,6 +62,10 @@ public struct RowFollowUp: Sendable, Equatable {
 ///
 /// - Ranges: AUC, Brier score and rates in [0, 1]; survival in [0, 1], non-increasing in t.
 public struct SurvivalEvaluation: Sendable, Equatable, Codable {
+    /// The horizons churn curves are judged and written at, in days (score files, training
+    /// figures, `evaluate`).
+    public static let horizons = [30, 90, 180, 365]
+
     /// One horizon's figures on the rows whose outcome by then is known.
     public struct Horizon: Sendable, Equatable, Codable {
         /// The horizon h, days after each row's date.

@@ -1,3 +1,4 @@
+import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
 import VitalsModel
@@ -29,7 +30,7 @@ public enum ScoreFile {
     public static let curveColumns = ["churn_probability_30d", "churn_probability_90d", "churn_probability_180d", "churn_probability_365d",
                                       "churn_probability_by_renewal", "median_days_to_churn"]
     /// The horizons of the `churn_probability_<h>d` columns, in days.
-    public static let curveHorizons = [30, 90, 180, 365]
+    public static var curveHorizons: [Int] { SurvivalEvaluation.horizons }
 
     /// The rows for a snapshot; `previous` holds an earlier run's probabilities by entity id
     /// (the churn file's `previous_probability` and `change`).

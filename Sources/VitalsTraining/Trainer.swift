@@ -254,23 +254,22 @@ public struct Trainer: Sendable {
         return model
     }
 
-    /// The horizons a churn curve's figures are given at, in days.
-    public static let curveHorizons = [30, 90, 180, 365]
-
     /// A curve's figures on snapshots it was not fitted on, at each horizon h within its
-    /// reach: `auc_<h>d` and `calibration_ratio_<h>d` (mean predicted ÷ observed rate) over
-    /// the rows whose window (D, D + h] ends within the data, so that which rows count does
-    /// not depend on what happened to them; `rows_<h>d` counts them.
+    /// reach (`SurvivalEvaluation.horizons`): `auc_<h>d` and `calibration_ratio_<h>d` (mean
+    /// predicted ÷ observed rate) over the rows `SurvivalEvaluation`'s censoring rule counts;
+    /// `rows_<h>d` counts them.
     static func curveFigures(curves: [SurvivalCurve], followUps: [FollowUp], reach: Double) -> [String: Double] {
+        let horizons = SurvivalEvaluation.horizons.filter { Double($0) <= reach + 1 }
+        let evaluation = SurvivalEvaluation.evaluate(
+            predicted: curves.map { c in horizons.map { c.churnProbability(withinDays: Double($0)) } }, horizons: horizons,
+            followUps: followUps.map { RowFollowUp(eventDay: $0.eventDay, observedDays: $0.observedDays) },
+            bands: curves.map { _ in "all" }, bandOrder: ["all"], survivalGrid: [], predictedSurvival: curves.map { _ in [] })
         var figures: [String: Double] = [:]
-        for h in curveHorizons where Double(h) <= reach + 1 {
-            let known = followUps.indices.filter { followUps[$0].observedDays >= h }
-            let labels = known.map { followUps[$0].eventDay.map { $0 <= h } ?? false ? 1.0 : 0.0 }
-            let predicted = known.map { curves[$0].churnProbability(withinDays: Double(h)) }
-            figures["rows_\(h)d"] = Double(known.count)
-            guard let auc = RankingMetrics.rocAUC(labels: labels, scores: predicted) else { continue }
-            figures["auc_\(h)d"] = auc
-            figures["calibration_ratio_\(h)d"] = predicted.reduce(0, +) / labels.reduce(0, +)
+        for h in evaluation.horizons {
+            figures["rows_\(h.days)d"] = Double(h.rows)
+            guard let auc = h.auc else { continue }
+            figures["auc_\(h.days)d"] = auc
+            figures["calibration_ratio_\(h.days)d"] = h.calibrationRatio
         }
         return figures
     }

@@ -42,6 +42,19 @@ import VitalsTestSupport
         return dir
     }
 
+    /// Reads `dir` leniently one record at a time and on every core in chunks of `chunk`
+    /// bytes, expects the same problems, counts and columns, and returns the sequential read.
+    func expectParallelReadsAsSequential(_ dir: String, chunk: Int) throws -> SignalsReadResult {
+        let one = try SignalsReader(options: SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max)).read(directory: dir)
+        let many = try SignalsReader(options: Self.parallel(chunk: chunk, skip: true)).read(directory: dir)
+        #expect(many.report.problems == one.report.problems)
+        #expect(many.report.problemCount == one.report.problemCount)
+        #expect(many.report[.usage].rowsRead == one.report[.usage].rowsRead)
+        #expect(many.report[.usage].rowsKept == one.report[.usage].rowsKept)
+        #expect(try usageColumns(many) == usageColumns(one))
+        return one
+    }
+
     func usageColumns(_ result: SignalsReadResult) throws -> [[Int32]] {
         let u = try #require(result.dataset.usage)
         return [u.account, u.date.map(\.ordinal), u.activeUsers!.raw, u.sessions!.raw, u.keyEvents!.raw,
@@ -106,13 +119,7 @@ import VitalsTestSupport
                      "\"B7\",2025-02-01,1,2,3,4,5", "\"\",2025-02-01,1,2,3,4,5"]
         let dir = try Self.directory(rows: 800, extra: Self.awkward + extra, lineEnd: "\r\n")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let one = try SignalsReader(options: SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max)).read(directory: dir)
-        let many = try SignalsReader(options: Self.parallel(chunk: chunk, skip: true)).read(directory: dir)
-        #expect(many.report.problems == one.report.problems)
-        #expect(many.report.problemCount == one.report.problemCount)
-        #expect(many.report[.usage].rowsRead == one.report[.usage].rowsRead)
-        #expect(many.report[.usage].rowsKept == one.report[.usage].rowsKept)
-        #expect(try usageColumns(many) == usageColumns(one))
+        let one = try expectParallelReadsAsSequential(dir, chunk: chunk)
         #expect(Set(one.report.problems.map(\.rule)).isSuperset(of: [.textAfterClosingQuote, .strayQuote, .invalidDate, .unknownAccount]))
     }
 
@@ -122,13 +129,7 @@ import VitalsTestSupport
     func crlfAwkwardLinesGiveTheSameProblemsAndRows(chunk: Int) throws {
         let dir = try Self.directory(rows: 800, extra: Self.awkward + ["A12,2025-02-01,1\r2,2,3,4,5", "\r"], lineEnd: "\r\n")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let one = try SignalsReader(options: SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max)).read(directory: dir)
-        let many = try SignalsReader(options: Self.parallel(chunk: chunk, skip: true)).read(directory: dir)
-        #expect(many.report.problems == one.report.problems)
-        #expect(many.report.problemCount == one.report.problemCount)
-        #expect(many.report[.usage].rowsRead == one.report[.usage].rowsRead)
-        #expect(many.report[.usage].rowsKept == one.report[.usage].rowsKept)
-        #expect(try usageColumns(many) == usageColumns(one))
+        let one = try expectParallelReadsAsSequential(dir, chunk: chunk)
         #expect(one.report.problems.contains { $0.rule == .bareCarriageReturn })
     }
 
