@@ -166,7 +166,7 @@ public struct SurvivalEvaluation: Sendable, Equatable, Codable {
                 auc: RankingMetrics.rocAUC(labels: labels, scores: scores),
                 brier: rows == 0 ? nil : CalibrationMetrics.brierScore(labels: labels, probabilities: scores),
                 meanPredicted: meanPredicted, observedRate: observedRate,
-                calibrationRatio: events == 0 ? nil : meanPredicted! / observedRate!,
+                calibrationRatio: events == 0 ? nil : scores.reduce(0, +) / Double(events),  // Σp ÷ events = mean predicted ÷ observed rate
                 meanPredictedAllRows: n == 0 ? 0 : predicted.reduce(0) { $0 + $1[j] } / Double(n),
                 kaplanMeierRate: everyone.atRisk(h) == 0 ? nil : 1 - everyone.survival(h))
         }
