@@ -58,7 +58,8 @@ let package = Package(
         .target(name: "VitalsFoundation", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // Signals and the history.
-        .target(name: "VitalsSignals", dependencies: ["VitalsFoundation", .product(name: "Logging", package: "swift-log")],
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "VitalsSignals", dependencies: ["VitalsFoundation", "CZlib", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: optimizedInDebug),
         .target(name: "VitalsHistory", dependencies: ["VitalsFoundation", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VitalsSimulation", dependencies: ["VitalsFoundation", "VitalsSignals"]),

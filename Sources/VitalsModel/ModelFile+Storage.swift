@@ -1,6 +1,7 @@
 import Foundation
 import Crypto
 import VitalsFoundation
+import VitalsSignals
 
 /// A model file that cannot be used, and why.
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {
@@ -172,13 +173,14 @@ extension DataFingerprint {
         for (name, path) in files.sorted(by: { $0.name < $1.name }) {
             var hasher = SHA256()
             var bytes = 0
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw ModelFileError.unreadable(path: path, reason: "cannot open for fingerprinting")
-            }
-            defer { try? handle.close() }
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                hasher.update(data: chunk)
-                bytes += chunk.count
+            // The text, decompressed when the file is stored as NAME.csv.gz: the same data, the same fingerprint.
+            do {
+                try SignalsFileText.forEachPiece(path: path) { piece in
+                    hasher.update(bufferPointer: piece)
+                    bytes += piece.count
+                }
+            } catch {
+                throw ModelFileError.unreadable(path: path, reason: "cannot read for fingerprinting: \((error as? SignalsIOError)?.reason ?? "\(error)")")
             }
             entries.append(File(name: name, bytes: bytes, sha256: hex(hasher.finalize())))
         }

@@ -33,7 +33,7 @@ public struct ScoringInput: Sendable {
     public func checkSignalFiles() throws(SignalsModelError) -> [String] {
         let spec = try ScoredSnapshot.spec(of: model)
         var warnings: [String] = []
-        for file in spec.requiredFiles where !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(file)) {
+        for file in spec.requiredFiles where SignalsFileText.path(of: file, in: directory) == nil {
             guard allowMissingSignals else { throw .missingSignalFile(directory: directory, file: file, model: model.modelID) }
             warnings.append("\(directory) has no \(file), which the model was trained on; its features are scored as missing")
         }

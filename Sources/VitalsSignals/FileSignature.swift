@@ -31,7 +31,20 @@ enum FileSignature {
 
     /// What the file at `path` is when its first bytes match a known non-CSV signature; `nil`
     /// for anything else (including files that cannot be opened: the scanner reports those).
+    /// A `.gz` file is judged by its decompressed text (a gzip of a workbook is still a workbook).
     static func nonCSVKind(atPath path: String) -> String? {
+        if SignalsCompression(path: path) == .gzip {
+            // Damage is the scanner's to report, with the line where it starts.
+            guard let inflater = try? GzipInflater(path: path) else { return nil }
+            var head = [UInt8](repeating: 0, count: 16)
+            var n = 0
+            while n < head.count {
+                let got = head.withUnsafeMutableBufferPointer { b in try? inflater.read(into: b.baseAddress! + n, count: b.count - n) }
+                guard let got, got > 0 else { break }
+                n += got
+            }
+            return n > 0 ? kind(of: head.prefix(n)) : nil
+        }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

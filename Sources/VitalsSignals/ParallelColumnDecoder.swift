@@ -57,7 +57,7 @@ struct ParallelColumnDecoder {
         /// Committed values per column, in `columns` order (merged output only; chunks hand over `storage`).
         var values: [[Int32]]
         /// A chunk's values before merging, owned by the chunk (freed as they are merged).
-        fileprivate var storage: [Int32Storage] = []
+        var storage: [Int32Storage] = []
         var rowsRead = 0
         var rowsKept = 0
         /// Of `rowsRead`, the rows the general scanner framed (off the fast path).
@@ -72,9 +72,15 @@ struct ParallelColumnDecoder {
         var lines = 0
         /// A fault that stops the file (a quoted field never closed, a row too long): nothing after it can be read.
         var stopped = false
+        /// A compressed file's data is damaged from this line on (chunk-relative until merged): it stops the file.
+        var damage: (line: Int, message: String)?
     }
 
+    /// How the file is stored; a gzip file is decompressed on a thread of its own (`decodeCompressed`).
+    var compression: SignalsCompression { SignalsCompression(path: path) }
+
     func decode(threads: Int) throws -> Output {
+        if compression == .gzip { return try decodeCompressed(threads: threads) }
         let span = fileSize - dataOffset
         let chunkCount = max(1, min(max(threads * 4, 64), span / options.parallelChunkBytes))
         var starts = [dataOffset]
@@ -96,8 +102,6 @@ struct ParallelColumnDecoder {
             }
         }
         // Stitch the chunks in order; redo from the true end of the first one that overran.
-        var merged = Output(values: Array(repeating: [], count: columns.count))
-        var lineBase = dataLine - 1
         var pieces: [Output] = []
         var used = 0
         for k in starts.indices {
@@ -111,6 +115,14 @@ struct ParallelColumnDecoder {
         }
         // Chunks after a stop (or cut inside a quoted field) are thrown away.
         for k in used..<outputs.count { (try? outputs[k]?.get())?.storage.forEach { $0.release() } }
+        return merge(pieces)
+    }
+
+    /// The chunks' outputs, in file order, as one: counts summed, problems' lines made absolute,
+    /// columns concatenated (each chunk's storage freed as it is copied).
+    func merge(_ pieces: [Output]) -> Output {
+        var merged = Output(values: Array(repeating: [], count: columns.count))
+        var lineBase = dataLine - 1
         for piece in pieces {
             merged.rowsRead += piece.rowsRead
             merged.rowsByScanner += piece.rowsByScanner
@@ -121,8 +133,11 @@ struct ParallelColumnDecoder {
             for p in piece.problems {
                 merged.problems.append(SignalsProblem(file: p.file, line: p.line + lineBase, column: p.column, rule: p.rule, message: p.message))
             }
+            if merged.damage == nil, let damage = piece.damage { merged.damage = (damage.line + lineBase, damage.message) }
+            merged.endOffset = piece.endOffset
             lineBase += piece.lines
         }
+        merged.lines = lineBase - (dataLine - 1)
         // Each column is copied once, from the chunks' storage into its array; every page touched
         // costs (see Benchmarks/README.md), so the chunks hand over raw storage, not arrays.
         let total = pieces.reduce(0) { $0 + ($1.storage.first?.count ?? 0) }
@@ -241,7 +256,7 @@ struct ParallelColumnDecoder {
 /// A chunk's growing column, in pages mapped for it alone. Released pages go back to the system
 /// at once (munmap); from malloc they stayed resident in glibc's arenas, so the merge into the
 /// final columns held every value twice (peak RSS 1.85× a 1.2 GB usage.csv, now 1.08×).
-fileprivate struct Int32Storage {
+struct Int32Storage {
     var base: UnsafeMutablePointer<Int32>
     var count = 0
     var capacity: Int
@@ -279,7 +294,7 @@ fileprivate struct Int32Storage {
 
 /// One chunk's decoding state: the staging builders (for lines off the fast path), the
 /// columns, the counts and problems.
-private struct ChunkState {
+struct ChunkState {
     let decoder: ParallelColumnDecoder
     var output: ParallelColumnDecoder.Output
     var context: ReadContext
@@ -535,6 +550,16 @@ private struct ChunkState {
     /// The rest of the chunk, framed by `CSVScanner` (quotes, CRs, NULs, very long lines).
     mutating func decodeGeneral(from offset: Int, to limit: Int) throws(SignalsIOError) {
         let scanner = try CSVScanner(path: decoder.path, chunkSize: decoder.options.chunkSize, offset: offset, line: line)
+        do throws(SignalsIOError) {
+            try scanRecords(scanner, to: limit)
+        } catch where error.isDamagedCompression {
+            output.damage = (scanner.lineAfterRecord, error.reason)
+            output.stopped = true
+            line = scanner.lineAfterRecord
+        }
+    }
+
+    private mutating func scanRecords(_ scanner: CSVScanner, to limit: Int) throws(SignalsIOError) {
         let file = decoder.file
         while try scanner.next() {
             if scanner.recordOffset >= limit {
@@ -557,7 +582,8 @@ private struct ChunkState {
             }
             stageRow(fieldCount: scanner.fieldCount, line: scanner.recordLine) { scanner.field($0) }
         }
-        output.endOffset = decoder.fileSize
+        // A compressed file's offsets count its text, which only the scan's end measures.
+        output.endOffset = decoder.compression == .gzip ? scanner.endOffset : decoder.fileSize
         line = scanner.lineAfterRecord
     }
 }

@@ -3,6 +3,8 @@ public enum SignalsRule: String, CaseIterable, Sendable, Comparable {
     // The directory and the header.
     case missingRequiredFile = "missing required file"
     case notCSV = "not CSV"
+    case fileGivenTwice = "file given twice"
+    case damagedCompression = "damaged compressed file"
     case emptyFile = "empty file"
     case missingHeader = "missing header"
     case unreadableHeader = "unreadable header"
@@ -41,7 +43,7 @@ public enum SignalsRule: String, CaseIterable, Sendable, Comparable {
     /// A file-level rule: the whole file is unusable, so `--skip-invalid` cannot skip past it.
     public var isFatal: Bool {
         switch self {
-        case .missingRequiredFile, .notCSV, .emptyFile, .missingHeader, .unreadableHeader, .missingRequiredColumn, .duplicateColumn,
+        case .missingRequiredFile, .notCSV, .fileGivenTwice, .damagedCompression, .emptyFile, .missingHeader, .unreadableHeader, .missingRequiredColumn, .duplicateColumn,
              .noMetricColumn, .missingKeyFile, .noRows, .unterminatedQuote, .rowTooLong:
             return true
         default:
@@ -64,6 +66,9 @@ public struct SignalsProblem: Sendable, Equatable, CustomStringConvertible {
     public let rule: SignalsRule
     /// What is wrong and what to do, in a sentence for the person fixing the export.
     public let message: String
+    /// How the file was stored, so the problem names the file as it is on disk (`usage.csv.gz`).
+    /// Lines count the decompressed text, as `zcat` shows it.
+    public var compression: SignalsCompression = .none
 
     public init(file: SignalsFile, line: Int, column: String, rule: SignalsRule, message: String) {
         self.file = file
@@ -73,8 +78,11 @@ public struct SignalsProblem: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The file's name on disk.
+    public var fileName: String { file.fileName + compression.suffix }
+
     public var description: String {
-        line == 0 ? "\(file.fileName): \(message)" : "\(file.fileName):\(line): \(column): \(message)"
+        line == 0 ? "\(fileName): \(message)" : "\(fileName):\(line): \(column): \(message)"
     }
 }
 
@@ -83,6 +91,10 @@ public struct SignalsFileReport: Sendable, Equatable {
     public let file: SignalsFile
     /// Whether the file was in the directory.
     public var present = false
+    /// How it was stored (`NAME.csv` or `NAME.csv.gz`); `bytes` then counts the decompressed text.
+    public var compression: SignalsCompression = .none
+    /// The file's name on disk.
+    public var fileName: String { file.fileName + compression.suffix }
     public var bytes = 0
     /// Data rows read (excluding the header and empty lines).
     public var rowsRead = 0
@@ -132,10 +144,10 @@ public struct SignalsReadReport: Sendable {
     /// and one per text column with control characters.
     public var warnings: [String] {
         files.filter { !$0.unknownColumns.isEmpty }.map {
-            "\($0.file.fileName): ignoring unknown column\($0.unknownColumns.count == 1 ? "" : "s"): \($0.unknownColumns.joined(separator: ", "))"
+            "\($0.fileName): ignoring unknown column\($0.unknownColumns.count == 1 ? "" : "s"): \($0.unknownColumns.joined(separator: ", "))"
         } + files.flatMap { file in
             file.controlCharacters.map {
-                "\(file.file.fileName): \($0.column): \($0.values) value\($0.values == 1 ? " holds" : "s hold") control characters (such as \"\($0.example)\"); "
+                "\(file.fileName): \($0.column): \($0.values) value\($0.values == 1 ? " holds" : "s hold") control characters (such as \"\($0.example)\"); "
                     + "they are kept, and shown escaped on a terminal"
             }
         }

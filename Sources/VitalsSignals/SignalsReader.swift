@@ -63,7 +63,7 @@ public struct SignalsReader: Sendable {
         var tables: [SignalsFile: FileColumns] = [:]
         let sizes = order.map { file -> Int in
             let path = (directory as NSString).appendingPathComponent(file.fileName)
-            return fileByteCount(path)
+            return max(fileByteCount(path), fileByteCount(path + ".gz"))
         }
         let totalBytes = sizes.reduce(0, +)
         var doneBytes = 0
@@ -120,6 +120,8 @@ private struct ReadSession {
     }
 
     mutating func record(_ problem: SignalsProblem) {
+        var problem = problem
+        problem.compression = report[problem.file].compression
         report.problemCount += 1
         if report.problems.count < options.maxStoredProblems {
             report.problems.append(problem)
@@ -128,13 +130,23 @@ private struct ReadSession {
         }
     }
 
-    /// Reads one file; `nil` when it is absent or unusable.
+    /// Reads one file (`NAME.csv`, or `NAME.csv.gz` decompressed as it is read); `nil` when it
+    /// is absent or unusable.
     mutating func readFile(_ file: SignalsFile) throws -> FileColumns? {
-        let path = (directory as NSString).appendingPathComponent(file.fileName)
+        let plainPath = (directory as NSString).appendingPathComponent(file.fileName)
         // Only regular files are read: a FIFO would block for ever, and a broken link is not an absent file.
-        let entry: InputFile.Entry
-        do { entry = try InputFile.inspect(path) } catch { throw SignalsIOError(path: path, reason: error.reason) }
-        guard entry != .absent else {
+        let plain: InputFile.Entry, compressed: InputFile.Entry
+        do { plain = try InputFile.inspect(plainPath) } catch { throw SignalsIOError(path: plainPath, reason: error.reason) }
+        do { compressed = try InputFile.inspect(plainPath + ".gz") } catch { throw SignalsIOError(path: plainPath + ".gz", reason: error.reason) }
+        if plain != .absent, compressed != .absent {
+            report[file].present = true
+            record(SignalsProblem(file: file, line: 0, column: "", rule: .fileGivenTwice,
+                                  message: "both \(file.fileName) and \(file.fileName).gz are in \(directory); keep one of them"))
+            if file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
+            return nil
+        }
+        let path = compressed != .absent ? plainPath + ".gz" : plainPath
+        guard plain != .absent || compressed != .absent else {
             if file.isRequired {
                 record(SignalsProblem(file: file, line: 0, column: "", rule: .missingRequiredFile,
                                       message: "required file is missing from \(directory)"))
@@ -150,16 +162,27 @@ private struct ReadSession {
             return nil
         }
         report[file].present = true
+        report[file].compression = SignalsCompression(path: path)
         if let kind = FileSignature.nonCSVKind(atPath: path) {
             record(SignalsProblem(file: file, line: 1, column: "header", rule: .notCSV, message: "the file is not CSV text: it is \(kind)"))
             report[file].bytes = fileByteCount(path)
             if file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
             return nil
         }
-        let scanner = try CSVScanner(path: path, chunkSize: options.chunkSize)
-        let fileSize = fileByteCount(path)
-        let columns = try decode(file, scanner: scanner, fileSize: fileSize)
-        report[file].bytes = max(scanner.bytesRead, report[file].bytes)
+        var scanner: CSVScanner?
+        let columns: FileColumns?
+        do {
+            let opened = try CSVScanner(path: path, chunkSize: options.chunkSize)
+            scanner = opened
+            columns = try decode(file, scanner: opened, fileSize: fileByteCount(path))
+        } catch let error as SignalsIOError where error.isDamagedCompression {
+            // The text before the damage was read; the file as a whole is unusable.
+            record(SignalsProblem(file: file, line: scanner?.lineAfterRecord ?? 1, column: "", rule: .damagedCompression, message: error.reason))
+            report[file].bytes = max(scanner?.bytesRead ?? 0, report[file].bytes)
+            if file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
+            return nil
+        }
+        report[file].bytes = max(scanner?.bytesRead ?? 0, report[file].bytes)
         if file == .accounts, columns != nil, report[file].rowsRead == 0 {
             record(SignalsProblem(file: file, line: 1, column: "header", rule: .noRows,
                                   message: "no rows below the header; the book needs at least one account"))
@@ -180,8 +203,10 @@ private struct ReadSession {
     /// Maps the header, then stages and commits every row.
     private mutating func decode(_ file: SignalsFile, scanner: CSVScanner, fileSize: Int) throws -> FileColumns? {
         guard let header = try decodeHeader(file, scanner: scanner) else { return nil }
-        // Large files of references, dates and counts (usage.csv) are read on every core.
-        if fileSize >= options.parallelMinimumBytes, ParallelColumnDecoder.isEligible(header) {
+        // Large files of references, dates and counts (usage.csv) are read on every core. Text
+        // compresses about fourfold or more, so a gzip file counts four times its size.
+        let textSize = SignalsCompression(path: scanner.path) == .gzip ? fileSize * 4 : fileSize
+        if textSize >= options.parallelMinimumBytes, ParallelColumnDecoder.isEligible(header) {
             return try decodeInParallel(file, header: header, scanner: scanner, fileSize: fileSize)
         }
         // A reservation from the whole file's size (rows are rarely shorter than 32 bytes), not the first chunk's.
@@ -250,7 +275,7 @@ private struct ReadSession {
     private mutating func decodeInParallel(_ file: SignalsFile, header: [(spec: ColumnSpec, field: Int)], scanner: CSVScanner,
                                            fileSize: Int) throws -> FileColumns? {
         let decoder = ParallelColumnDecoder(
-            path: (directory as NSString).appendingPathComponent(file.fileName), file: file, columns: header,
+            path: scanner.path, file: file, columns: header,
             fieldCount: scanner.fieldCount, names: Self.headerNames(scanner), dataOffset: scanner.endOffset,
             dataLine: scanner.lineAfterRecord, fileSize: fileSize, context: context, options: options)
         let output = try decoder.decode(threads: ProcessInfo.processInfo.activeProcessorCount)
@@ -259,8 +284,12 @@ private struct ReadSession {
         report[file].rowsRead = output.rowsRead
         report[file].rowsByScanner = output.rowsByScanner
         report[file].rowsKept = output.rowsKept
-        report[file].bytes = fileSize
+        report[file].bytes = decoder.compression == .gzip ? output.endOffset : fileSize
         report[file].skipped = options.skipInvalid ? output.skipped : [:]
+        if let damage = output.damage {
+            record(SignalsProblem(file: file, line: damage.line, column: "", rule: .damagedCompression, message: damage.message))
+            return nil
+        }
         if output.stopped {
             // As `record` does for the sequential read: a fatal problem past the stored cap still fails the read.
             if !report.problems.contains(where: { $0.file == file && $0.rule.isFatal }) { fatalBeyondCap = true }

@@ -5,6 +5,8 @@ import VitalsFoundation
 public struct SignalsSummary: Sendable, Equatable {
     /// Rows kept per present file.
     public var rows: [SignalsFile: Int]
+    /// The files stored compressed (`NAME.csv.gz`), named so in the table.
+    public var compressed: Set<SignalsFile> = []
     public var accounts: Int
     /// Accounts with a `churn_date`.
     public var churnedAccounts: Int
@@ -27,6 +29,7 @@ public struct SignalsSummary: Sendable, Equatable {
 
     public init(dataset d: SignalsDataset, report: SignalsReadReport) {
         rows = Dictionary(uniqueKeysWithValues: report.files.filter(\.present).map { ($0.file, $0.rowsKept) })
+        compressed = Set(report.files.filter { $0.compression != .none }.map(\.file))
         accounts = d.accounts.count
         churnedAccounts = d.accounts.churnDate.map { c in (0..<c.count).filter { c[$0] != nil }.count } ?? 0
         projects = d.projects?.count ?? 0
@@ -76,7 +79,7 @@ public struct SignalsSummary: Sendable, Equatable {
         lines.append("file                  rows")
         for file in SignalsFile.allCases {
             let count = rows[file].map { String($0) } ?? "absent"
-            lines.append(file.fileName.padded(to: 18) + String(repeating: " ", count: max(0, 10 - count.count)) + count)
+            lines.append((file.fileName + (compressed.contains(file) ? ".gz" : "")).padded(to: compressed.isEmpty ? 18 : 21) + String(repeating: " ", count: max(0, 10 - count.count)) + count)
         }
         lines.append("")
         lines.append("accounts with each signal family")

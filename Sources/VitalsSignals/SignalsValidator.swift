@@ -37,7 +37,7 @@ public struct SignalsValidator: Sendable {
                 parts += ["", "skipped rows:"]
                 for file in skipped {
                     for (rule, count) in file.skipped.sorted(by: { $0.key < $1.key }) {
-                        parts.append("  \(file.file.fileName): \(count) \(rule.rawValue)")
+                        parts.append("  \(file.fileName): \(count) \(rule.rawValue)")
                     }
                 }
                 parts += ["", "first problems:"] + listed(result.report)

@@ -380,16 +380,16 @@ extension TrainingRows {
         case let .signals(origin):
             let table = origin.table, task = origin.recipe.task
             let required = FeatureLayout.requiredFiles(task: task, families: origin.families)
-            let present = required.filter { FileManager.default.fileExists(atPath: (origin.directory as NSString).appendingPathComponent($0)) }
+            let present = required.compactMap { name in SignalsFileText.path(of: name, in: origin.directory).map { (name, $0) } }
             // A curve's positives are the snapshots whose churn one of their person-months counts.
             let positives = curve.map { c in c.allFollowUps.filter { PersonPeriods.eventPeriod(of: $0, periods: c.periods) != nil }.count }
                 ?? Int(table.labels.reduce(0, +))
             let fingerprint = try DataFingerprint.of(
-                files: present.map { ($0, (origin.directory as NSString).appendingPathComponent($0)) },
+                files: present,
                 range: "\(table.dates.first!) … \(table.dates.last!)", rows: table.rowCount, positives: positives)
             var file = ModelFile(kind: .signals(task), createdBy: program, encoding: nil, labelColumn: nil, idColumn: nil,
                                  model: model, config: config, data: fingerprint, metrics: metrics)
-            file.signals = SignalsModelSpec(recipe: origin.recipe, imputer: origin.imputer, requiredFiles: present, riskBands: origin.riskBands,
+            file.signals = SignalsModelSpec(recipe: origin.recipe, imputer: origin.imputer, requiredFiles: present.map(\.0), riskBands: origin.riskBands,
                                             firstSnapshot: table.dates.first!, lastSnapshot: table.dates.last!)
             file.signals?.hoursInterval = origin.hoursInterval
             file.signals?.hoursCorrection = origin.hoursCorrection
