@@ -77,26 +77,30 @@ final class GzipByteSource: ByteSource {
             self.queue = queue
             self.inflater = nil
             let thread = Thread {
-                do throws(SignalsIOError) {
-                    try inflater.skip(offset)
-                    while true {
-                        var bytes = [UInt8](repeating: 0, count: 1 << 20)
-                        let n = try bytes.withUnsafeMutableBufferPointer { (b) throws(SignalsIOError) -> Int in
-                            var filled = 0
+                // The text decompressed before any damage is handed over first, then the damage,
+                // so the scanner stops at the first line not read whole.
+                var failure: SignalsIOError?
+                do throws(SignalsIOError) { try inflater.skip(offset) } catch { failure = error }
+                while failure == nil {
+                    var bytes = [UInt8](repeating: 0, count: 1 << 20)
+                    var filled = 0
+                    bytes.withUnsafeMutableBufferPointer { b in
+                        do throws(SignalsIOError) {
                             while filled < b.count {
                                 let got = try inflater.read(into: b.baseAddress! + filled, count: b.count - filled)
                                 if got == 0 { break }
                                 filled += got
                             }
-                            return filled
+                        } catch {
+                            failure = error
                         }
-                        if n == 0 { break }
-                        bytes.removeSubrange(n...)
-                        guard queue.put(.success(bytes)) else { return }  // the reader stopped
                     }
-                } catch {
-                    _ = queue.put(.failure(error))
+                    if filled == 0 { break }
+                    bytes.removeSubrange(filled...)
+                    guard queue.put(.success(bytes)) else { return }  // the reader stopped
+                    if filled < 1 << 20 { break }
                 }
+                if let failure { _ = queue.put(.failure(failure)) }
                 queue.close()
             }
             thread.start()
@@ -114,6 +118,8 @@ final class GzipByteSource: ByteSource {
         var produced = 0
         while produced < count, !ended {
             if position == block.count {
+                // What is here goes first: a damage after it must not swallow it.
+                if produced > 0 { break }
                 guard let next = queue.take() else { ended = true; break }
                 block = try next.get()
                 position = 0

@@ -81,7 +81,23 @@ final class GzipInflater: @unchecked Sendable {  // used by one thread at a time
     /// Decompresses up to `count` bytes into `out`. Returns how many were written; 0 only at the
     /// end of the text.
     func read(into out: UnsafeMutablePointer<UInt8>, count: Int) throws(SignalsIOError) -> Int {
+        if let pending { throw pending }
         var produced = 0
+        do {
+            try decompress(into: out, count: count, produced: &produced)
+        } catch {
+            // The text before the damage is returned first; the damage comes with the next call.
+            guard produced > 0 else { throw error }
+            pending = error
+        }
+        bytesProduced += produced
+        return produced
+    }
+
+    /// A damage found after some text was decompressed, thrown by the next `read`.
+    private var pending: SignalsIOError?
+
+    private func decompress(into out: UnsafeMutablePointer<UInt8>, count: Int, produced: inout Int) throws(SignalsIOError) {
         while produced < count, !finished {
             if stream.pointee.avail_in == 0, !inputAtEnd { try refillInput() }
             if memberEnded {
@@ -126,8 +142,6 @@ final class GzipInflater: @unchecked Sendable {  // used by one thread at a time
                 throw damage(.corrupt("zlib status \(status)"))
             }
         }
-        bytesProduced += produced
-        return produced
     }
 
     /// Decompresses and drops the first `count` bytes of the text.

@@ -115,6 +115,7 @@ extension ParallelColumnDecoder {
                 carry.withUnsafeBufferPointer { if let base = $0.baseAddress { bytes.update(from: base, count: $0.count) } }
                 var filled = carry.count
                 var cut = filled
+                var damage: SignalsIOError?
                 while true {
                     do throws(SignalsIOError) {
                         while filled < capacity {
@@ -123,8 +124,13 @@ extension ParallelColumnDecoder {
                             filled += n
                         }
                     } catch {
-                        bytes.deallocate()
-                        throw error
+                        // The whole lines before the damage still go to the decoders, so the problem
+                        // names the first line not read whole, as the one-record-at-a-time read does.
+                        guard error.isDamagedCompression else { bytes.deallocate(); throw error }
+                        damage = error
+                        ended = true
+                        cut = Self.lastIndex(of: 10, in: bytes, count: filled).map { $0 + 1 } ?? 0
+                        break
                     }
                     if ended { cut = filled; break }
                     if let lastNewline = Self.lastIndex(of: 10, in: bytes, count: filled) { cut = lastNewline + 1; break }
@@ -138,6 +144,13 @@ extension ParallelColumnDecoder {
                     capacity *= 2
                 }
                 carry = Array(UnsafeBufferPointer(start: bytes + cut, count: filled - cut))
+                if let damage {
+                    if cut > 0 { _ = queue.put(TextChunk(index: index, offset: offset, bytes: bytes, count: cut)) } else { bytes.deallocate() }
+                    shared.lock.lock()
+                    if cut > 0 { shared.chunks = index + 1 }
+                    shared.lock.unlock()
+                    throw damage
+                }
                 if cut == 0 { bytes.deallocate(); break }
                 shared.lock.lock()
                 let stop = index > shared.firstIncomplete
