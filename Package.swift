@@ -197,8 +197,9 @@ let package = Package(
             // through GRDB to check its integrity after a crash.
             // VitalsModel seals a model file whose features differ, as another version would write one.
             // VitalsScoring recovers a folder after a kill, as the next `vitals score` would.
+            // VitalsSignals' scanner rewrites a book in the quoted form exports take.
             dependencies: [
-                "VitalsTestSupport", "VitalsHistory", "VitalsModel", "VitalsLogistic", "VitalsAdditive", "VitalsScoring",
+                "VitalsTestSupport", "VitalsHistory", "VitalsModel", "VitalsLogistic", "VitalsAdditive", "VitalsScoring", "VitalsSignals",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
