@@ -12,7 +12,7 @@ import Darwin
 enum FileSignature {
     /// The known signatures: leading bytes and what to tell the user.
     static let known: [(bytes: [UInt8], what: String)] = [
-        ([0x1F, 0x8B], "gzip-compressed; decompress it first (gunzip)"),
+        ([0x1F, 0x8B], "gzip-compressed but named .csv; add .gz to its name (Vitals reads NAME.csv.gz) or decompress it (gunzip)"),
         ([0x28, 0xB5, 0x2F, 0xFD], "zstd-compressed; decompress it first (unzstd)"),
         (Array("BZh".utf8), "bzip2-compressed; decompress it first (bunzip2)"),
         ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz-compressed; decompress it first (unxz)"),

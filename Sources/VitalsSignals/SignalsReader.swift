@@ -177,7 +177,7 @@ private struct ReadSession {
             columns = try decode(file, scanner: opened, fileSize: fileByteCount(path))
         } catch let error as SignalsIOError where error.isDamagedCompression {
             // The text before the damage was read; the file as a whole is unusable.
-            record(SignalsProblem(file: file, line: scanner?.lineAfterRecord ?? 1, column: "", rule: .damagedCompression, message: error.reason))
+            record(SignalsProblem(file: file, line: scanner?.lineAfterRecord ?? 1, column: "gzip", rule: .damagedCompression, message: error.reason))
             report[file].bytes = max(scanner?.bytesRead ?? 0, report[file].bytes)
             if file == .accounts || file == .projects { brokenKeyFiles.insert(file) }
             return nil
@@ -287,7 +287,7 @@ private struct ReadSession {
         report[file].bytes = decoder.compression == .gzip ? output.endOffset : fileSize
         report[file].skipped = options.skipInvalid ? output.skipped : [:]
         if let damage = output.damage {
-            record(SignalsProblem(file: file, line: damage.line, column: "", rule: .damagedCompression, message: damage.message))
+            record(SignalsProblem(file: file, line: damage.line, column: "gzip", rule: .damagedCompression, message: damage.message))
             return nil
         }
         if output.stopped {

@@ -9,7 +9,7 @@ import VitalsTestSupport
     /// The problem lines of a run's output (`accounts.csv:3: name: …`, or `accounts.csv: …` for a missing file).
     static func problemLines(_ text: String) -> [String] {
         text.split(separator: "\n").map(String.init).filter {
-            $0.range(of: #"^[a-z_]+\.csv(:[0-9]+)?: "#, options: .regularExpression) != nil
+            $0.range(of: #"^[a-z_]+\.csv(\.gz)?(:[0-9]+)?: "#, options: .regularExpression) != nil
         }
     }
 
