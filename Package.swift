@@ -63,7 +63,7 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         .target(name: "VitalsHistory", dependencies: ["VitalsFoundation", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VitalsSimulation", dependencies: ["VitalsFoundation", "VitalsSignals"]),
-        .target(name: "VitalsFuzzTargets", dependencies: ["VitalsSignals"]),
+        .target(name: "VitalsFuzzTargets", dependencies: ["VitalsSignals", "CZlib"]),
 
         // The maths. OpenBLAS/LAPACK from Debian's libopenblas-dev; only VitalsLinearAlgebra imports it.
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),

@@ -1,6 +1,7 @@
 // VitalsFuzzTargets: the reader's fuzz target and its properties, for Fuzz/ (libFuzzer) and
 // the tests' replay of its findings. Not API (the product is `_VitalsFuzzTargets`).
 
+import CZlib
 import Foundation
 import VitalsFoundation
 import VitalsSignals
@@ -23,7 +24,10 @@ import VitalsSignals
 /// - usage.csv read on every core (chunks of a few dozen bytes and up) gives exactly the
 ///   problems, counts and columns of the one-record-at-a-time read;
 /// - usage.csv of printable ASCII with no quote reads the same written with CRLF line ends
-///   and with every field quoted (the forms real exports take).
+///   and with every field quoted (the forms real exports take);
+/// - usage.csv gzip-compressed (usage.csv.gz) reads as the plain file does, on every core, but
+///   for the file's name in the problems; and the input's bytes taken as a .gz file give a read
+///   or a validation error (damage is a problem), never an I/O error or a crash.
 public final class SignalsFuzzTarget {
     public let directory: String
     private var lastFile: SignalsFile?
@@ -95,7 +99,60 @@ public final class SignalsFuzzTarget {
                 + "skipped \(a.skipped)/\(b.skipped), problems \(many.report.problemCount)/\(outcome.report.problemCount)"
         }
         if many.usage != outcome.usage { return "parallel usage columns differ (chunk \(chunk))" }
+        if let broken = try? sameCompressed(content, chunk: chunk, reference: outcome) { return broken }
         return try? sameAsExportForms(content, file: file, chunk: chunk, reference: outcome)
+    }
+
+    /// usage.csv.gz holding the content reads as usage.csv does; the content itself as a .gz
+    /// file (damaged gzip, as often as not) is read or refused with problems, never more.
+    private func sameCompressed(_ content: [UInt8], chunk: Int, reference: Outcome) throws -> String? {
+        let plain = url(.usage), compressed = URL(fileURLWithPath: plain.path + ".gz")
+        defer {
+            try? FileManager.default.removeItem(at: compressed)
+            try? Data(content).write(to: plain)
+        }
+        try FileManager.default.removeItem(at: plain)
+        try Data(Self.gzip(content)).write(to: compressed)
+        func located(_ problems: [SignalsProblem]) -> [String] { problems.map { "\($0.line) \($0.column) \($0.rule) \($0.message)" } }
+        for options in [SignalsReadOptions(skipInvalid: true, maxStoredProblems: 100_000, parallelMinimumBytes: Int.max),
+                        SignalsReadOptions(skipInvalid: true, maxStoredProblems: 100_000, parallelMinimumBytes: 0, parallelChunkBytes: chunk)] {
+            let read: Outcome
+            do { read = try self.read(options).get() } catch { return "gzip read: \(error)" }
+            if read.threw != reference.threw || located(read.report.problems) != located(reference.report.problems)
+                || read.report[.usage].rowsKept != reference.report[.usage].rowsKept || read.usage != reference.usage {
+                return "the gzip form reads otherwise (chunk \(options.parallelChunkBytes)): problems \(read.report.problemCount)/\(reference.report.problemCount), "
+                    + "first \(read.report.problems.first?.description ?? "none") vs \(reference.report.problems.first?.description ?? "none")"
+            }
+            if let named = read.report.problems.first(where: { !$0.description.hasPrefix("usage.csv.gz:") }) { return "a gzip problem misnamed: \(named)" }
+        }
+        try Data(content).write(to: compressed)
+        do {
+            let raw = try read(SignalsReadOptions(skipInvalid: true, maxStoredProblems: 100_000, parallelMinimumBytes: 0, parallelChunkBytes: chunk)).get()
+            if raw.threw, !raw.report.problems.contains(where: \.rule.isFatal) { return "raw bytes as .gz: failed without a fatal problem" }
+        } catch {
+            return "raw bytes as .gz: \(error)"
+        }
+        return nil
+    }
+
+    /// `bytes` gzip-compressed by zlib's deflate (the reader inflates with the same library; the
+    /// tests compress with the gzip tool instead).
+    static func gzip(_ bytes: [UInt8]) -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return [] }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
+        var input = bytes
+        let written = input.withUnsafeMutableBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target -> Int in
+                stream.next_in = source.baseAddress
+                stream.avail_in = UInt32(source.count)
+                stream.next_out = target.baseAddress
+                stream.avail_out = UInt32(target.count)
+                return deflate(&stream, Z_FINISH) == Z_STREAM_END ? target.count - Int(stream.avail_out) : 0
+            }
+        }
+        return Array(output.prefix(written))
     }
 
     /// The forms real exports take read as the plain form does: printable ASCII content with
