@@ -64,25 +64,31 @@ final class FileByteSource: ByteSource {
 /// A gzip-compressed file's text. With `readAhead`, a thread of its own decompresses up to
 /// four 1 MiB blocks ahead of the reader, so decompressing and scanning share the cores.
 final class GzipByteSource: ByteSource {
+    private typealias Block = (bytes: [UInt8], count: Int)
     private let inflater: GzipInflater?
-    private let queue: BlockQueue<Result<[UInt8], SignalsIOError>>?
-    private var block: [UInt8] = []
+    private let queue: BlockQueue<Result<Block, SignalsIOError>>?
+    /// Blocks the reader is done with, for the decompressing thread to fill again: fresh pages
+    /// cost more than the copying (perf: the kernel zeroing them was a fifth of a gzip read).
+    private let spent = BlockQueue<[UInt8]>(capacity: 6)
+    private var block: Block = ([], 0)
     private var position = 0
     private var ended = false
+    private static let blockBytes = 1 << 20
 
     init(path: String, offset: Int, readAhead: Bool) throws(SignalsIOError) {
         let inflater = try GzipInflater(path: path)
         if readAhead {
-            let queue = BlockQueue<Result<[UInt8], SignalsIOError>>(capacity: 4)
+            let queue = BlockQueue<Result<Block, SignalsIOError>>(capacity: 4)
             self.queue = queue
             self.inflater = nil
+            let spent = self.spent
             let thread = Thread {
                 // The text decompressed before any damage is handed over first, then the damage,
                 // so the scanner stops at the first line not read whole.
                 var failure: SignalsIOError?
                 do throws(SignalsIOError) { try inflater.skip(offset) } catch { failure = error }
                 while failure == nil {
-                    var bytes = [UInt8](repeating: 0, count: 1 << 20)
+                    var bytes = spent.poll() ?? [UInt8](repeating: 0, count: Self.blockBytes)
                     var filled = 0
                     bytes.withUnsafeMutableBufferPointer { b in
                         do throws(SignalsIOError) {
@@ -96,9 +102,8 @@ final class GzipByteSource: ByteSource {
                         }
                     }
                     if filled == 0 { break }
-                    bytes.removeSubrange(filled...)
-                    guard queue.put(.success(bytes)) else { return }  // the reader stopped
-                    if filled < 1 << 20 { break }
+                    guard queue.put(.success((bytes, filled))) else { return }  // the reader stopped
+                    if filled < Self.blockBytes { break }
                 }
                 if let failure { _ = queue.put(.failure(failure)) }
                 queue.close()
@@ -111,7 +116,10 @@ final class GzipByteSource: ByteSource {
         }
     }
 
-    deinit { queue?.cancel() }
+    deinit {
+        queue?.cancel()
+        spent.cancel()
+    }
 
     func read(into buffer: UnsafeMutablePointer<UInt8>, count: Int) throws(SignalsIOError) -> Int {
         guard let queue else { return try inflater!.read(into: buffer, count: count) }
@@ -121,12 +129,13 @@ final class GzipByteSource: ByteSource {
                 // What is here goes first: a damage after it must not swallow it.
                 if produced > 0 { break }
                 guard let next = queue.take() else { ended = true; break }
+                if block.bytes.count == Self.blockBytes { _ = spent.offer(block.bytes) }
                 block = try next.get()
                 position = 0
                 continue
             }
             let n = min(count - produced, block.count - position)
-            block.withUnsafeBufferPointer { (buffer + produced).update(from: $0.baseAddress! + position, count: n) }
+            block.bytes.withUnsafeBufferPointer { (buffer + produced).update(from: $0.baseAddress! + position, count: n) }
             position += n
             produced += n
         }
@@ -155,6 +164,31 @@ final class BlockQueue<Element>: @unchecked Sendable {
         items.append(item)
         condition.broadcast()
         return true
+    }
+
+    /// Adds `item` if there is room now; `false` (dropping it) otherwise.
+    func offer(_ item: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard items.count - head < capacity, !cancelled else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next item if one is waiting now.
+    func poll() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard head < items.count, !cancelled else { return nil }
+        let item = items[head]
+        head += 1
+        if head > 64, head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return item
     }
 
     /// The next item, waiting for one; `nil` once the queue is closed and drained, or cancelled.
