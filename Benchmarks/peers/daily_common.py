@@ -29,10 +29,12 @@ nps       nps_missing = no response on or before D. last score, days since it, m
 
 Scoring: NaN -> the model's imputation value; eta = b + sum_j w_j (x_j - mean_j) / scale_j;
 the calibration of the model file (isotonic: linear interpolation between knots, kept within
-[0.001, 0.999]; Platt: sigmoid(-(a eta + b))).
+[0.001, 0.999]; Platt: sigmoid(-(a eta + b)); beta: sigmoid(a ln s - b ln(1 - s) + c), s = sigmoid(eta);
+the last two, and none, squeezed into [1e-6, 1 - 1e-6]).
 """
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -54,6 +56,19 @@ def arguments():
     parser.add_argument("--out", required=True)
     parser.add_argument("--features-out", help="also write the feature table (for checking against `vitals features`)")
     return parser.parse_args()
+
+
+def signal_file(directory, name):
+    """The path of signal file `name` (e.g. usage.csv) in `directory`: NAME.csv, else NAME.csv.gz.
+
+    The benchmark's books come in four forms (LF, CRLF, all-quoted CRLF, gzip). Each library
+    reads the first three as they are; for gzip each is handed the .csv.gz file itself and
+    decompresses it as its read_csv does by default (pandas: compression="infer" from the
+    name; DuckDB: compression "auto" from the name; polars: read_csv decompresses gzip in memory)."""
+    path = os.path.join(directory, name)
+    if not os.path.exists(path) and os.path.exists(path + ".gz"):
+        return path + ".gz"
+    return path
 
 
 def day_number(text):
@@ -94,6 +109,17 @@ def score(model, x):
     return calibrate(fitted["calibration"], eta)
 
 
+# Every calibrated probability but an isotonic one is squeezed into [floor, 1 - floor] by
+# p -> floor + (1 - 2 floor) p, as Vitals does (ProbabilityCalibration.floor).
+FLOOR = 1e-6
+# Beta calibration clips the log-odds at logit(1 - eps) before taking ln s and -ln(1 - s).
+BETA_ETA_LIMIT = float(np.log((1 - np.finfo(float).eps) / np.finfo(float).eps))
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
 def calibrate(calibration, eta):
     method = calibration["method"]
     if method == "isotonic":
@@ -102,8 +128,15 @@ def calibrate(calibration, eta):
         return np.clip(np.interp(eta, knots, values), 0.001, 0.999)
     if method == "platt":
         a, b = calibration["platt"]["a"], calibration["platt"]["b"]
-        return 1 / (1 + np.exp(a * eta + b))
-    return 1 / (1 + np.exp(-eta))
+        p = 1 / (1 + np.exp(a * eta + b))
+    elif method == "beta":
+        # logit p = a ln s - b ln(1 - s) + c with s = sigmoid(eta)
+        a, b, c = (calibration["beta"][k] for k in "abc")
+        e = np.clip(eta, -BETA_ETA_LIMIT, BETA_ETA_LIMIT)
+        p = sigmoid(a * -np.logaddexp(0, -e) + b * np.logaddexp(0, e) + c)
+    else:
+        p = sigmoid(eta)
+    return FLOOR + (1 - 2 * FLOOR) * p
 
 
 def next_anniversary(anchor_month, anchor_day, d_year, d_month, d_day):

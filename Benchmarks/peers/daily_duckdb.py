@@ -21,7 +21,7 @@ directory = args.signals
 
 def load(table, file, columns):
     spec = ", ".join(f"'{name}': '{kind}'" for name, kind in columns)
-    con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{directory}/{file}', header = true, columns = {{{spec}}})")
+    con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{common.signal_file(directory, file)}', header = true, columns = {{{spec}}})")
 
 
 load("usage", "usage.csv", [("account_id", "VARCHAR"), ("date", "DATE"), ("active_users", "INTEGER"), ("sessions", "INTEGER"),

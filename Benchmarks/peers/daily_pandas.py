@@ -21,7 +21,7 @@ D = common.day_number(args.as_of)
 
 
 def read(name, dates, **kw):
-    frame = pd.read_csv(f"{args.signals}/{name}", engine="pyarrow", **kw)
+    frame = pd.read_csv(common.signal_file(args.signals, name), engine="pyarrow", **kw)
     for column in dates:
         frame[column] = frame[column].values.astype("datetime64[D]").astype(np.int64)
     return frame

@@ -21,7 +21,7 @@ S, I, F, DATE, B = pl.String, pl.Int64, pl.Float64, pl.Date, pl.Boolean
 
 
 def read(file, schema):
-    return pl.read_csv(f"{args.signals}/{file}", schema=schema)
+    return pl.read_csv(common.signal_file(args.signals, file), schema=schema)
 
 
 usage = read("usage.csv", {"account_id": S, "date": DATE, "active_users": I, "sessions": I, "key_events": I,

@@ -55,11 +55,31 @@ func runChild(_ arguments: [String], scratch: String) throws -> ChildRun {
                     stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
 }
 
+/// A child that exited with a status other than 0.
+struct ChildFailure: Error, CustomStringConvertible {
+    let arguments: [String]
+    let status: Int32
+    let stderr: String
+
+    var description: String { "\(arguments.joined(separator: " ")) exited \(status):\n\(stderr.suffix(3000))" }
+    /// One line for a table: the status and what stderr says, leaving out `--timings` lines: from
+    /// an `error:` line on (vitals), else the last line (a Python traceback's exception).
+    var summary: String {
+        let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("timing ") && !$0.hasPrefix("peak resident memory") }
+        let said: String
+        if let k = lines.firstIndex(where: { $0.hasPrefix("error") }) {
+            said = lines[k...].prefix(2).joined(separator: " ")
+        } else {
+            said = lines.last ?? "no message"
+        }
+        return "exited \(status): \(said.prefix(300))"
+    }
+}
+
 /// Runs the child and fails with its stderr unless it exits 0.
 func runChecked(_ arguments: [String], scratch: String) throws -> ChildRun {
     let run = try runChild(arguments, scratch: scratch)
-    guard run.status == 0 else {
-        throw BenchmarkError("\(arguments.joined(separator: " ")) exited \(run.status):\n\(run.stderr.suffix(3000))")
-    }
+    guard run.status == 0 else { throw ChildFailure(arguments: arguments, status: run.status, stderr: run.stderr) }
     return run
 }
