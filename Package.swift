@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "VitalsTraining", targets: ["VitalsTraining"]),
         .library(name: "VitalsScoring", targets: ["VitalsScoring"]),
         .library(name: "VitalsViews", targets: ["VitalsViews"]),
+        .library(name: "VitalsSQL", targets: ["VitalsSQL"]),
         // What every layer's API speaks: days, the vocabulary, whole-or-nothing outputs.
         .library(name: "VitalsFoundation", targets: ["VitalsFoundation"]),
         // The maths on their own: matrices on OpenBLAS, penalized logistic regression, absorbing Markov chains.
@@ -113,6 +114,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The daily scoring compiled to SQL for DuckDB, Spark and PostgreSQL (`vitals export-sql`).
+        .target(
+            name: "VitalsSQL",
+            dependencies: [
+                "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsLogistic", "VitalsAdditive", "VitalsHazard",
+                "VitalsMarkov",
+            ]
+        ),
         .target(
             name: "VitalsViews",
             dependencies: [
@@ -124,7 +133,7 @@ let package = Package(
             name: "VitalsCLI",
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsSimulation", "VitalsFeatures", "VitalsModel", "VitalsTraining", "VitalsScoring",
-                "VitalsViews", "VitalsHistory", "VitalsMarkov", "VitalsLogistic", "VitalsAdditive", "VitalsEvaluation",
+                "VitalsViews", "VitalsSQL", "VitalsHistory", "VitalsMarkov", "VitalsLogistic", "VitalsAdditive", "VitalsEvaluation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -141,6 +150,11 @@ let package = Package(
             path: "Tests/VitalsTestBooks"
         ),
         .testTarget(name: "VitalsFoundationTests", dependencies: ["VitalsFoundation", "VitalsTestSupport"]),
+        .testTarget(
+            name: "VitalsSQLTests",
+            dependencies: ["VitalsSQL", "VitalsSignals", "VitalsFoundation", "VitalsTestSupport", "VitalsTestBooks", "VitalsScoring", "VitalsModel",
+                           "VitalsFeatures", "VitalsAdditive", "VitalsLogistic", "VitalsHazard"]
+        ),
         .testTarget(name: "VitalsSignalsTests", dependencies: ["VitalsSignals", "VitalsFoundation", "VitalsTestSupport"]),
         .testTarget(
             name: "VitalsHistoryTests",

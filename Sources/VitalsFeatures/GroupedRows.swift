@@ -5,6 +5,11 @@ import VitalsSignals
 /// counting sort over the whole file, so every snapshot date afterwards is a binary
 /// search, never a re-scan.
 ///
+/// Rows of one date are ordered by the data, when `sameDay` says how (`sameDay(a, b)`: row a
+/// goes before row b), else by file order. Where a feature reads "the latest" row, the data
+/// must decide it: a warehouse table has no file order, and the exported SQL must pick the
+/// same row (`vitals export-sql`).
+///
 /// - Complexity: O(rows + entities) plus a sort of any entity whose rows are not
 ///   already in date order (exports are usually sorted by date, so rarely).
 struct GroupedRows: Sendable {
@@ -13,7 +18,17 @@ struct GroupedRows: Sendable {
     /// Row indices, entity by entity, each entity's in ascending date order.
     let rows: [Int32]
 
-    init(entities: [Int32], entityCount: Int, dates: [Int32]) {
+    init(entities: [Int32], entityCount: Int, dates: [Int32], sameDay: ((Int32, Int32) -> Bool)? = nil) {
+        // The order within an entity: by date, then by `sameDay`, then by file order.
+        func before(_ a: Int32, _ b: Int32) -> Bool {
+            let (da, db) = (dates[Int(a)], dates[Int(b)])
+            if da != db { return da < db }
+            if let sameDay {
+                if sameDay(a, b) { return true }
+                if sameDay(b, a) { return false }
+            }
+            return a < b
+        }
         var counts = [Int](repeating: 0, count: entityCount + 1)
         for e in entities { counts[Int(e) + 1] += 1 }
         for k in 1..<counts.count { counts[k] += counts[k - 1] }
@@ -26,13 +41,12 @@ struct GroupedRows: Sendable {
         for e in 0..<entityCount where counts[e + 1] - counts[e] > 1 {
             let range = counts[e]..<counts[e + 1]
             var sorted = true
-            for k in range.dropFirst() where dates[Int(rows[k])] < dates[Int(rows[k - 1])] {
+            for k in range.dropFirst() where !before(rows[k - 1], rows[k]) {
                 sorted = false
                 break
             }
             if !sorted {
-                // Stable: equal dates keep file order.
-                let slice = rows[range].sorted { dates[Int($0)] < dates[Int($1)] || (dates[Int($0)] == dates[Int($1)] && $0 < $1) }
+                let slice = rows[range].sorted(by: before)
                 rows.replaceSubrange(range, with: slice)
             }
         }

@@ -51,8 +51,20 @@ public struct SignalsIndex: Sendable {
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 tickets = dataset.tickets.map { GroupedRows(entities: $0.account, entityCount: accountCount, dates: ticketOpened) }
-                nps = dataset.nps.map { GroupedRows(entities: $0.account, entityCount: accountCount, dates: npsDate) }
-                projects = dataset.projects.map { GroupedRows(entities: $0.account, entityCount: accountCount, dates: projectStart) }
+                // Same-day responses: the lower score counts as the later one (the cautious reading
+                // of "the latest score"), then the respondent; same-day starts by project id.
+                nps = dataset.nps.map { nps in
+                    GroupedRows(entities: nps.account, entityCount: accountCount, dates: npsDate) { a, b in
+                        let (sa, sb) = (nps.score[Int(a)], nps.score[Int(b)])
+                        if sa != sb { return sa > sb }
+                        return (nps.respondent?[Int(a)] ?? "") > (nps.respondent?[Int(b)] ?? "")
+                    }
+                }
+                projects = dataset.projects.map { projects in
+                    GroupedRows(entities: projects.account, entityCount: accountCount, dates: projectStart) { a, b in
+                        projects.projectID[Int(a)] < projects.projectID[Int(b)]
+                    }
+                }
             } else {
                 timesheets = dataset.timesheets.map { GroupedRows(entities: $0.project, entityCount: projectCount, dates: timesheetDate) }
                 milestones = dataset.milestones.map { GroupedRows(entities: $0.project, entityCount: projectCount, dates: milestoneDue) }
