@@ -119,7 +119,7 @@ let package = Package(
             name: "VitalsSQL",
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsLogistic", "VitalsAdditive", "VitalsHazard",
-                "VitalsMarkov",
+                "VitalsMarkov", "VitalsEvaluation",
             ]
         ),
         .target(

@@ -26,7 +26,7 @@ public struct BetaCalibration: Sendable, Equatable, Codable {
     }
 
     /// |η| beyond which s is clipped: logit(1 − ε).
-    static let etaLimit = log((1 - Double.ulpOfOne) / Double.ulpOfOne)
+    public static let etaLimit = log((1 - Double.ulpOfOne) / Double.ulpOfOne)
 
     /// ln s and −ln(1 − s) for s = σ(η).
     static func features(_ eta: Double) -> (logS: Double, minusLog1mS: Double) {

@@ -47,6 +47,9 @@ struct ChurnFeatureQuery {
             .init(a("seats").asDouble, as: "seats"),
             .init(.when(a("seats").greater(.integer(0)), then: a("seats").asDouble, else: .null(.double)), as: "seat_count"),
             .init(a("segment"), as: "segment"),
+            // Days to the next contract anniversary (the churn curve's "by renewal" column).
+            .init(SQLExpression.daysBetween(from: Self.d, to: RenewalDate.next(anchor: .function(.coalesce, [a("renewal_date"), a("contract_start")]),
+                                                                             after: Self.d)), as: "renewal_days"),
         ], from: "accounts", as: "a",
         where: a("contract_start").lessOrEqual(Self.d).and(a("churn_date").isNull.or(a("churn_date").greater(Self.d))))
     }
@@ -326,7 +329,8 @@ struct ChurnFeatureQuery {
 
     var features: SQLSelect {
         let s = { Self.col("s", $0) }
-        var outputs: [SQLSelect.Output] = [.init(s("account_id"), as: "account_id"), .init(s("arr"), as: "arr")]
+        var outputs: [SQLSelect.Output] = [.init(s("account_id"), as: "account_id"), .init(s("arr"), as: "arr"),
+                                           .init(s("renewal_days"), as: "renewal_days")]
         var joins: [SQLSelect.Join] = []
         var values: [SQLExpression] = []
         for family in layout.families {

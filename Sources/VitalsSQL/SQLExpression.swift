@@ -104,7 +104,7 @@ public enum SQLBinaryOperator: String, Sendable, Equatable {
 /// Scalar functions every dialect has under these names (the emitter spells the rest).
 public enum SQLFunction: String, Sendable, Equatable {
     case ln = "LN", exp = "EXP", power = "POWER", sqrt = "SQRT", abs = "ABS", coalesce = "COALESCE"
-    case floor = "FLOOR"
+    case floor = "FLOOR", ceil = "CEIL"
 }
 
 public enum SQLDatePart: String, Sendable, Equatable {

@@ -77,8 +77,10 @@ extension SQLRenderer {
     private func one(_ s: SQLSelect, indent: String) -> String {
         var lines = [indent + "SELECT " + s.outputs.map { render($0.expression) + " AS " + dialect.identifier($0.name) }
             .joined(separator: ",\n" + indent + "       ")]
-        let table = dialect.identifier(s.from)
-        lines.append(indent + "FROM " + table + (s.alias != s.from ? " AS " + dialect.identifier(s.alias) : ""))
+        // An empty `from`: a row of constants (`SELECT 1 AS a`), which every dialect takes.
+        if !s.from.isEmpty {
+            lines.append(indent + "FROM " + dialect.identifier(s.from) + (s.alias != s.from ? " AS " + dialect.identifier(s.alias) : ""))
+        }
         for join in s.joins {
             let joined = dialect.identifier(join.table)
             lines.append(indent + "LEFT JOIN " + joined + (join.alias != join.table ? " AS " + dialect.identifier(join.alias) : "")

@@ -21,12 +21,18 @@ public enum ScoringSQL {
         guard let spec = model.signals else { throw Failure("\(model.modelID) is a table model; only signals models compile to SQL") }
         let recipe = spec.recipe
         guard recipe.task == .churn else { throw Failure("\(model.modelID): overrun models do not compile to SQL yet") }
-        let features = ChurnFeatureQuery(recipe: recipe)
-        let ctes = features.ctes()
-        let last = ctes.last!
-        let final = SQLSelect(last.select.outputs.map { .init(.column("f", $0.name), as: $0.name) } + [.init(.asOf, as: "as_of")],
-                              from: last.name, as: "f", orderBy: [SQLOrdering(.column("f", "account_id"))])
-        _ = stage
-        return SQLRenderer(dialect: dialect, asOf: asOf).render(SQLQuery(ctes: ctes, final: final))
+        let query: SQLQuery
+        switch stage {
+        case .features:
+            let ctes = ChurnFeatureQuery(recipe: recipe).ctes()
+            let last = ctes.last!
+            let final = SQLSelect(last.select.outputs.map { .init(.column("f", $0.name), as: $0.name) } + [.init(.asOf, as: "as_of")],
+                                  from: last.name, as: "f", orderBy: [SQLOrdering(.column("f", "account_id"), text: true)])
+            query = SQLQuery(ctes: ctes, final: final)
+        case .scores:
+            let scores = ChurnScoreQuery(model: model, spec: spec)
+            query = SQLQuery(ctes: try scores.ctes(), final: scores.final(modelID: model.modelID))
+        }
+        return SQLRenderer(dialect: dialect, asOf: asOf).render(query)
     }
 }
