@@ -14,6 +14,7 @@ EVAL_FROM  ?= 2025-07-01
 PREVIOUS_RUN ?= 2025-11-30
 
 .PHONY: all deps build release demo models test crash-test fuzz bench bench-ingest bench-train config-docs compare-behaviour clean
+.PHONY: sql-venv spark-venv postgres-deps
 
 all: build
 
@@ -134,6 +135,34 @@ bench-ingest: deps
 bench-train: deps
 	@$(PYTHON) -c 'import sklearn' 2>/dev/null || $(PYTHON) -m pip install -q scikit-learn
 	$(MAKE) -C Benchmarks train
+
+# SQL engines for testing `vitals export-sql`: Tools/sql/sqlrun.py loads a signals book into DuckDB,
+# PostgreSQL or Spark and runs one query there; Tools/sql/selfcheck.sh checks the three agree.
+# sql-venv: DuckDB and psycopg in Tools/sql/.venv. spark-venv: the same plus pyspark in
+# Tools/sql/.venv-spark (about 600 MB), and a Java runtime from Debian when there is none.
+# Both pin their versions (Tools/sql/requirements*.txt) and return at once when up to date.
+SQL_VENV   ?= Tools/sql/.venv
+SPARK_VENV ?= Tools/sql/.venv-spark
+
+sql-venv:
+	@Tools/sql/ensure-venv.sh $(SQL_VENV) Tools/sql/requirements.txt $(PYTHON)
+
+spark-venv:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "==> installing a Java runtime (default-jre-headless) with apt-get, for Spark"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless; \
+	fi
+	@Tools/sql/ensure-venv.sh $(SPARK_VENV) Tools/sql/requirements-spark.txt $(PYTHON)
+
+# PostgreSQL's server binaries (initdb, pg_ctl, postgres) for sqlrun.py's throwaway servers. Debian's
+# `postgresql` puts them in /usr/lib/postgresql/VERSION/bin, not on PATH; sqlrun.py looks there too.
+postgres-deps:
+	@if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		echo "==> installing postgresql with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; \
+	fi
 
 clean:
 	rm -rf .build $(DEMO_DIR)
