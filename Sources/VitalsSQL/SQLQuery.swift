@@ -62,8 +62,12 @@ extension SQLRenderer {
     /// The query as text: `WITH a AS (…), b AS (…) SELECT …;`, one clause per line.
     public func render(_ query: SQLQuery) -> String {
         var out = ""
+        // PostgreSQL inlines a CTE read once into its reader, substituting every column by its
+        // formula: a value used four times is computed four times, and so on down the chain
+        // (the server ran out of memory on the churn curve). Materialized, each is computed once.
+        let materialized = dialect == .postgres ? "MATERIALIZED " : ""
         for (k, cte) in query.ctes.enumerated() {
-            out += (k == 0 ? "WITH " : ",\n") + dialect.identifier(cte.name) + " AS (\n" + render(cte.select, indent: "  ") + "\n)"
+            out += (k == 0 ? "WITH " : ",\n") + dialect.identifier(cte.name) + " AS " + materialized + "(\n" + render(cte.select, indent: "  ") + "\n)"
         }
         if !query.ctes.isEmpty { out += "\n" }
         return out + render(query.final, indent: "") + ";\n"
