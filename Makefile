@@ -13,6 +13,8 @@ EVAL_FROM  ?= 2025-07-01
 # The demo scores a month before the end of the data first, so the lists show changes and new flags.
 PREVIOUS_RUN ?= 2025-11-30
 
+
+.PHONY: test-sql test-spark
 .PHONY: all deps build release demo models test crash-test fuzz bench bench-ingest bench-train config-docs compare-behaviour clean
 .PHONY: sql-venv spark-venv postgres-deps
 
@@ -74,10 +76,21 @@ models: release
 	$(PYTHON) Models/make_model_cards.py
 
 # The whole test suite (unit, fixture, property and end-to-end tests), then a 30-second fuzz run.
-test: deps
+test: deps sql-venv
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	VITALS_SQL_ENGINES=duckdb VITALS_SQL_PYTHON=$(CURDIR)/$(SQL_VENV)/bin/python $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
+# `vitals export-sql` against `vitals score` in PostgreSQL (a throwaway server from Debian's
+# postgresql, started by Tools/sql/sqlrun.py) and in Spark local mode (pyspark, Java). `make test`
+# runs the same tests on DuckDB; .ci/run runs these two as well.
+test-sql: deps sql-venv postgres-deps
+	$(SWIFT) build --build-tests
+	VITALS_SQL_ENGINES=postgres VITALS_SQL_PYTHON=$(CURDIR)/$(SQL_VENV)/bin/python $(SWIFT) test --skip-build --filter ExportSQLTests
+
+test-spark: deps spark-venv
+	$(SWIFT) build --build-tests
+	VITALS_SQL_ENGINES=spark VITALS_SPARK_PYTHON=$(CURDIR)/$(SPARK_VENV)/bin/python $(SWIFT) test --skip-build --filter ExportSQLTests
 
 # Training/README.md's key table, regenerated from the key table in code (TrainingConfig+Keys.swift).
 config-docs: deps

@@ -184,7 +184,8 @@ struct ChurnFeatureQuery {
         let age = SQLExpression.daysBetween(from: k("opened_at"), to: Self.d)
         let closedByThen = k("closed_at").isNotNull.and(k("closed_at").lessOrEqual(Self.d))
         let within = { (days: Int) in age.less(.integer(days)) }
-        let urgent = k("priority").equals(.text("high")).or(k("priority").equals(.text("urgent")))
+        // Enumerations match in any case (the contract); an empty priority is `normal`.
+        let urgent = k("priority").normalized.equals(.text("high")).or(k("priority").normalized.equals(.text("urgent")))
         let totals = SQLSelect([
             .init(k("account_id"), as: "account_id"),
             .init(.count(where: within(30)), as: "opened_30"),
@@ -281,7 +282,7 @@ struct ChurnFeatureQuery {
                                 from: "change_orders", as: "c", where: c("date").lessOrEqual(Self.d), groupBy: [c("project_id")])
         // A project ended on or before D that was not cancelled: a finished one.
         let finished = p("actual_end_date").isNotNull.and(p("actual_end_date").lessOrEqual(Self.d))
-            .and(p("status").isNull.or(.not(p("status").equals(.text("cancelled")))))
+            .and(p("status").isNull.or(.not(p("status").normalized.equals(.text("cancelled")))))
         let projects = SQLSelect([
             .init(p("account_id"), as: "account_id"),
             .init(p("budget_hours"), as: "budget_hours"),

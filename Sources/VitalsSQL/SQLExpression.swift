@@ -104,7 +104,7 @@ public enum SQLBinaryOperator: String, Sendable, Equatable {
 /// Scalar functions every dialect has under these names (the emitter spells the rest).
 public enum SQLFunction: String, Sendable, Equatable {
     case ln = "LN", exp = "EXP", power = "POWER", sqrt = "SQRT", abs = "ABS", coalesce = "COALESCE"
-    case floor = "FLOOR", ceil = "CEIL"
+    case floor = "FLOOR", ceil = "CEIL", lower = "LOWER", trim = "TRIM"
 }
 
 public enum SQLDatePart: String, Sendable, Equatable {
@@ -135,6 +135,8 @@ extension SQLExpression {
     public var isNull: SQLExpression { .isNull(self) }
     public var isNotNull: SQLExpression { .not(.isNull(self)) }
     public var asDouble: SQLExpression { .cast(self, .double) }
+    /// Text as the contract matches enumerations: in any case, surrounding spaces ignored.
+    public var normalized: SQLExpression { .function(.lower, [.function(.trim, [self])]) }
 
     /// `CASE WHEN condition THEN then ELSE otherwise END`.
     public static func when(_ condition: SQLExpression, then: SQLExpression, else otherwise: SQLExpression) -> SQLExpression {

@@ -1,0 +1,225 @@
+import Foundation
+import Testing
+import VitalsSignals
+import VitalsTestSupport
+
+/// `vitals export-sql` against `vitals score`, in real engines: each book is loaded into the
+/// engine by Tools/sql/sqlrun.py (the engine's own CSV reader, the contract's types), the
+/// exported query runs there, and its rows must be the score file's: the same accounts,
+/// probabilities within 1e-9, the same bands, states, days, ARR at risk and drivers.
+///
+/// Which engines run is the environment's choice (the make targets set it):
+/// VITALS_SQL_ENGINES=duckdb (`make test`), postgres (`make test-sql`), spark (`make test-spark`),
+/// with the harness's Python in VITALS_SQL_PYTHON / VITALS_SPARK_PYTHON.
+@Suite(.serialized) struct ExportSQLTests {
+    static let engines: [String] = (ProcessInfo.processInfo.environment["VITALS_SQL_ENGINES"] ?? "")
+        .split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+
+    static func python(for engine: String) -> String {
+        let env = ProcessInfo.processInfo.environment
+        if engine == "spark" { return env["VITALS_SPARK_PYTHON"] ?? Fixtures.packageRoot.appendingPathComponent("Tools/sql/.venv-spark/bin/python").path }
+        return env["VITALS_SQL_PYTHON"] ?? Fixtures.packageRoot.appendingPathComponent("Tools/sql/.venv/bin/python").path
+    }
+
+    static let root = Fixtures.packageRoot
+    static let churnModel = root.appendingPathComponent("Models/churn.json").path
+
+    // MARK: books
+
+    /// A simulated book with accounts added at the edges: no signal at all, a segment unseen in
+    /// training, a contract that started days before D (every window reaches before the data),
+    /// a 29 February renewal date, ARR and usage far beyond the training range with zero seats,
+    /// and no ARR, seats or segment at all.
+    static let edgeBook = BuiltOnce<TemporaryDirectory>()
+
+    static func edgeSignals() throws -> String {
+        try edgeBook.value {
+            let dir = try VitalsProcess.simulatedBook(accounts: 400, seed: 44, label: "export-sql")
+            let signals = dir.path("signals")
+            try append(signals + "/accounts.csv", rows: [
+                ["account_id": "Z-NOSIGNALS", "name": "No Signals Ltd", "segment": "SMB", "arr": "12000", "seats": "10", "contract_start": "2024-06-01"],
+                ["account_id": "Z-NEWSEGMENT", "name": "Public Body", "segment": "Public Sector", "arr": "50000", "seats": "40", "contract_start": "2024-03-15"],
+                ["account_id": "Z-RECENT", "name": "Fresh Start", "segment": "Mid-Market", "arr": "30000", "seats": "25", "contract_start": "2025-12-27"],
+                ["account_id": "Z-LEAP", "name": "Leap Year Co", "segment": "Enterprise", "arr": "90000", "seats": "80",
+                 "contract_start": "2024-02-29", "renewal_date": "2024-02-29"],
+                ["account_id": "Z-EXTREME", "name": "Huge Inc", "segment": "Enterprise", "arr": "9000000", "seats": "0", "contract_start": "2024-01-10"],
+                ["account_id": "Z-BARE", "name": "Bare", "contract_start": "2024-09-01"],
+            ])
+            var usage: [[String: String]] = []
+            for day in 27...31 { usage.append(["account_id": "Z-RECENT", "date": "2025-12-\(day)", "active_users": "7", "sessions": "20"]) }
+            for day in 1...28 {
+                usage.append(["account_id": "Z-EXTREME", "date": "2025-12-\(String(format: "%02d", day))", "active_users": "90000",
+                              "sessions": "900000", "key_events": "5000000", "workflows_started": "100", "workflows_completed": "250"])
+            }
+            try append(signals + "/usage.csv", rows: usage)
+            try append(signals + "/nps.csv", rows: [
+                // Two responses on one day: the lower score counts as the later one.
+                ["account_id": "Z-LEAP", "date": "2025-11-02", "score": "9", "respondent": "b@leap"],
+                ["account_id": "Z-LEAP", "date": "2025-11-02", "score": "3", "respondent": "a@leap"],
+            ])
+            return dir
+        }.path("signals")
+    }
+
+    /// Appends rows to a CSV file, each given by column name (absent names are empty fields).
+    static func append(_ path: String, rows: [[String: String]]) throws {
+        let scanner = try CSVScanner(path: path)
+        _ = try scanner.next()
+        let header = scanner.fields
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        if !text.hasSuffix("\n") { text += "\n" }
+        for row in rows { text += header.map { row[$0] ?? "" }.joined(separator: ",") + "\n" }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// A linear model without a curve, calibrated isotonically: the other branch of every choice
+    /// the curve model above takes (lines instead of splines, no pairs, isotonic instead of beta).
+    static let linearModel = BuiltOnce<String>()
+
+    static func linear() throws -> String {
+        try linearModel.value {
+            let out = try TemporaryDirectory("export-sql-linear").path("linear.json")
+            let run = try VitalsProcess.run(["train", try edgeSignals(), "--config", Fixtures.path("sql/linear-isotonic.yaml"), "--out", out])
+            guard run.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSDebugDescriptionErrorKey: run.stderr]) }
+            return out
+        }
+    }
+
+    // MARK: the comparison
+
+    struct Case {
+        let label: String
+        let model: String
+        let asOf: String
+    }
+
+    /// Scores every case with `vitals score`, exports each query, runs them all on `engine`
+    /// over one load of the book, and compares.
+    func expectSQLScoresAsVitals(engine: String, signals: String, cases: [Case]) throws {
+        let work = try TemporaryDirectory("export-sql-\(engine)")
+        defer { work.remove() }
+        var arguments = [Self.root.appendingPathComponent("Tools/sql/sqlrun.py").path, "--engine", engine, "--signals", signals,
+                         "--schema", Self.root.appendingPathComponent("Tools/sql/contract-schema.json").path]
+        for (k, c) in cases.enumerated() {
+            let exported = try VitalsProcess.run(["export-sql", "--model", c.model, "--dialect", engine, "--as-of", c.asOf, "--out", work.path("q\(k).sql")])
+            try #require(exported.status == 0, "\(c.label): \(exported.stderr)")
+            arguments += ["--query", work.path("q\(k).sql"), "--out", work.path("sql\(k).csv")]
+        }
+        let run = try Self.process(Self.python(for: engine), arguments)
+        try #require(run.status == 0, "sqlrun on \(engine): \(run.stderr)")
+        for (k, c) in cases.enumerated() {
+            let scored = try VitalsProcess.run(["score", signals, "--model", c.model, "--as-of", c.asOf, "--out", work.path("vitals\(k)"), "--no-history", "--quiet"])
+            try #require(scored.status == 0, "\(c.label): \(scored.stderr)")
+            let expected = try Self.rows(work.path("vitals\(k)") + "/churn-scores-\(c.asOf).csv")
+            let actual = try Self.rows(work.path("sql\(k).csv"))
+            compare(expected: expected, actual: actual, label: "\(engine), \(c.label)")
+        }
+    }
+
+    func compare(expected: [String: [String: String]], actual: [String: [String: String]], label: String) {
+        #expect(Set(actual.keys) == Set(expected.keys), "\(label): the scored accounts differ")
+        #expect(expected.count > 50, "\(label): only \(expected.count) rows")
+        let numbers = ["churn_probability", "arr", "arr_at_risk", "churn_probability_30d", "churn_probability_90d", "churn_probability_180d",
+                       "churn_probability_365d", "churn_probability_by_renewal"]
+        let texts = ["as_of", "risk_band", "health_state", "expected_days_to_churn", "median_days_to_churn", "model_id",
+                     "previous_probability", "change"]
+        var worst = 0.0, mismatches: [String] = []
+        for (id, v) in expected {
+            guard let q = actual[id] else { continue }
+            for column in numbers {
+                let (a, b) = (v[column] ?? "", q[column] ?? "")
+                if a.isEmpty || b.isEmpty {
+                    if a.isEmpty != b.isEmpty { mismatches.append("\(id) \(column): \(a) vs \(b)") }
+                    continue
+                }
+                let d = abs(Double(a)! - Double(b)!)
+                worst = max(worst, d)
+                if d > 1e-9 { mismatches.append("\(id) \(column): \(a) vs \(b)") }
+            }
+            for column in texts {
+                let a = v[column] ?? "", b = q[column] ?? ""
+                // Whole numbers may come back as 12.0 from an engine's double.
+                let same = a == b || (Double(a) != nil && Double(a) == Double(b))
+                if !same { mismatches.append("\(id) \(column): \(a) vs \(b)") }
+            }
+            // The drivers: the same names in the same order, each value within rounding of the file's two decimals.
+            let drivers = (v["top_drivers"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for n in 1...3 {
+                let name = q["driver_\(n)"] ?? "", value = Double(q["driver_\(n)_value"] ?? "")
+                guard n <= drivers.count else {
+                    if !name.isEmpty { mismatches.append("\(id) driver_\(n): none vs \(name)") }
+                    continue
+                }
+                let parts = drivers[n - 1].split(separator: ":+")
+                let fileValue = Double(parts.last ?? "") ?? .nan
+                if name != parts.dropLast().joined(separator: ":+") || value.map({ abs($0 - fileValue) > 0.005 + 1e-9 }) ?? true {
+                    mismatches.append("\(id) driver_\(n): \(drivers[n - 1]) vs \(name):\(value ?? .nan)")
+                }
+            }
+            if v["top_drivers"] != q["top_drivers"] { mismatches.append("\(id) top_drivers: \(v["top_drivers"] ?? "") vs \(q["top_drivers"] ?? "")") }
+        }
+        #expect(mismatches.isEmpty, "\(label): \(mismatches.count) mismatches, first: \(mismatches.prefix(5))")
+        #expect(worst <= 1e-9, "\(label): worst probability difference \(worst)")
+    }
+
+    /// A CSV file's rows by their first column.
+    static func rows(_ path: String) throws -> [String: [String: String]] {
+        let scanner = try CSVScanner(path: path)
+        guard try scanner.next() else { return [:] }
+        let header = scanner.fields
+        var out: [String: [String: String]] = [:]
+        while try scanner.next() {
+            let fields = scanner.fields
+            out[fields[0]] = Dictionary(uniqueKeysWithValues: zip(header, fields))
+        }
+        return out
+    }
+
+    static func process(_ executable: String, _ arguments: [String]) throws -> VitalsProcess.Output {
+        try VitalsProcess.run(arguments, launcher: [executable])
+    }
+
+    // MARK: the tests
+
+    @Test(.enabled(if: !engines.isEmpty, "no SQL engine chosen (VITALS_SQL_ENGINES)"))
+    func theSimulatedBookWithEdgeAccountsScoresAsVitalsDoes() throws {
+        let signals = try Self.edgeSignals()
+        let cases = [Case(label: "curve model, year end", model: Self.churnModel, asOf: "2025-12-31"),
+                     Case(label: "curve model, mid-year", model: Self.churnModel, asOf: "2025-06-30"),
+                     Case(label: "linear isotonic model", model: try Self.linear(), asOf: "2025-12-31")]
+        for engine in Self.engines { try expectSQLScoresAsVitals(engine: engine, signals: signals, cases: cases) }
+    }
+
+    /// The second, independently generated book (quoted fields, a byte-order mark, headers in
+    /// other capitals, an unknown column), scored with the simulator-trained model.
+    @Test(.enabled(if: !engines.isEmpty, "no SQL engine chosen (VITALS_SQL_ENGINES)"))
+    func theSecondBookScoresAsVitalsDoes() throws {
+        let cases = [Case(label: "second book", model: Self.churnModel, asOf: "2025-06-30")]
+        for engine in Self.engines { try expectSQLScoresAsVitals(engine: engine, signals: Fixtures.path("second-book"), cases: cases) }
+    }
+
+    // MARK: refusals (no engine needed)
+
+    @Test func anUnknownDialectIsAUsageError() throws {
+        let run = try VitalsProcess.run(["export-sql", "--model", Self.churnModel, "--dialect", "oracle", "--out", "/tmp/never.sql"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("oracle"))
+    }
+
+    @Test func aDamagedModelOrAnOverrunModelExits65() throws {
+        let work = try TemporaryDirectory("export-sql-refusals")
+        defer { work.remove() }
+        let damaged = work.path("damaged.json")
+        try String(try String(contentsOfFile: Self.churnModel, encoding: .utf8).prefix(5000)).write(toFile: damaged, atomically: true, encoding: .utf8)
+        let broken = try VitalsProcess.run(["export-sql", "--model", damaged, "--dialect", "duckdb", "--out", work.path("a.sql")])
+        #expect(broken.status == 65, "\(broken.stderr)")
+        let overrun = try VitalsProcess.run(["export-sql", "--model", Self.root.appendingPathComponent("Models/overrun.json").path,
+                                             "--dialect", "spark", "--out", work.path("b.sql")])
+        #expect(overrun.status == 65)
+        #expect(overrun.stderr.contains("overrun"), "\(overrun.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: work.path("a.sql")) && !FileManager.default.fileExists(atPath: work.path("b.sql")))
+        let ddl = try VitalsProcess.run(["export-sql", "--model", Self.churnModel, "--dialect", "postgres", "--schema", "--out", work.path("ddl.sql")])
+        #expect(ddl.status == 0)
+        #expect(try String(contentsOfFile: work.path("ddl.sql"), encoding: .utf8).contains("CREATE TABLE \"usage\""))
+    }
+}
