@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(name: "VitalsFuzzTargetsTests", dependencies: ["VitalsFuzzTargets", "VitalsSignals", "VitalsTestSupport"]),
         .testTarget(name: "VitalsLinearAlgebraTests", dependencies: ["VitalsLinearAlgebra", "VitalsTestSupport"]),
         .testTarget(name: "VitalsEvaluationTests", dependencies: ["VitalsEvaluation", "VitalsTestSupport"]),
-        .testTarget(name: "VitalsLogisticTests", dependencies: ["VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsTestSupport"]),
+        .testTarget(name: "VitalsLogisticTests", dependencies: ["VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsMarkov", "VitalsTestSupport"]),
         .testTarget(
             name: "VitalsAdditiveTests",
             dependencies: ["VitalsAdditive", "VitalsLogistic", "VitalsLinearAlgebra", "VitalsEvaluation", "VitalsFoundation", "VitalsTestSupport"]
