@@ -125,28 +125,46 @@ def utc_date(value):
     return stamp.astimezone(datetime.timezone.utc).date().isoformat()
 
 
+STAMP_BYTES = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def holds_timestamps(path):
+    """Whether the file has anything that looks like an ISO timestamp: a quick scan of the
+    bytes, so the usual file (dates only) is handed to the engine untouched and unread."""
+    opener = gzip.open if path.endswith(".gz") else open
+    tail = b""
+    with opener(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 22)
+            if not chunk:
+                return False
+            if STAMP_BYTES.search(tail + chunk):
+                return True
+            tail = chunk[-32:]
+
+
 def with_contract_dates(path, table, scratch):
     """The file itself, or, when a date column holds ISO timestamps (an export with times and
     offsets), a copy in `scratch` with each converted to its UTC date, as Vitals reads it. The
     conversion is the load's job (the ETL into a warehouse does it); the engines' CSV readers
-    would keep the local date instead. Everything else goes to the engine as it is."""
-    if path is None:
-        return None
+    would keep the local date instead. Everything else goes to the engine as it is. Streamed:
+    a large file is never held in memory."""
+    if path is None or not holds_timestamps(path):
+        return path
     dates = {c["name"] for c in table["columns"] if c["type"] == "date"}
-    with open_text(path) as f:
-        rows = list(csv.reader(f))
-    if not rows:
-        return path
-    positions = [k for k, name in enumerate(rows[0]) if name.strip().lower() in dates]
-    if not any("T" in row[k] for row in rows[1:] for k in positions if k < len(row)):
-        return path
-    for row in rows[1:]:
-        for k in positions:
-            if k < len(row):
-                row[k] = utc_date(row[k])
     copy = os.path.join(scratch, os.path.basename(path).removesuffix(".gz"))
-    with open(copy, "w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    with open_text(path) as source, open(copy, "w", encoding="utf-8", newline="") as target:
+        reader, writer = csv.reader(source), csv.writer(target, lineterminator="\n")
+        header = next(reader, None)
+        if header is None:
+            return path
+        writer.writerow(header)
+        positions = [k for k, name in enumerate(header) if name.strip().lower() in dates]
+        for row in reader:
+            for k in positions:
+                if k < len(row):
+                    row[k] = utc_date(row[k])
+            writer.writerow(row)
     return copy
 
 
