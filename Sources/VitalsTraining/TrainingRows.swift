@@ -184,8 +184,7 @@ extension TrainingRows {
     /// into the data to `until` (default: the end of the data), labels known by `until`, the
     /// configured families plus the Markov columns fitted on the same period, and the latest
     /// `calibration_fraction` of the snapshot dates held out.
-    static func signals(directory: String, dataset: SignalsDataset, until: Day?, config: TrainingConfig, logger: Logger) throws -> TrainingRows {
-        let index = logger.timed("index") { SignalsIndex(dataset) }
+    static func signals(directory: String, index: SignalsIndex, until: Day?, config: TrainingConfig, logger: Logger) throws -> TrainingRows {
         let cutoff = min(until ?? index.dataEnd, index.dataEnd)
         let task = config.task
         let pointInTime = SnapshotBuilder(index: index)
