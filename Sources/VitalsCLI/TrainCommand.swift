@@ -83,7 +83,8 @@ struct TrainCommand: ParsableCommand {
                 let excluded = exclude.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
                 source = .table(path: table!, label: label!, id: id, time: time, exclude: excluded)
             }
-            let result = try Trainer(config: settings, program: vitalsProgram).train(source, logger: logger)
+            // Consumed: the index goes once the rows are built.
+            let result = try Trainer(config: settings, program: vitalsProgram).train(consume source, logger: logger)
             try logger.timed("write") { try result.model.write(to: out) }
             return (result.summary, result.warnings)
         }

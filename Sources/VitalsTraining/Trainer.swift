@@ -79,9 +79,11 @@ public struct Trainer: Sendable {
         public let warnings: [String]
     }
 
-    public func train(_ source: TrainingSource, logger: Logger = .silent) throws -> Result {
+    /// Handed the source's only copy, the signals index (the usage series above all) is released
+    /// once the rows are built, before the cross-validation, which needs the memory most.
+    public func train(_ source: consuming TrainingSource, logger: Logger = .silent) throws -> Result {
         let rows: TrainingRows
-        switch source {
+        switch consume source {
         case let .signals(directory, index, until):
             rows = try TrainingRows.signals(directory: directory, index: index, until: until, config: config, logger: logger)
         case let .table(path, label, id, time, exclude):
