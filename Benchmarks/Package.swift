@@ -28,6 +28,15 @@ let package = Package(
                 .product(name: "VitalsSignals", package: "Vitals"),
             ]
         ),
+        // Writes one daily-benchmark book (its BookGenerator.swift is linked in) for measuring by hand.
+        .executableTarget(
+            name: "GenerateBook",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "VitalsFoundation", package: "Vitals"),
+                .product(name: "VitalsSignals", package: "Vitals"),
+            ]
+        ),
         .executableTarget(
             name: "TrainBenchmark",
             dependencies: [

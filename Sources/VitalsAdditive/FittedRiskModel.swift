@@ -60,12 +60,25 @@ public struct FittedRiskModel: Sendable, Equatable {
         return try shapes?.design(x) ?? x
     }
 
-    /// η for each row of x (n × p).
-    public func decisionFunction(_ x: Matrix) throws -> [Double] { try core.decisionFunction(design(x)) }
+    /// η for each row of x (n × p). The shapes' design is formed a chunk of rows at a time:
+    /// whole, it is about eight times x (on millions of training rows, gigabytes), and the
+    /// chunks give the same products, bit for bit.
+    public func decisionFunction(_ x: Matrix) throws -> [Double] {
+        guard let shapes else { return try core.decisionFunction(x) }
+        guard x.columns == featureNames.count else {
+            throw LogisticRegressionError.invalidData("x has \(x.columns) columns, the model \(featureNames.count)")
+        }
+        // As `core.decisionFunction(design(x))`: the raw coefficients times the design, plus the raw intercept.
+        let w = core.rawCoefficients
+        return try Matrix.multiply(rows: x.rows, { range in
+            // The column count was checked above, the one thing `design` refuses.
+            (try? shapes.design(x.selectingRows(range))) ?? Matrix(rows: 0, columns: 0)
+        }, by: w, adding: [Double](repeating: core.rawIntercept, count: x.rows))
+    }
     /// Calibrated P(y = 1 | x) for each row.
-    public func probabilities(_ x: Matrix) throws -> [Double] { try core.probabilities(design(x)) }
+    public func probabilities(_ x: Matrix) throws -> [Double] { try decisionFunction(x).map(core.calibration.probability(decisionValue:)) }
     /// σ(η) for each row, ignoring any calibration.
-    public func uncalibratedProbabilities(_ x: Matrix) throws -> [Double] { try core.uncalibratedProbabilities(design(x)) }
+    public func uncalibratedProbabilities(_ x: Matrix) throws -> [Double] { try decisionFunction(x).map(LogisticLoss.sigmoid) }
 
     /// fⱼ(v): feature j's contribution to the log-odds at value v.
     public func contribution(feature j: Int, value v: Double) -> Double {

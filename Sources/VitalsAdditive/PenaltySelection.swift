@@ -35,33 +35,37 @@ public struct PenaltySelection: Sendable {
             let positives = fold.train.reduce(0.0) { $0 + y[$1] }
             return !fold.test.isEmpty && positives > 0 && positives < Double(fold.train.count)
         }
-        let parts = usable.map { (trainX: x.selectingRows($0.train), trainY: $0.train.map { y[$0] },
-                                  testX: x.selectingRows($0.test), testY: $0.test.map { y[$0] }) }
-        var candidates: [Candidate] = []
-        var outOfFold: [Double: [Double?]] = [:]
-        let fits = grid.count * parts.count
+        // Fold by fold, each fold's rows copied once for every C and dropped before the next
+        // fold's: all the folds' copies at once would hold the design about three times over.
+        // Every fit is independent of the others, so the order changes no result.
+        let order = grid.sorted()
+        var losses = [[Double]](repeating: [], count: order.count)
+        var values = [[Double?]](repeating: [Double?](repeating: nil, count: y.count), count: order.count)
+        let fits = grid.count * usable.count
         var fitted = 0
-        for c in grid.sorted() {
-            var losses: [Double] = []
-            var values = [Double?](repeating: nil, count: y.count)
-            for (part, fold) in zip(parts, usable) {
+        for fold in usable {
+            let trainX = x.selectingRows(fold.train), trainY = fold.train.map { y[$0] }
+            let testX = x.selectingRows(fold.test), testY = fold.test.map { y[$0] }
+            for (k, c) in order.enumerated() {
                 var candidate = estimator
                 candidate.c = c
-                let model = try candidate.fit(x: part.trainX, y: part.trainY, featureNames: featureNames, directions: directions)
-                let eta = try model.decisionFunction(part.testX)
-                for (k, i) in fold.test.enumerated() { values[i] = eta[k] }
-                losses.append(CalibrationMetrics.clippedLogLoss(labels: part.testY, probabilities: eta.map { ProbabilityCalibration.none.probability(decisionValue: $0) }))
+                let model = try candidate.fit(x: trainX, y: trainY, featureNames: featureNames, directions: directions)
+                let eta = try model.decisionFunction(testX)
+                for (j, i) in fold.test.enumerated() { values[k][i] = eta[j] }
+                losses[k].append(CalibrationMetrics.clippedLogLoss(labels: testY, probabilities: eta.map { ProbabilityCalibration.none.probability(decisionValue: $0) }))
                 fitted += 1
                 logger.progress("cross-validating C", done: fitted, total: fits, unit: "fits")
             }
-            outOfFold[c] = values
-            candidates.append(Candidate(c: c, logLoss: losses.isEmpty ? nil : losses.reduce(0, +) / Double(losses.count)))
+        }
+        let candidates = order.indices.map { k in
+            Candidate(c: order[k], logLoss: losses[k].isEmpty ? nil : losses[k].reduce(0, +) / Double(losses[k].count))
         }
         let scored = candidates.filter { $0.logLoss != nil }
         guard let best = scored.min(by: { $0.logLoss! < $1.logLoss! || ($0.logLoss! == $1.logLoss! && $0.c < $1.c) }) else {
             throw LogisticRegressionError.invalidData(
                 "cannot select C: no cross-validation fold has both classes in its training rows; set model.select_c: false")
         }
-        return (best.c, candidates, outOfFold[best.c]!)
+        // As a dictionary by C would: a C given twice keeps the values of its last fits.
+        return (best.c, candidates, values[order.lastIndex(of: best.c)!])
     }
 }

@@ -75,8 +75,9 @@ struct SignalsInputOptions: ParsableArguments {
         let logger = logging.setUp()
         // The model first: a damaged model file is refused before a large book is read.
         let file = try runReporting { try ModelFile.load(path: model) }
-        let dataset = try readSignals(directory, logger: logger)
-        let input = ScoringInput(model: file, dataset: dataset, directory: directory, asOf: asOf, allowMissingSignals: allowMissingSignals)
+        // Handed over, not copied: the index releases the usage table as it folds it in.
+        let input = ScoringInput(model: file, dataset: try readSignals(directory, logger: logger), directory: directory, asOf: asOf,
+                                 allowMissingSignals: allowMissingSignals, logger: logger)
         let (result, warnings) = try runReporting { try request(input) }
         for warning in warnings { printError("warning: \(warning)") }
         return result

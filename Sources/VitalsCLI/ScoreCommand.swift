@@ -58,12 +58,15 @@ struct ScoreCommand: ParsableCommand {
         let logger = logging.setUp()
         // The model first: a damaged model file is refused before a large book is read.
         let file = try runReporting { try ModelFile.load(path: model) }
-        let dataset = try directory.map { try readSignals($0, logger: logger) }
+        var dataset = try directory.map { try readSignals($0, logger: logger) }
         let (paths, notes): ([String], [String]) = try runReporting {
             // The output directory and the history are created only once there is something to write.
-            if let directory, let dataset {
+            if let directory, dataset != nil {
                 let historyPath = noHistory ? nil : history ?? (out as NSString).appendingPathComponent("history.sqlite")
-                let input = ScoringInput(model: file, dataset: dataset, directory: directory, asOf: asOf, allowMissingSignals: allowMissingSignals)
+                // The dataset is handed over (taken, not copied), so the index can release the usage
+                // table as it folds it in; a score run asks about its as-of date alone.
+                let input = ScoringInput(model: file, dataset: dataset.take()!, directory: directory, asOf: asOf,
+                                         allowMissingSignals: allowMissingSignals, asOfOnly: true, logger: logger)
                 let outcome = try ScoringRun(input: input, outDirectory: out, historyPath: historyPath, logger: logger).run()
                 return (outcome.written, (outcome.recoveryNote.map { ["note: \($0)"] } ?? []) + outcome.warnings.map { "warning: \($0)" }
                     + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import VitalsFeatures
 import VitalsFoundation
 import VitalsSignals
 import VitalsTraining
@@ -67,20 +68,23 @@ struct TrainCommand: ParsableCommand {
         try ensureParentDirectory(out)
         // The config first: a bad one is refused before a large book is read.
         var settings = try runReporting { try config.map { try TrainingConfig.load(path: $0) } ?? TrainingConfig(task: task ?? .churn) }
-        let dataset = try directory.map { try readSignals($0, logger: logger) }
+        var dataset = try directory.map { try readSignals($0, logger: logger) }
         let result: (summary: String, warnings: [String]) = try runReporting {
             let source: TrainingSource
-            if let directory, let dataset {
+            if let directory, dataset != nil {
                 if let task, task != settings.task {
                     if config != nil { throw ValidationError("--task \(task.rawValue) contradicts the config's task: \(settings.task.rawValue)") }
                     settings = TrainingConfig(task: task)
                 }
-                source = .signals(directory: directory, dataset: dataset, until: until)
+                // Handed over (taken, not copied), so the index releases the usage table as it folds it in.
+                let index = logger.timed("index") { SignalsIndex(dataset.take()!) }
+                source = .signals(directory: directory, index: index, until: until)
             } else {
                 let excluded = exclude.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
                 source = .table(path: table!, label: label!, id: id, time: time, exclude: excluded)
             }
-            let result = try Trainer(config: settings, program: vitalsProgram).train(source, logger: logger)
+            // Consumed: the index goes once the rows are built.
+            let result = try Trainer(config: settings, program: vitalsProgram).train(consume source, logger: logger)
             try logger.timed("write") { try result.model.write(to: out) }
             return (result.summary, result.warnings)
         }

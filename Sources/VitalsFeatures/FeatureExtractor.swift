@@ -93,7 +93,7 @@ struct UsageExtractor: FeatureExtractor {
     func write(entity a: Int, asOf day: Day, into out: inout FeatureWriter) {
         func put(_ value: Double) { out.put(value) }
         let d = day.ordinal, seats = index.seats(a)
-        guard let usage = index.usage, usage.upperThrough(a, d) > usage.offset[a] else {
+        guard let usage = index.usage, usage.hasRows(a, through: d) else {
             out.familyMissing(FeatureCatalog.usage.count)
             return
         }

@@ -5,7 +5,12 @@ import VitalsSignals
 /// A signals dataset prepared for point-in-time questions: each file's rows grouped by
 /// entity and sorted by date once, with running sums where windows need them. Every
 /// snapshot date is then answered by binary searches, never by scanning a file again.
+///
+/// usage.csv, by far the largest file, is folded into per-account daily series and not kept:
+/// `dataset.usage` is nil here. Handed the dataset's only copy, the index releases the usage
+/// table column by column as it folds it in, so a book is never held twice.
 public struct SignalsIndex: Sendable {
+    /// The signals, less the usage table (folded into the daily series).
     public let dataset: SignalsDataset
     let usage: UsageSeries?
     let tickets: GroupedRows?
@@ -31,7 +36,12 @@ public struct SignalsIndex: Sendable {
     /// do not count unless there is nothing else).
     public let dataStart: Day
 
-    public init(_ dataset: SignalsDataset) {
+    /// - Parameter usageDays: the usage days to keep: every day, or only those scoring one date reads.
+    public init(_ dataset: consuming SignalsDataset, usageDays: UsageDays = .all) {
+        (self.dataStart, self.dataEnd) = Self.span(dataset)
+        // Moved out, not copied: the series is then the table's only holder and can free it as it goes.
+        var usageTable = dataset.usage.take()
+        let dataset = dataset
         self.dataset = dataset
         let accountCount = dataset.accounts.count
         let projectCount = dataset.projects?.count ?? 0
@@ -47,7 +57,14 @@ public struct SignalsIndex: Sendable {
         let changeOrderDate = dataset.changeOrders?.date.map(\.ordinal) ?? []
         // Usage, by far the largest, spreads over every core itself; a nested concurrentPerform
         // would run serially, so it goes first, on its own.
-        usage = dataset.usage.map { UsageSeries(usage: $0, accountCount: accountCount) }
+        if usageTable != nil {
+            var kept = Int32.min...Int32.max
+            if case let .asOf(day) = usageDays {
+                let end = (day ?? dataEnd).ordinal
+                kept = (end - UsageSeries.lookbackDays + 1)...end
+            }
+            usage = UsageSeries(usage: usageTable.take()!, accountCount: accountCount, kept: kept)
+        }
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 tickets = dataset.tickets.map { GroupedRows(entities: $0.account, entityCount: accountCount, dates: ticketOpened) }
@@ -86,7 +103,6 @@ public struct SignalsIndex: Sendable {
         self.changeOrders = changeOrders
         self.changeOrderDate = changeOrderDate
         self.changeOrderRunning = Self.running(changeOrders, projectCount) { dataset.changeOrders!.hoursAdded[$0] }
-        (self.dataStart, self.dataEnd) = Self.span(dataset)
     }
 
     /// Running sums of `value` over each entity's date-sorted rows, with a leading zero per entity.

@@ -65,3 +65,44 @@ extension Matrix {
         return result
     }
 }
+
+extension Matrix {
+    /// A·x + y for an n-row A that is never formed whole: `rowsOf(range)` gives A's rows in
+    /// `range` as a matrix of their own, range by range over the chunks `multiply` uses, and
+    /// each goes through the same single `dgemv` it would there, so the result is the same to
+    /// the bit. For a design many times its input's size (an additive model's on millions of
+    /// rows), only a chunk of it is held per core.
+    public static func multiply(rows n: Int, _ rowsOf: @Sendable (Range<Int>) -> Matrix, by x: [Double], adding y: [Double]) throws -> [Double] {
+        BLASThreading.pin()
+        guard y.count == n else { throw LinearAlgebraError.shapeMismatch("y has \(y.count) elements, expected \(n)") }
+        if n == 0 { return y }
+        let parts = RowChunks(rows: n).map { range -> Result<[Double], LinearAlgebraError> in
+            let a = rowsOf(range)
+            guard a.rows == range.count, a.columns == x.count else {
+                return .failure(.shapeMismatch("a chunk of \(range.count) rows came as \(a.rows) × \(a.columns) for \(x.count) coefficients"))
+            }
+            var part = Array(y[range])
+            if a.columns == 0 { return .success(part) }
+            a.elements.withUnsafeBufferPointer { abuf in
+                x.withUnsafeBufferPointer { xbuf in
+                    part.withUnsafeMutableBufferPointer { ybuf in
+                        cblas_dgemv(CblasRowMajor, CblasNoTrans, blasint(range.count), blasint(a.columns), 1,
+                                    abuf.baseAddress, blasint(a.columns), xbuf.baseAddress, 1, 1, ybuf.baseAddress, 1)
+                    }
+                }
+            }
+            return .success(part)
+        }
+        var out: [Double] = []
+        out.reserveCapacity(n)
+        for part in parts { out += try part.get() }
+        return out
+    }
+
+    /// The rows in `range`, as a matrix of their own.
+    public func selectingRows(_ range: Range<Int>) -> Matrix {
+        var out = Matrix(rows: range.count, columns: columns)
+        out.elements.replaceSubrange(0..<(range.count * columns), with: elements[(range.lowerBound * columns)..<(range.upperBound * columns)])
+        return out
+    }
+}

@@ -6,11 +6,12 @@ import VitalsModel
 import VitalsSignals
 
 /// What every scoring of a signals directory starts from (score files, lists,
-/// explanations): the model, the signals, the as-of date, and whether missing signal files
-/// are allowed.
+/// explanations): the model, the signals (indexed), the as-of date, and whether missing signal
+/// files are allowed.
 public struct ScoringInput: Sendable {
     public var model: ModelFile
-    public var dataset: SignalsDataset
+    /// The signals, indexed for point-in-time questions (usage folded into daily series).
+    public var index: SignalsIndex
     /// Where the signals were read from (to check the files the model needs).
     public var directory: String
     /// Default: the end of the data.
@@ -18,12 +19,24 @@ public struct ScoringInput: Sendable {
     /// Score without a signal file the model was trained on, its features missing.
     public var allowMissingSignals: Bool
 
-    public init(model: ModelFile, dataset: SignalsDataset, directory: String, asOf: Day?, allowMissingSignals: Bool) {
+    /// The signals, less the usage table (see `SignalsIndex`).
+    public var dataset: SignalsDataset { index.dataset }
+
+    /// Indexes `dataset` (stage `index` on `logger`); given its only copy, the usage table is
+    /// released as it is folded in.
+    ///
+    /// - Parameter asOfOnly: keep only the usage days scoring `asOf` reads, a quarter of a
+    ///   year's book, for a run that asks about no other date (not for explanations since an
+    ///   earlier date, which score that date too).
+    public init(model: ModelFile, dataset: consuming SignalsDataset, directory: String, asOf: Day?, allowMissingSignals: Bool,
+                asOfOnly: Bool = false, logger: Logger = .silent) {
         self.model = model
-        self.dataset = dataset
         self.directory = directory
         self.asOf = asOf
         self.allowMissingSignals = allowMissingSignals
+        let usageDays: UsageDays = asOfOnly ? .asOf(asOf) : .all
+        var handed: SignalsDataset? = consume dataset
+        index = logger.timed("index") { SignalsIndex(handed.take()!, usageDays: usageDays) }
     }
 
     /// The signal files the model needs and the directory lacks, as warnings.
@@ -46,7 +59,6 @@ public struct ScoringInput: Sendable {
     ///   or after its last: there is nothing to score there.
     public func snapshot(logger: Logger = .silent) throws -> (snapshot: ScoredSnapshot, warnings: [String]) {
         var warnings = try checkSignalFiles()
-        let index = logger.timed("index") { SignalsIndex(dataset) }
         let day = asOf ?? index.dataEnd
         try ScoringError.check(day, "as-of date", first: index.dataStart, last: index.dataEnd)
         if let spec = model.signals, day <= spec.lastSnapshot {

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import VitalsFoundation
 
 /// Parses one column of one file into typed storage, a row at a time.
@@ -185,7 +192,28 @@ final class ColumnBuilder {
     }
 
     // Typed views for assembling tables.
-    var days: [Day] { int32s.map { Day(ordinal: $0) } }
+    /// The dates, taken: the builder's codes are left empty (a builder is assembled into its
+    /// table once). Each page of codes goes back to the system as soon as it is converted, so
+    /// usage.csv's date column is never held twice on the way into its table.
+    var days: [Day] {
+        var codes = int32s
+        int32s = []
+        // Only a copy of our own is written to (the codes are then this variable's alone).
+        return codes.withUnsafeMutableBufferPointer { codes in
+            [Day](unsafeUninitializedCapacity: codes.count) { out, initialized in
+                let block = 1 << 20
+                var done = 0
+                while done < codes.count {
+                    let end = min(codes.count, done + block)
+                    for k in done..<end { out[k] = Day(ordinal: codes[k]) }
+                    // Every code before `end` is converted: the whole pages below it can go.
+                    releasePages(UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(codes)[0..<(end * 4)]))
+                    done = end
+                }
+                initialized = codes.count
+            }
+        }
+    }
     var dayColumn: DayColumn { DayColumn(raw: int32s) }
     var countColumn: CountColumn { CountColumn(raw: int32s) }
     var decimalColumn: DecimalColumn { DecimalColumn(raw: doubles) }
@@ -244,4 +272,16 @@ struct ReadContext {
             keysFile = file
         }
     }
+}
+
+/// Gives the whole pages inside `bytes` back to the system; they read as zeros afterwards. For
+/// a buffer of one's own that is being discarded part by part, so a conversion does not hold
+/// its input and its output whole at once.
+func releasePages(_ bytes: UnsafeMutableRawBufferPointer) {
+    guard let base = bytes.baseAddress else { return }
+    let page = Int(getpagesize())
+    let start = (Int(bitPattern: base) + page - 1) / page * page
+    let end = (Int(bitPattern: base) + bytes.count) / page * page
+    guard end > start else { return }
+    _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED)
 }

@@ -17,14 +17,22 @@ import VitalsSignals
 /// Where a model learns from: a signals directory (a task's snapshots), or a data team's
 /// own feature table.
 public enum TrainingSource: Sendable {
-    /// Snapshots of the config's task from the signals in `directory`, with labels known by
-    /// `until` (default: the end of the data).
-    case signals(directory: String, dataset: SignalsDataset, until: Day?)
+    /// Snapshots of the config's task from the signals in `directory` (indexed), with labels
+    /// known by `until` (default: the end of the data).
+    case signals(directory: String, index: SignalsIndex, until: Day?)
     /// The rows of a CSV table (in time order); `label` is the 0/1 column, `id` a column
     /// carried into score files and never used as a feature.
     /// `time` names the column that orders the rows (else the config's `features.time_column`,
     /// else file order); `exclude` columns are never features (with the config's).
     case table(path: String, label: String, id: String?, time: String? = nil, exclude: [String] = [])
+}
+
+extension TrainingSource {
+    /// Snapshots from a dataset not yet indexed (the caller keeps its copy of the usage table;
+    /// hand a `SignalsIndex` the only copy to have it released as it is folded in).
+    public static func signals(directory: String, dataset: SignalsDataset, until: Day?) -> TrainingSource {
+        .signals(directory: directory, index: SignalsIndex(dataset), until: until)
+    }
 }
 
 /// The one trainer: `vitals train` on signals and on tables.
@@ -71,11 +79,13 @@ public struct Trainer: Sendable {
         public let warnings: [String]
     }
 
-    public func train(_ source: TrainingSource, logger: Logger = .silent) throws -> Result {
+    /// Handed the source's only copy, the signals index (the usage series above all) is released
+    /// once the rows are built, before the cross-validation, which needs the memory most.
+    public func train(_ source: consuming TrainingSource, logger: Logger = .silent) throws -> Result {
         let rows: TrainingRows
-        switch source {
-        case let .signals(directory, dataset, until):
-            rows = try TrainingRows.signals(directory: directory, dataset: dataset, until: until, config: config, logger: logger)
+        switch consume source {
+        case let .signals(directory, index, until):
+            rows = try TrainingRows.signals(directory: directory, index: index, until: until, config: config, logger: logger)
         case let .table(path, label, id, time, exclude):
             rows = try TrainingRows.table(path: path, labelColumn: label, idColumn: id, timeColumn: time, excluded: exclude, config: config,
                                           logger: logger)

@@ -53,11 +53,30 @@ struct TrainingRows {
         let heldOutLate: [Double]
     }
 
+    /// What the model file and the summary say of the snapshot table. Kept instead of the
+    /// table, which is as large as the design and would stay through the cross-validation.
+    struct SnapshotSummary {
+        let first: Day
+        let last: Day
+        let rowCount: Int
+        /// The labels' sum: the rows labelled 1 (NaN for a curve's rows, which have no label).
+        let labelSum: Double
+        let censored: Int
+        let excluded: Int
+        /// The last date fitted on (nil when every date is held out).
+        let lastFit: Day?
+
+        init(_ table: SnapshotTable, fitDates: [Day]) {
+            (first, last, rowCount) = (table.dates.first!, table.dates.last!, table.rowCount)
+            labelSum = table.labels.reduce(0, +)
+            (censored, excluded, lastFit) = (table.censored, table.excluded, fitDates.last)
+        }
+    }
+
     /// How a signals model's rows were made.
     struct SignalsOrigin {
         let directory: String
-        let table: SnapshotTable
-        let fitDates: [Day]
+        let snapshots: SnapshotSummary
         let cutoff: Day
         let until: Day?
         let recipe: FeatureRecipe
@@ -184,8 +203,7 @@ extension TrainingRows {
     /// into the data to `until` (default: the end of the data), labels known by `until`, the
     /// configured families plus the Markov columns fitted on the same period, and the latest
     /// `calibration_fraction` of the snapshot dates held out.
-    static func signals(directory: String, dataset: SignalsDataset, until: Day?, config: TrainingConfig, logger: Logger) throws -> TrainingRows {
-        let index = logger.timed("index") { SignalsIndex(dataset) }
+    static func signals(directory: String, index: SignalsIndex, until: Day?, config: TrainingConfig, logger: Logger) throws -> TrainingRows {
         let cutoff = min(until ?? index.dataEnd, index.dataEnd)
         let task = config.task
         let pointInTime = SnapshotBuilder(index: index)
@@ -260,7 +278,7 @@ extension TrainingRows {
         let none: (hours: Pair, end: Pair) = ((nil, nil), (nil, nil))
         let models: (hours: Pair, end: Pair) = task == .overrun
             ? try projectModels(fit: fitTable, heldOut: heldOutTable, xFit: fitX, xHeld: heldOutX, index: index) : none
-        let origin = SignalsOrigin(directory: directory, table: table, fitDates: fitTable.dates, cutoff: cutoff, until: until,
+        let origin = SignalsOrigin(directory: directory, snapshots: SnapshotSummary(table, fitDates: fitTable.dates), cutoff: cutoff, until: until,
                                    recipe: recipe, families: config.families, imputer: imputer,
                                    riskBands: config.riskBands, hoursCorrection: models.hours.correction,
                                    hoursInterval: models.hours.interval, endCorrection: models.end.correction,
@@ -378,19 +396,19 @@ extension TrainingRows {
     {
         switch origin {
         case let .signals(origin):
-            let table = origin.table, task = origin.recipe.task
+            let snapshots = origin.snapshots, task = origin.recipe.task
             let required = FeatureLayout.requiredFiles(task: task, families: origin.families)
             let present = required.compactMap { name in SignalsFileText.path(of: name, in: origin.directory).map { (name, $0) } }
             // A curve's positives are the snapshots whose churn one of their person-months counts.
             let positives = curve.map { c in c.allFollowUps.filter { PersonPeriods.eventPeriod(of: $0, periods: c.periods) != nil }.count }
-                ?? Int(table.labels.reduce(0, +))
+                ?? Int(snapshots.labelSum)
             let fingerprint = try DataFingerprint.of(
                 files: present,
-                range: "\(table.dates.first!) … \(table.dates.last!)", rows: table.rowCount, positives: positives)
+                range: "\(snapshots.first) … \(snapshots.last)", rows: snapshots.rowCount, positives: positives)
             var file = ModelFile(kind: .signals(task), createdBy: program, encoding: nil, labelColumn: nil, idColumn: nil,
                                  model: model, config: config, data: fingerprint, metrics: metrics)
             file.signals = SignalsModelSpec(recipe: origin.recipe, imputer: origin.imputer, requiredFiles: present.map(\.0), riskBands: origin.riskBands,
-                                            firstSnapshot: table.dates.first!, lastSnapshot: table.dates.last!)
+                                            firstSnapshot: snapshots.first, lastSnapshot: snapshots.last)
             file.signals?.hoursInterval = origin.hoursInterval
             file.signals?.hoursCorrection = origin.hoursCorrection
             file.signals?.endCorrection = origin.endCorrection
@@ -417,15 +435,15 @@ extension TrainingRows {
         var summary: String
         switch origin {
         case let .signals(origin):
-            let table = origin.table
+            let snapshots = origin.snapshots
             if let curve {
                 summary = "trained \(file.modelID), a churn curve over \(curve.periods.count) months, on \(curve.fitSnapshots.rows) account-snapshots "
                     + (curve.every > 1 ? "(landmarks: one date in \(curve.every) per account) " : "")
-                    + "as \(x.rows) person-months (\(positives) churned in their month) from \(table.dates.first!) "
-                    + "to \(origin.fitDates.last ?? table.dates.last!), \(featureNames.count - curve.terms.names.count) features and \(curve.terms.names.joined(separator: " and "))"
+                    + "as \(x.rows) person-months (\(positives) churned in their month) from \(snapshots.first) "
+                    + "to \(snapshots.lastFit ?? snapshots.last), \(featureNames.count - curve.terms.names.count) features and \(curve.terms.names.joined(separator: " and "))"
             } else {
-                summary = "trained \(file.modelID) on \(x.rows) \(origin.recipe.task.entity)-snapshots (\(positives) positive) from \(table.dates.first!) "
-                    + "to \(origin.fitDates.last ?? table.dates.last!), \(featureNames.count) features"
+                summary = "trained \(file.modelID) on \(x.rows) \(origin.recipe.task.entity)-snapshots (\(positives) positive) from \(snapshots.first) "
+                    + "to \(snapshots.lastFit ?? snapshots.last), \(featureNames.count) features"
             }
         case .table:
             summary = "trained \(file.modelID) on \(x.rows) rows (\(positives) positive), \(featureNames.count) features"
@@ -443,8 +461,8 @@ extension TrainingRows {
         }
         if case let .signals(origin) = origin {
             summary += curve.map { "\nleft out: \($0.unobserved) snapshots without a whole month known by \(origin.cutoff)" }
-                ?? "\nleft out: \(origin.table.censored) snapshots whose label is not known by \(origin.cutoff)"
-                + (origin.table.excluded > 0 ? ", \(origin.table.excluded) of cancelled projects" : "")
+                ?? "\nleft out: \(origin.snapshots.censored) snapshots whose label is not known by \(origin.cutoff)"
+                + (origin.snapshots.excluded > 0 ? ", \(origin.snapshots.excluded) of cancelled projects" : "")
         }
         summary += "\n\(model.solver.rawValue): \(model.iterations) iterations, converged \(model.converged), gradient norm \(String(format: "%.2e", model.gradientNorm))"
         if !selection.isEmpty { summary += "\n" + selection }

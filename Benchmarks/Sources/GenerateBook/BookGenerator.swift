@@ -1,0 +1,1 @@
+../DailyBenchmark/BookGenerator.swift
