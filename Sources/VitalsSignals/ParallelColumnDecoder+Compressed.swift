@@ -44,7 +44,7 @@ extension ParallelColumnDecoder {
         let spent = BlockQueue<UnsafeMutablePointer<UInt8>>(capacity: 2 * threads + 4)
         let group = DispatchGroup()
         let decoder = self
-        nonisolated(unsafe) let recycled = spent
+        let recycled = spent
 
         group.enter()
         Thread {
