@@ -30,7 +30,7 @@ import VitalsTestSupport
     /// A simulated book with accounts added at the edges: no signal at all, a segment unseen in
     /// training, a contract that started days before D (every window reaches before the data),
     /// a 29 February renewal date, ARR and usage far beyond the training range with zero seats,
-    /// and no ARR, seats or segment at all.
+    /// and no ARR, seats or segment at all; and projects at the edges (see below).
     static let edgeBook = BuiltOnce<TemporaryDirectory>()
 
     static func edgeSignals() throws -> String {
@@ -57,6 +57,49 @@ import VitalsTestSupport
                 // Two responses on one day: the lower score counts as the later one.
                 ["account_id": "Z-LEAP", "date": "2025-11-02", "score": "9", "respondent": "b@leap"],
                 ["account_id": "Z-LEAP", "date": "2025-11-02", "score": "3", "respondent": "a@leap"],
+            ])
+            // Projects at the edges (the overrun model): one starting on D with nothing logged; one
+            // past its planned end, of a type unseen in training, with two timesheet rows and two
+            // change orders on one day and a milestone completed late, one missed and one not yet
+            // due; one ending on D (not in flight); one planned to end the day it started and
+            // stalled since; one cancelled without an end date (in flight until it ends).
+            try append(signals + "/projects.csv", rows: [
+                ["project_id": "Z-P-TODAY", "account_id": "Z-LEAP", "type": "implementation", "start_date": "2025-12-31",
+                 "planned_end_date": "2026-03-31", "budget_hours": "100", "status": "active"],
+                ["project_id": "Z-P-OVERDUE", "account_id": "Z-LEAP", "type": "consulting", "start_date": "2025-01-15",
+                 "planned_end_date": "2025-06-01", "budget_hours": "200", "status": "active"],
+                ["project_id": "Z-P-ENDS-ON-D", "account_id": "Z-BARE", "type": "training", "start_date": "2025-10-01",
+                 "planned_end_date": "2025-12-15", "budget_hours": "40", "actual_end_date": "2025-12-31", "status": "completed"],
+                ["project_id": "Z-P-STALLED", "account_id": "Z-BARE", "type": "migration", "start_date": "2025-02-01",
+                 "planned_end_date": "2025-02-01", "budget_hours": "50", "status": "active"],
+                ["project_id": "Z-P-CANCELLED", "account_id": "Z-EXTREME", "type": "integration", "start_date": "2025-03-01",
+                 "planned_end_date": "2025-09-30", "budget_hours": "300", "status": "cancelled"],
+            ])
+            var timesheets: [[String: String]] = []
+            for (date, hours) in [("2025-01-20", "6.5"), ("2025-02-14", "8"), ("2025-05-30", "7.25"), ("2025-06-30", "4"), ("2025-06-30", "3.5"),
+                                  ("2025-12-20", "12"), ("2025-12-31", "2")] {
+                timesheets.append(["project_id": "Z-P-OVERDUE", "date": date, "hours": hours, "role": "consultant"])
+            }
+            for (date, hours) in [("2025-10-02", "10"), ("2025-12-31", "35")] {
+                timesheets.append(["project_id": "Z-P-ENDS-ON-D", "date": date, "hours": hours, "role": "trainer"])
+            }
+            for date in ["2025-02-01", "2025-02-10", "2025-02-20"] {
+                timesheets.append(["project_id": "Z-P-STALLED", "date": date, "hours": "9", "role": "engineer"])
+            }
+            for date in ["2025-03-05", "2025-06-01", "2025-06-24"] {
+                timesheets.append(["project_id": "Z-P-CANCELLED", "date": date, "hours": "30", "role": "engineer"])
+            }
+            try append(signals + "/timesheets.csv", rows: timesheets)
+            try append(signals + "/change_orders.csv", rows: [
+                ["project_id": "Z-P-OVERDUE", "date": "2025-06-30", "hours_added": "20", "reason": "scope"],
+                ["project_id": "Z-P-OVERDUE", "date": "2025-06-30", "hours_added": "15.5", "reason": "data"],
+                ["project_id": "Z-P-CANCELLED", "date": "2025-04-01", "hours_added": "90", "reason": "scope"],
+            ])
+            try append(signals + "/milestones.csv", rows: [
+                ["project_id": "Z-P-OVERDUE", "milestone": "Kickoff", "due_date": "2025-03-01", "completed_date": "2025-03-10"],
+                ["project_id": "Z-P-OVERDUE", "milestone": "Go-live", "due_date": "2025-05-01"],
+                ["project_id": "Z-P-OVERDUE", "milestone": "Handover", "due_date": "2026-01-15"],
+                ["project_id": "Z-P-STALLED", "milestone": "Kickoff", "due_date": "2025-02-01", "completed_date": "2025-02-01"],
             ])
             return dir
         }.path("signals")
