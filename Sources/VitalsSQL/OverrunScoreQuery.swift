@@ -19,10 +19,6 @@ struct OverrunScoreQuery {
     static func x(_ j: Int) -> String { "x\(j)" }
     static let d = SQLExpression.asOf
 
-    /// The forecast inputs the design carries.
-    static let carried = ["project_id", "account_id", "start_date", "planned_end_date", "budget", "logged", "logged_before", "window_days",
-                          "elapsed", "cpi", "spi", "change_ratio"]
-
     func ctes() throws(ScoringSQL.Failure) -> [(name: String, select: SQLSelect)] {
         var out = ProjectFeatureQuery(recipe: spec.recipe).ctes()
         out.append(("design", design))

@@ -114,6 +114,7 @@ struct ProjectFeatureQuery {
         let carried = ["project_id", "account_id", "start_date", "planned_end_date", "budget", "logged", "logged_before", "window_days", "elapsed"]
         var outputs: [SQLSelect.Output] = carried.map { .init(s($0), as: $0) }
         let budget = s("budget"), hours = s("logged"), elapsed = s("elapsed"), due = s("due")
+        // The contract keeps budget_hours above 0 (at least 0.01): no division here needs a guard.
         let burned = hours / budget
         let spi = SQLExpression.when(due.greater(.double(0)), then: s("done") / due, else: .null(.double))
         let earned = budget * .smaller(.larger(elapsed, .double(0)), .double(1)) * spi
