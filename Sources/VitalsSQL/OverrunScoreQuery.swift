@@ -215,7 +215,7 @@ struct OverrunScoreQuery {
     // MARK: the score file
 
     /// The final select: the score file's columns (`ScoreFile.columns(.overrun)`), then the
-    /// three drivers as names and values.
+    /// three drivers as names and values, then the rounded forecasts unrounded.
     func final(modelID: String) -> SQLSelect {
         let s = { Self.col("s", $0) }, t = { Self.col("t", $0) }, f = { Self.col("fc", $0) }
         let h = { Self.col("hs", $0) }, l = { Self.col("ls", $0) }
@@ -247,6 +247,12 @@ struct OverrunScoreQuery {
             outputs.append(.init(t("driver_\(n)"), as: "driver_\(n)"))
             outputs.append(.init(t("driver_\(n)_value"), as: "driver_\(n)_value"))
         }
+        // The rounded forecasts before rounding: hours are sums of doubles whose order the
+        // engine chooses, so a value on a rounding boundary (697.05 h) may round the other way.
+        outputs.append(.init(f("hours_point"), as: "forecast_hours_at_completion_unrounded"))
+        outputs.append(.init(share * .double(100), as: "forecast_overrun_pct_unrounded"))
+        outputs.append(.init(f("hours_low"), as: "forecast_hours_low_unrounded"))
+        outputs.append(.init(f("hours_high"), as: "forecast_hours_high_unrounded"))
         var joins: [SQLSelect.Join] = [.init("scores", as: "s", on: s("project_id").equals(f("project_id"))),
                                        .init("top_drivers", as: "t", on: t("project_id").equals(f("project_id")))]
         if risks {

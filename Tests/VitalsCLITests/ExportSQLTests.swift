@@ -190,6 +190,14 @@ import VitalsTestSupport
                     continue
                 }
                 let d = abs(Double(a)! - Double(b)!)
+                // A forecast rounded to a tenth may round the other way when its value sits on
+                // the boundary (x.x5 hours summed in another order, 697.0499999999998 against
+                // 697.0500000000001): one tenth apart, with the engine's unrounded value within
+                // 1e-9 of the boundary.
+                if d > 1e-9, d <= 0.1 + 1e-9, let raw = q[column + "_unrounded"].flatMap(Double.init) {
+                    let tenths = raw * 10
+                    if abs(tenths - tenths.rounded(.down) - 0.5) < 1e-9 { continue }
+                }
                 worst = max(worst, d)
                 if d > 1e-9 { mismatches.append("\(id) \(column): \(a) vs \(b)") }
             }
