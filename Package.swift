@@ -149,7 +149,7 @@ let package = Package(
             dependencies: ["VitalsTestSupport", "VitalsSimulation", "VitalsSignals", "VitalsFeatures", "VitalsFoundation", "VitalsModel", "VitalsTraining"],
             path: "Tests/VitalsTestBooks"
         ),
-        .testTarget(name: "VitalsFoundationTests", dependencies: ["VitalsFoundation", "VitalsTestSupport"]),
+        .testTarget(name: "VitalsFoundationTests", dependencies: ["VitalsFoundation", "VitalsSignals", "VitalsTestSupport"]),
         .testTarget(
             name: "VitalsSQLTests",
             dependencies: ["VitalsSQL", "VitalsSignals", "VitalsFoundation", "VitalsTestSupport", "VitalsTestBooks", "VitalsScoring", "VitalsModel",

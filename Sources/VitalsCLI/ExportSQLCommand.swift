@@ -16,7 +16,8 @@ struct ExportSQLCommand: ParsableCommand {
             The query reads tables named after the signals files (accounts, usage, tickets, nps, projects, \
             timesheets, milestones, change_orders) with the contract's column names and types (--schema writes \
             their CREATE TABLE statements), computes the model's features as of the date, applies the model, its \
-            calibration and risk bands, and returns the score file's rows. See docs/SCALE.md. Exit codes: 0 done; \
+            calibration and risk bands, and returns the score file's rows (churn models: one per active account; \
+            overrun models: one per project in flight, with both risks and the forecasts). See docs/SCALE.md. Exit codes: 0 done; \
             64 usage (an unknown dialect); 65 the model cannot be compiled (damaged, or a term the dialect cannot \
             express); 66 the model cannot be read; 73 the output cannot be written.
             """

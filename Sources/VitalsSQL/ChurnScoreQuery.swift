@@ -158,71 +158,15 @@ struct ChurnScoreQuery {
     /// The calibration applied to columns `inputs` of CTE `source`, one CTE per step
     /// (`ModelTermsSQL.probabilitySteps`), the last named `last` with the results as `outputs`.
     func calibrated(from source: String, carried: [String], inputs: [String], outputs: [String], last: String) -> [(String, SQLSelect)] {
-        let steps = terms.probabilitySteps()
-        var out: [(String, SQLSelect)] = [], from = source, current = inputs
-        for (k, step) in steps.enumerated() {
-            let name = k == steps.count - 1 ? last : "\(last)_step\(k + 1)"
-            let next = k == steps.count - 1 ? outputs : inputs.map { "\($0)_\(k + 1)" }
-            let a = "v\(k)"
-            out.append((name, SQLSelect(carried.map { .init(Self.col(a, $0), as: $0) }
-                                        + zip(current, next).map { .init(step(Self.col(a, $0)), as: $1) }, from: from, as: a)))
-            from = name
-            current = next
-        }
-        return out
+        terms.calibratedCTEs(from: source, carried: carried, inputs: inputs, outputs: outputs, last: last)
     }
 
     // MARK: drivers
 
-    /// The driver groups (`Drivers`): one-hot levels under their name before `=`, the rest alone.
-    var groups: (names: [String], members: [[Int]]) {
-        var names: [String] = [], members: [[Int]] = [], index: [String: Int] = [:]
-        for (k, term) in termNames.enumerated() {
-            let group = term.contains(" × ") ? term : term.split(separator: "=", maxSplits: 1).first.map(String.init) ?? term
-            if index[group] == nil {
-                index[group] = names.count
-                names.append(group)
-                members.append([])
-            }
-            members[index[group]!].append(k)
-        }
-        return (names, members)
-    }
+    /// The drivers (`DriverSQL`), keyed by account.
+    var drivers: DriverSQL { DriverSQL(termNames: termNames, key: "account_id") }
 
-    /// Each account's three largest positive group contributions, largest first, ties to the
-    /// earlier group (`Drivers.topGroups`): unpivoted, ranked, and pivoted back.
-    func driverCTEs() -> [(String, SQLSelect)] {
-        let (names, members) = groups
-        let s = { Self.col("s", $0) }, g = { Self.col("g", $0) }
-        // The groups as a small table; each account's row crosses it once (the scores are read once).
-        var table = SQLSelect([.init(.integer(0), as: "driver_group")], from: "")
-        table.unionAll = names.indices.dropFirst().map { SQLSelect([.init(.integer($0), as: "driver_group")], from: "") }
-        var valueWhens: [SQLWhen] = [], nameWhens: [SQLWhen] = []
-        for (k, name) in names.enumerated() {
-            var value: SQLExpression = .double(0)
-            for m in members[k] { value = value + s("c\(m)") }
-            valueWhens.append(SQLWhen(g("driver_group").equals(.integer(k)), value))
-            nameWhens.append(SQLWhen(g("driver_group").equals(.integer(k)), .text(name)))
-        }
-        let unpivot = SQLSelect([.init(s("account_id"), as: "account_id"), .init(g("driver_group"), as: "driver_group"),
-                                 .init(.cases(nameWhens, otherwise: .null(.text)), as: "driver"),
-                                 .init(.cases(valueWhens, otherwise: .null(.double)), as: "driver_value")],
-                                from: "scores", as: "s", joins: [.init("driver_groups", as: "g", on: .boolean(true))])
-        let v = { Self.col("v", $0) }
-        let ranked = SQLSelect([
-            .init(v("account_id"), as: "account_id"), .init(v("driver"), as: "driver"), .init(v("driver_value"), as: "driver_value"),
-            .init(.rowNumber(partitionBy: [v("account_id")], orderBy: [SQLOrdering(v("driver_value"), descending: true), SQLOrdering(v("driver_group"))]),
-                  as: "rank"),
-        ], from: "driver_values", as: "v", where: v("driver_value").greater(.double(0)))
-        let r = { Self.col("r", $0) }
-        var top: [SQLSelect.Output] = [.init(r("account_id"), as: "account_id")]
-        for n in 1...3 {
-            top.append(.init(.aggregate(.max, .when(r("rank").equals(.integer(n)), then: r("driver"), else: .null(.text))), as: "driver_\(n)"))
-            top.append(.init(.aggregate(.max, .when(r("rank").equals(.integer(n)), then: r("driver_value"), else: .null(.double))), as: "driver_\(n)_value"))
-        }
-        let pivot = SQLSelect(top, from: "driver_ranks", as: "r", where: r("rank").lessOrEqual(.integer(3)), groupBy: [r("account_id")])
-        return [("driver_groups", table), ("driver_values", unpivot), ("driver_ranks", ranked), ("top_drivers", pivot)]
-    }
+    func driverCTEs() -> [(String, SQLSelect)] { drivers.ctes() }
 
     // MARK: the score file
 
@@ -251,13 +195,7 @@ struct ChurnScoreQuery {
         // ARR × p to the cent (`ArrAtRisk`).
         let arrAtRisk = SQLExpression.when(s("arr").isNull, then: .null(.double),
                                            else: Rounding.half(s("arr") * p * .double(100)).asDouble / .double(100))
-        var drivers: SQLExpression = .text("")
-        for n in 1...3 {
-            let name = t("driver_\(n)"), value = t("driver_\(n)_value")
-            let item = SQLExpression.concat([name, .text(":+"), .fixed2(value)])
-            drivers = n == 1 ? .when(name.isNull, then: .text(""), else: item)
-                : .when(name.isNull, then: drivers, else: .concat([drivers, .text("; "), item]))
-        }
+        let drivers = DriverSQL.text(t)
         var outputs: [SQLSelect.Output] = [
             .init(s("account_id"), as: "account_id"), .init(.cast(.asOf, .text), as: "as_of"), .init(p, as: "churn_probability"),
             .init(band, as: "risk_band"), .init(stateName, as: "health_state"), .init(expected, as: "expected_days_to_churn"),
@@ -294,4 +232,12 @@ enum ScoringSQLColumns {
 /// ⌊x + ½⌋ (PostgreSQL's ROUND on a double rounds halves to even).
 enum Rounding {
     static func half(_ x: SQLExpression) -> SQLExpression { .cast(.function(.floor, [x + .double(0.5)]), .integer) }
+}
+
+extension Rounding {
+    /// Swift's `rounded()` for values of either sign, as a whole number: ⌊x + ½⌋ at or above 0,
+    /// −⌊½ − x⌋ below (halves away from zero).
+    static func nearest(_ x: SQLExpression) -> SQLExpression {
+        .when(x.greaterOrEqual(.double(0)), then: half(x), else: .negate(.cast(.function(.floor, [.double(0.5) - x]), .integer)))
+    }
 }

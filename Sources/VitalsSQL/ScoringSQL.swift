@@ -20,15 +20,25 @@ public enum ScoringSQL {
     public static func query(model: ModelFile, dialect: SQLDialect, asOf: Day?, stage: Stage = .scores) throws(Failure) -> String {
         guard let spec = model.signals else { throw Failure("\(model.modelID) is a table model; only signals models compile to SQL") }
         let recipe = spec.recipe
-        guard recipe.task == .churn else { throw Failure("\(model.modelID): overrun models do not compile to SQL yet") }
         let query: SQLQuery
         switch stage {
+        case .features where recipe.task == .overrun:
+            // The project id, then the layout's features (the forecast inputs stay inside).
+            let ctes = ProjectFeatureQuery(recipe: recipe).ctes()
+            let last = ctes.last!
+            let names = ["project_id"] + recipe.layout.featureNames
+            let final = SQLSelect(names.map { .init(.column("f", $0), as: $0) } + [.init(.asOf, as: "as_of")],
+                                  from: last.name, as: "f", orderBy: [SQLOrdering(.column("f", "project_id"), text: true)])
+            query = SQLQuery(ctes: ctes, final: final)
         case .features:
             let ctes = ChurnFeatureQuery(recipe: recipe).ctes()
             let last = ctes.last!
             let final = SQLSelect(last.select.outputs.map { .init(.column("f", $0.name), as: $0.name) } + [.init(.asOf, as: "as_of")],
                                   from: last.name, as: "f", orderBy: [SQLOrdering(.column("f", "account_id"), text: true)])
             query = SQLQuery(ctes: ctes, final: final)
+        case .scores where recipe.task == .overrun:
+            let scores = OverrunScoreQuery(model: model, spec: spec)
+            query = SQLQuery(ctes: try scores.ctes(), final: scores.final(modelID: model.modelID))
         case .scores:
             let scores = ChurnScoreQuery(model: model, spec: spec)
             query = SQLQuery(ctes: try scores.ctes(), final: scores.final(modelID: model.modelID))

@@ -90,10 +90,25 @@ import VitalsTestSupport
         #expect(generated.tables.count == SignalsFile.allCases.count)
     }
 
-    /// Models the compiler cannot take are refused with what is missing.
-    @Test func overrunAndTableModelsAreRefusedWithAReason() throws {
+    /// An overrun model compiles in every dialect to the overrun score file's columns (its
+    /// scores are compared with `vitals score` in ExportSQLTests); its features stage is the
+    /// project id and the layout's features.
+    @Test func overrunModelsCompileToTheOverrunScoreFile() throws {
         let overrun = try ModelFile.load(path: Fixtures.packageRoot.appendingPathComponent("Models/overrun.json").path)
-        #expect(throws: ScoringSQL.Failure.self) { try ScoringSQL.query(model: overrun, dialect: .duckdb, asOf: nil) }
+        let columns = ["project_id", "account_id", "as_of", "overrun_probability", "budget_hours", "hours_logged", "change_order_hours",
+                       "forecast_hours_at_completion", "forecast_overrun_pct", "forecast_end_date", "top_drivers",
+                       "forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high", "hours_overrun_probability",
+                       "late_probability", "model_id"]
+        for dialect in SQLDialect.allCases {
+            let sql = try ScoringSQL.query(model: overrun, dialect: dialect, asOf: Day("2025-12-31"))
+            for column in columns { #expect(sql.contains(dialect.identifier(column)), "\(dialect): \(column)") }
+            #expect(sql.count < 2_000_000)
+        }
+        let features = try ScoringSQL.query(model: overrun, dialect: .duckdb, asOf: nil, stage: .features)
+        for name in ["project_id"] + overrun.signals!.layout.featureNames { #expect(features.contains(SQLDialect.duckdb.identifier(name)), "\(name)") }
+    }
+
+    @Test func aPostgresQueryMaterializesItsCTEsAndReadsTheCurrentDate() throws {
         let sql = try ScoringSQL.query(model: Self.churn, dialect: .postgres, asOf: nil)
         #expect(sql.contains("CURRENT_DATE") && sql.contains("MATERIALIZED"))
         #expect(sql.count < 2_000_000)
