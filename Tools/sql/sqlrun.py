@@ -591,7 +591,9 @@ class Spark:
         time.tzset()
         self.tmp = tempfile.mkdtemp(prefix="sqlrun-spark-")
         log4j = os.path.join(HERE, "log4j2.properties")  # errors only: keeps stderr for our JSON
-        memory = os.environ.get("SQLRUN_SPARK_DRIVER_MEMORY", "2g")
+        # 4 GB: the edge book's overrun query, after three churn queries in the same session,
+        # failed to broadcast a table in 2 GB ("Not enough memory to build and broadcast").
+        memory = os.environ.get("SQLRUN_SPARK_DRIVER_MEMORY", "4g")
         # The JVM inherits our stderr and writes to it directly (e.g. the JDK's "Using incubator
         # modules" line, which no log setting silences). Give it a log file instead, so stderr
         # holds only our JSON or error message; the file's tail is shown if anything fails.
