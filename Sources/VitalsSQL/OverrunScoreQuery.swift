@@ -61,21 +61,7 @@ struct OverrunScoreQuery {
         outputs.append(.init(f("schedule_performance_index"), as: "spi"))
         outputs.append(.init(f("change_order_hours_ratio"), as: "change_ratio"))
         let state = phase(f)
-        let layoutCount = spec.layout.featureNames.count
-        let markovValues: [[Double]] = (0..<(spec.markov?.transientStates.count ?? 0)).map { spec.markov!.values(state: $0) }
-        for (j, name) in featureNames.enumerated() {
-            let imputed = spec.imputer.values[j]
-            let value: SQLExpression
-            if j < layoutCount {
-                value = .function(.coalesce, [f(name), .double(imputed)])
-            } else if let state {
-                let m = j - layoutCount
-                value = .cases(markovValues.indices.map { SQLWhen(state.equals(.integer($0)), .double(markovValues[$0][m])) }, otherwise: .double(imputed))
-            } else {
-                value = .double(imputed)
-            }
-            outputs.append(.init(value, as: Self.x(j)))
-        }
+        outputs += ImputedDesign.columns(spec: spec, state: state, raw: f)
         return SQLSelect(outputs, from: "features", as: "f")
     }
 
