@@ -147,8 +147,8 @@ final class GzipByteSource: ByteSource {
 /// waits while the queue is full, `take` while it is empty and open.
 final class BlockQueue<Element>: @unchecked Sendable {
     private let condition = NSCondition()
+    /// At most `capacity` items (a handful), so taking from the front is cheap.
     private var items: [Element] = []
-    private var head = 0
     private let capacity: Int
     private var closed = false
     private var cancelled = false
@@ -156,53 +156,33 @@ final class BlockQueue<Element>: @unchecked Sendable {
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
     /// Adds `item`, waiting for room. Returns `false` (dropping it) once the queue is cancelled.
-    func put(_ item: Element) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.count - head >= capacity, !cancelled { condition.wait() }
-        if cancelled { return false }
-        items.append(item)
-        condition.broadcast()
-        return true
-    }
+    func put(_ item: Element) -> Bool { add(item, wait: true) }
 
     /// Adds `item` if there is room now; `false` (dropping it) otherwise.
-    func offer(_ item: Element) -> Bool {
+    func offer(_ item: Element) -> Bool { add(item, wait: false) }
+
+    /// The next item if one is waiting now.
+    func poll() -> Element? { remove(wait: false) }
+
+    /// The next item, waiting for one; `nil` once the queue is closed and drained, or cancelled.
+    func take() -> Element? { remove(wait: true) }
+
+    private func add(_ item: Element, wait: Bool) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        guard items.count - head < capacity, !cancelled else { return false }
+        while wait, items.count >= capacity, !cancelled { condition.wait() }
+        guard items.count < capacity, !cancelled else { return false }
         items.append(item)
         condition.broadcast()
         return true
     }
 
-    /// The next item if one is waiting now.
-    func poll() -> Element? {
+    private func remove(wait: Bool) -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        guard head < items.count, !cancelled else { return nil }
-        let item = items[head]
-        head += 1
-        if head > 64, head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        condition.broadcast()
-        return item
-    }
-
-    /// The next item, waiting for one; `nil` once the queue is closed and drained, or cancelled.
-    func take() -> Element? {
-        condition.lock()
-        defer { condition.unlock() }
-        while head == items.count, !closed, !cancelled { condition.wait() }
-        if cancelled || head == items.count { return nil }
-        let item = items[head]
-        head += 1
-        if head > 64, head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        while wait, items.isEmpty, !closed, !cancelled { condition.wait() }
+        guard !items.isEmpty, !cancelled else { return nil }
+        let item = items.removeFirst()
         condition.broadcast()
         return item
     }
@@ -220,7 +200,6 @@ final class BlockQueue<Element>: @unchecked Sendable {
         condition.lock()
         cancelled = true
         items.removeAll()
-        head = 0
         condition.broadcast()
         condition.unlock()
     }

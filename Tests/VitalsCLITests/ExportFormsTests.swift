@@ -20,7 +20,7 @@ import VitalsTestSupport
                 let text = try String(contentsOfFile: lf + "/" + name, encoding: .utf8)
                 try text.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: dir.path("crlf") + "/" + name, atomically: true, encoding: .utf8)
                 try quotedCRLF(lf + "/" + name).write(toFile: dir.path("quoted") + "/" + name, atomically: true, encoding: .utf8)
-                let gz = try CompressedSignalsFiles.gzip(Data(contentsOf: URL(fileURLWithPath: lf + "/" + name)))
+                let gz = try GzipTool.compress(Data(contentsOf: URL(fileURLWithPath: lf + "/" + name)))
                 try gz.write(to: URL(fileURLWithPath: dir.path("gzip") + "/" + name + ".gz"))
             }
             return dir
@@ -82,7 +82,7 @@ import VitalsTestSupport
         let broken = lines.joined(separator: "\n")
         try broken.write(toFile: work.path("plain") + "/usage.csv", atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: work.path("gz") + "/usage.csv")
-        try CompressedSignalsFiles.gzip(Data(broken.utf8)).write(to: URL(fileURLWithPath: work.path("gz") + "/usage.csv.gz"))
+        try GzipTool.compress(Data(broken.utf8)).write(to: URL(fileURLWithPath: work.path("gz") + "/usage.csv.gz"))
 
         let plain = try VitalsProcess.run(["validate", work.path("plain")])
         let gz = try VitalsProcess.run(["validate", work.path("gz")])
@@ -106,23 +106,5 @@ import VitalsTestSupport
         let twice = try VitalsProcess.run(["validate", work.path("gz")])
         #expect(twice.status == 65)
         #expect(twice.stdout.contains("both usage.csv and usage.csv.gz"), "\(twice.stdout)")
-    }
-}
-
-/// gzip, as the tests make it: Debian's `gzip` tool, not the library the reader uses.
-enum CompressedSignalsFiles {
-    static func gzip(_ data: Data) throws -> Data {
-        let source = FileManager.default.temporaryDirectory.appendingPathComponent("gzip-\(UUID().uuidString)")
-        try data.write(to: source)
-        defer { try? FileManager.default.removeItem(at: source) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-c", "-n", source.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return compressed
     }
 }

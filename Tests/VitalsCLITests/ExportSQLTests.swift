@@ -151,7 +151,7 @@ import VitalsTestSupport
             try #require(exported.status == 0, "\(c.label): \(exported.stderr)")
             arguments += ["--query", work.path("q\(k).sql"), "--out", work.path("sql\(k).csv")]
         }
-        let run = try Self.process(Self.python(for: engine), arguments)
+        let run = try VitalsProcess.run(arguments, launcher: [Self.python(for: engine)])
         try #require(run.status == 0, "sqlrun on \(engine): \(run.stderr)")
         for (k, c) in cases.enumerated() {
             let scored = try VitalsProcess.run(["score", signals, "--model", c.model, "--as-of", c.asOf, "--out", work.path("vitals\(k)"), "--no-history", "--quiet"])
@@ -238,10 +238,6 @@ import VitalsTestSupport
             out[fields[0]] = Dictionary(uniqueKeysWithValues: zip(header, fields))
         }
         return out
-    }
-
-    static func process(_ executable: String, _ arguments: [String]) throws -> VitalsProcess.Output {
-        try VitalsProcess.run(arguments, launcher: [executable])
     }
 
     // MARK: the tests

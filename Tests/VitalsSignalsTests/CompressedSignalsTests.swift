@@ -17,29 +17,11 @@ import VitalsTestSupport
         SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: 0, parallelChunkBytes: 4096),
     ]
 
-    /// `gzip -c` of `data` (gzip is in every Debian installation; the test compresses with a
-    /// tool other than the one it tests).
-    static func gzip(_ data: Data) throws -> Data {
-        let source = FileManager.default.temporaryDirectory.appendingPathComponent("gzip-\(UUID().uuidString)")
-        try data.write(to: source)
-        defer { try? FileManager.default.removeItem(at: source) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-c", "-n", source.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return compressed
-    }
-
     /// Replaces `dir/name` by `dir/name.gz` holding `transform` of its gzip bytes.
     static func compress(_ name: String, in dir: String, _ transform: (Data, Data) throws -> Data = { gz, _ in gz }) throws {
         let path = dir + "/" + name
         let plain = try Data(contentsOf: URL(fileURLWithPath: path))
-        try transform(try gzip(plain), plain).write(to: URL(fileURLWithPath: path + ".gz"))
+        try transform(try GzipTool.compress(plain), plain).write(to: URL(fileURLWithPath: path + ".gz"))
         try FileManager.default.removeItem(atPath: path)
     }
 
@@ -128,8 +110,8 @@ import VitalsTestSupport
     @Test func concatenatedMembersReadAsOneText() throws {
         let dirs = try twoForms(rows: 3000) { _, plain in
             let cut = plain.count / 3
-            var joined = try Self.gzip(plain.prefix(cut))
-            joined.append(try Self.gzip(plain.dropFirst(cut)))
+            var joined = try GzipTool.compress(plain.prefix(cut))
+            joined.append(try GzipTool.compress(plain.dropFirst(cut)))
             joined.append(Data(count: 512))
             return joined
         }
@@ -193,14 +175,14 @@ import VitalsTestSupport
         defer { remove(dirs) }
         let zip = Data([0x50, 0x4B, 0x03, 0x04]) + Data((0..<4000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         try zip.write(to: URL(fileURLWithPath: dirs.plain + "/usage.csv"))
-        try Self.gzip(zip).write(to: URL(fileURLWithPath: dirs.gz + "/usage.csv.gz"))
+        try GzipTool.compress(zip).write(to: URL(fileURLWithPath: dirs.gz + "/usage.csv.gz"))
         let plain = Self.read(dirs.plain, Self.readings[0]), gz = Self.read(dirs.gz, Self.readings[0])
         #expect(plain.problems.map(\.rule) == [.notCSV])
         #expect(Self.located(gz.problems) == Self.located(plain.problems))
 
         let binary = Data("account_id,date,active_users\nA1,2025-01-01,1\n".utf8) + Data([0, 1, 2, 0, 10])
         try binary.write(to: URL(fileURLWithPath: dirs.plain + "/usage.csv"))
-        try Self.gzip(binary).write(to: URL(fileURLWithPath: dirs.gz + "/usage.csv.gz"))
+        try GzipTool.compress(binary).write(to: URL(fileURLWithPath: dirs.gz + "/usage.csv.gz"))
         let plainNUL = Self.read(dirs.plain, Self.readings[0]), gzNUL = Self.read(dirs.gz, Self.readings[0])
         #expect(plainNUL.problems.contains { $0.rule == .nulByte })
         #expect(Self.located(gzNUL.problems) == Self.located(plainNUL.problems))
