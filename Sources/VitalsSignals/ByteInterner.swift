@@ -15,6 +15,8 @@ struct ByteInterner {
     private var slots: [Int32]
     private var mask: Int
     private var lastCode: Int32 = -1
+    /// 0 or 1: whether the last lookup found the code after the one before it.
+    private var lastStep: Int32 = 0
 
     init(capacity: Int = 64) {
         var size = 16
@@ -41,12 +43,30 @@ struct ByteInterner {
     /// The code of `bytes`, or `nil` when they were never interned.
     mutating func code(of bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
         if lastCode >= 0 {
-            if matches(lastCode, bytes) { return lastCode }
-            // A daily export sorted by date, then account, walks the accounts in file order.
-            let next = lastCode + 1
-            if Int(next) < hashes.count, matches(next, bytes) {
-                lastCode = next
-                return next
+            // A daily export sorted by date, then account, walks the accounts in file order
+            // (the next code); one sorted by account repeats the last. Try the one the previous
+            // lookup followed first, so each order costs one comparison per row.
+            let first = lastCode + lastStep, second = lastCode + (1 - lastStep)
+            if Int(first) < hashes.count, matches(first, bytes) {
+                lastCode = first
+                return first
+            }
+            if Int(second) < hashes.count, matches(second, bytes) {
+                lastStep = second - lastCode
+                lastCode = second
+                return second
+            }
+            // A few ids skipped (accounts without a row that day): the next codes are in cache,
+            // a hash slot usually is not.
+            var ahead = lastCode + 2
+            let limit = min(lastCode + 8, Int32(hashes.count))
+            while ahead < limit {
+                if matches(ahead, bytes) {
+                    lastStep = 1
+                    lastCode = ahead
+                    return ahead
+                }
+                ahead += 1
             }
         }
         let h = Self.hash(bytes)
@@ -81,11 +101,24 @@ struct ByteInterner {
 
     @inline(__always)
     private func matches(_ code: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let lo = offsets[Int(code)], hi = offsets[Int(code) + 1]
-        guard hi - lo == bytes.count else { return false }
-        return arena.withUnsafeBufferPointer { a in
-            for k in 0..<bytes.count where a[lo + k] != bytes[k] { return false }
-            return true
+        offsets.withUnsafeBufferPointer { o in
+            let lo = o[Int(code)], n = o[Int(code) + 1] - lo
+            guard n == bytes.count else { return false }
+            if n == 0 { return true }
+            return arena.withUnsafeBufferPointer { a in
+                // Eight bytes at a time, then the rest: ids are short, and this runs once per row.
+                let x = UnsafeRawPointer(a.baseAddress! + lo), y = UnsafeRawPointer(bytes.baseAddress!)
+                var k = 0
+                while k + 8 <= n {
+                    if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+                    k += 8
+                }
+                while k < n {
+                    if x.load(fromByteOffset: k, as: UInt8.self) != y.load(fromByteOffset: k, as: UInt8.self) { return false }
+                    k += 1
+                }
+                return true
+            }
         }
     }
 

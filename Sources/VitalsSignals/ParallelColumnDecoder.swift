@@ -359,6 +359,9 @@ struct ChunkState {
         var lineStart = 0
         let fieldCount = decoder.fieldCount
         let columnCount = decoder.columns.count
+        // The next quote at or after the line's start (count: none): one search over a chunk
+        // without quotes, rather than one per line.
+        var nextQuote = -1
         while lineStart < count {
             var lineEnd = lineStart
             if let k = ParallelColumnDecoder.firstIndex(of: 10, in: b + lineStart, count: count - lineStart) {
@@ -376,7 +379,10 @@ struct ChunkState {
             if lineEnd == lineStart { continue }  // a blank line
             // A line with quotes: taken whole when every quote frames a field, else the general
             // scanner takes over from it (it may open a field that spans lines).
-            if ParallelColumnDecoder.firstIndex(of: 34, in: b + lineStart, count: lineEnd - lineStart) != nil {
+            if nextQuote < lineStart {
+                nextQuote = lineStart + (ParallelColumnDecoder.firstIndex(of: 34, in: b + lineStart, count: count - lineStart) ?? (count - lineStart))
+            }
+            if nextQuote < lineEnd {
                 guard quotedLine(b, from: lineStart, to: lineEnd) else {
                     line = lineNumber
                     return lineStart
