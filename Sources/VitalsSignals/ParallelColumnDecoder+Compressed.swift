@@ -186,8 +186,7 @@ extension ParallelColumnDecoder {
     private func decodeChunk(_ chunk: TextChunk) -> (state: ChunkState, resumeAt: Int?) {
         var state = ChunkState(decoder: self, expectedRows: max(16, chunk.count / 24))
         let end = chunk.count
-        let special = min(Self.firstBareCarriageReturn(in: chunk.bytes, count: end) ?? end,
-                          Self.firstIndex(of: 0, in: chunk.bytes, count: end) ?? end)
+        let special = Self.firstIndex(of: 0, in: chunk.bytes, count: end) ?? end
         var fastEnd = end
         var complete = true
         if special < end {

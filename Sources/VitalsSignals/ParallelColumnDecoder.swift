@@ -139,12 +139,20 @@ struct ParallelColumnDecoder {
         }
         merged.lines = lineBase - (dataLine - 1)
         // Each column is copied once, from the chunks' storage into its array; every page touched
-        // costs (see Benchmarks/README.md), so the chunks hand over raw storage, not arrays.
+        // costs (see Benchmarks/README.md), so the chunks hand over raw storage, not arrays. The
+        // columns are independent, so they are stitched in parallel: the copy, the new array's
+        // page faults and the chunks' unmapping were a serial tail of the read.
         let total = pieces.reduce(0) { $0 + ($1.storage.first?.count ?? 0) }
-        for c in columns.indices {
-            merged.values[c] = [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
+        let stitched = UnsafeMutablePointer<[Int32]>.allocate(capacity: max(1, columns.count))
+        stitched.initialize(repeating: [], count: max(1, columns.count))
+        defer { stitched.deinitialize(count: max(1, columns.count)); stitched.deallocate() }
+        // Each iteration reads every chunk's column c and writes slot c alone.
+        nonisolated(unsafe) let slots = stitched
+        nonisolated(unsafe) let parts = pieces
+        DispatchQueue.concurrentPerform(iterations: columns.count) { c in
+            slots[c] = [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
                 var at = 0
-                for piece in pieces {
+                for piece in parts {
                     let part = piece.storage[c]
                     (buffer.baseAddress! + at).update(from: part.base, count: part.count)
                     at += part.count
@@ -153,6 +161,7 @@ struct ParallelColumnDecoder {
                 initialized = at
             }
         }
+        for c in columns.indices { merged.values[c] = stitched[c] }
         return merged
     }
 
@@ -206,10 +215,9 @@ struct ParallelColumnDecoder {
                 guard let lastNewline = Self.lastIndex(of: 10, in: buffer, count: window) else { general = true; break }
                 end = lastNewline + 1
             }
-            // Quotes are the line loop's to judge, line by line; a NUL or bare CR sends the
-            // rest of the chunk to the general scanner.
-            let special = min(Self.firstBareCarriageReturn(in: buffer, count: end) ?? end,
-                              Self.firstIndex(of: 0, in: buffer, count: end) ?? end)
+            // Quotes and CRs are the line loop's to judge, line by line; a NUL sends the rest
+            // of the chunk to the general scanner.
+            let special = Self.firstIndex(of: 0, in: buffer, count: end) ?? end
             var fastEnd = end
             if special < end {
                 fastEnd = (Self.lastIndex(of: 10, in: buffer, count: special)).map { $0 + 1 } ?? 0
@@ -231,18 +239,6 @@ struct ParallelColumnDecoder {
     static func firstIndex(of byte: UInt8, in buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int? {
         guard count > 0, let hit = memchr(buffer, Int32(byte), count) else { return nil }
         return buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-    }
-
-    /// The first CR not followed by LF in buffer[0..<count]: CRLF line ends stay on the fast
-    /// path (most exports write them); a CR anywhere else is the general scanner's to report.
-    static func firstBareCarriageReturn(in buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int? {
-        var from = 0
-        while let k = firstIndex(of: 13, in: buffer + from, count: count - from) {
-            let at = from + k
-            guard at + 1 < count, buffer[at + 1] == 10 else { return at }
-            from = at + 2
-        }
-        return nil
     }
 
     static func lastIndex(of byte: UInt8, in buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int? {
@@ -351,31 +347,45 @@ struct ChunkState {
         return output
     }
 
-    /// Decodes the lines in buffer[0..<count] (whole lines ending in LF or CRLF, no quote, NUL
-    /// or other CR). Returns the
-    /// bytes taken: `count`, or the offset of a line longer than a record may be, which
-    /// `CSVScanner` must report (it stops the file).
+    /// Decodes the lines in buffer[0..<count] (whole lines ending in LF or CRLF; no NUL).
+    /// Returns the bytes taken: `count`, or the offset of the first line the general scanner
+    /// must read (a CR that does not end a line, a quote that does not frame a whole field, a
+    /// line longer than a record may be), from which `CSVScanner` takes over.
+    ///
+    /// Most lines take `fastLine`, one pass over the bytes that finds the fields and the line
+    /// end together; a line it declines is found by its LF and judged by the careful path.
     mutating func decodeLines(_ b: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
         var lineStart = 0
-        let fieldCount = decoder.fieldCount
-        let columnCount = decoder.columns.count
-        // The next quote at or after the line's start (count: none): one search over a chunk
-        // without quotes, rather than one per line.
-        var nextQuote = -1
+        // The next quote and the next CR at or after the careful path's line (count: none): one
+        // search each over a chunk without them, rather than one per line.
+        var nextQuote = -1, nextCarriageReturn = -1
         while lineStart < count {
-            var lineEnd = lineStart
+            if let next = fastLine(b, from: lineStart, count: count) {
+                line += 1
+                output.rowsRead += 1
+                for c in 0..<decoder.columns.count { storage[c].append(staged[c]) }
+                output.rowsKept += 1
+                lineStart = next
+                continue
+            }
+            var lineEnd = count  // the file's last line, without a line end
+            var endsInLineFeed = false
             if let k = ParallelColumnDecoder.firstIndex(of: 10, in: b + lineStart, count: count - lineStart) {
                 lineEnd = lineStart + k
-            } else {
-                lineEnd = count  // the file's last line, without a line end
+                endsInLineFeed = true
             }
             if lineEnd - lineStart > CSVScanner.defaultMaxRecordBytes { return lineStart }
             let lineNumber = line
-            line += 1
             let nextLine = lineEnd + 1
+            // A CRLF line end: the CR is not part of the record. Any other CR is the general
+            // scanner's to judge (a line break inside quotes, or a stray CR it reports).
+            if endsInLineFeed, lineEnd > lineStart, b[lineEnd - 1] == 13 { lineEnd -= 1 }
+            if nextCarriageReturn < lineStart {
+                nextCarriageReturn = lineStart + (ParallelColumnDecoder.firstIndex(of: 13, in: b + lineStart, count: count - lineStart) ?? (count - lineStart))
+            }
+            if nextCarriageReturn < lineEnd { return lineStart }
+            line += 1
             defer { lineStart = nextLine }
-            // A CRLF line end: the CR is not part of the record (the caller let through no other CR).
-            if lineEnd > lineStart, b[lineEnd - 1] == 13 { lineEnd -= 1 }
             if lineEnd == lineStart { continue }  // a blank line
             // A line with quotes: taken whole when every quote frames a field, else the general
             // scanner takes over from it (it may open a field that spans lines).
@@ -388,65 +398,93 @@ struct ChunkState {
                     return lineStart
                 }
                 output.rowsRead += 1
-                for c in 0..<columnCount { storage[c].append(staged[c]) }
+                for c in 0..<decoder.columns.count { storage[c].append(staged[c]) }
                 output.rowsKept += 1
                 continue
             }
             output.rowsRead += 1
-            var p = lineStart
-            var ok = true
-            fields: for f in 0..<fieldCount {
-                let (column, kind) = plan[f]
-                let fieldStart = p
-                switch kind {
-                case .count:
-                    var value: Int32 = 0
-                    while p < lineEnd, b[p] != 44 {
-                        let d = b[p] &- 48
-                        if d > 9 { ok = false; break fields }
-                        value = value &* 10 &+ Int32(d)
-                        p += 1
-                    }
-                    if p == fieldStart || p - fieldStart > 9 { ok = false; break fields }
-                    staged[column] = value
-                case .date:
-                    while p < lineEnd, b[p] != 44 { p += 1 }
-                    guard p - fieldStart == 10 else { ok = false; break fields }
-                    let raw = UnsafeRawPointer(b + fieldStart)
-                    let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
-                    if !hasLastDate || key != lastDate {
-                        guard let day = Day.parse(UnsafeBufferPointer(start: b + fieldStart, count: 10)), Day.plausible.contains(day)
-                        else { ok = false; break fields }
-                        lastDate = key
-                        lastOrdinal = day.ordinal
-                        hasLastDate = true
-                    }
-                    staged[column] = lastOrdinal
-                case .account, .project:
-                    while p < lineEnd, b[p] != 44 { p += 1 }
-                    let field = UnsafeBufferPointer(start: b + fieldStart, count: p - fieldStart)
-                    // Untrimmed or unknown ids take the slow path, which trims and words the problem.
-                    guard let code = kind == .account ? context.accounts.code(of: field) : context.projects.code(of: field)
-                    else { ok = false; break fields }
-                    staged[column] = code
-                case .skip:
-                    while p < lineEnd, b[p] != 44 { p += 1 }
-                }
-                if f < fieldCount - 1 {
-                    if p >= lineEnd { ok = false; break fields }
-                    p += 1
-                } else if p != lineEnd {
-                    ok = false
-                }
-            }
-            if ok {
-                for c in 0..<columnCount { storage[c].append(staged[c]) }
-                output.rowsKept += 1
-            } else {
-                slowLine(b, from: lineStart, to: lineEnd, line: lineNumber)
-            }
+            slowLine(b, from: lineStart, to: lineEnd, line: lineNumber)
         }
         return count
+    }
+
+    /// Stages the line at `start` when every field is bare and every value is one the fast
+    /// parsers take, finding its end on the way: the offset after its LF (or the buffer's end,
+    /// for a last line without one), or nil, with nothing staged for good, for anything else — a
+    /// quote, a CR that does not end the line, a blank line, a value to trim or to report —
+    /// which the careful path then judges.
+    @inline(__always)
+    private mutating func fastLine(_ b: UnsafeMutablePointer<UInt8>, from start: Int, count: Int) -> Int? {
+        let fieldCount = decoder.fieldCount
+        var p = start
+        for f in 0..<fieldCount {
+            let (column, kind) = plan[f]
+            // A field quoted whole ("…", the all-quoted export): its value is what the quotes
+            // frame, and a quote inside it stops the value early and the checks decline.
+            let quoted = p < count && b[p] == 34
+            if quoted { p += 1 }
+            let fieldStart = p
+            switch kind {
+            case .count:
+                var value: Int32 = 0
+                while p < count {
+                    let d = b[p] &- 48
+                    if d > 9 { break }
+                    value = value &* 10 &+ Int32(d)
+                    p += 1
+                }
+                if p == fieldStart || p - fieldStart > 9 { return nil }
+                staged[column] = value
+            case .date:
+                guard count - p >= 10 else { return nil }
+                let raw = UnsafeRawPointer(b + p)
+                let key = (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+                if !hasLastDate || key != lastDate {
+                    guard let day = Day.parse(UnsafeBufferPointer(start: b + p, count: 10)), Day.plausible.contains(day) else { return nil }
+                    lastDate = key
+                    lastOrdinal = day.ordinal
+                    hasLastDate = true
+                }
+                staged[column] = lastOrdinal
+                p += 10
+            case .account, .project, .skip:
+                // To the field's end; a quote or CR stops it early and the checks below decline.
+                while p < count {
+                    let byte = b[p]
+                    if byte == 44 || byte == 10 || byte == 13 || byte == 34 { break }
+                    p += 1
+                }
+                if kind != .skip {
+                    // Untrimmed or unknown ids take the careful path, which trims and words the problem.
+                    let field = UnsafeBufferPointer(start: b + fieldStart, count: p - fieldStart)
+                    guard let code = kind == .account ? context.accounts.code(of: field) : context.projects.code(of: field)
+                    else { return nil }
+                    staged[column] = code
+                }
+            }
+            if quoted {
+                guard p < count, b[p] == 34 else { return nil }
+                p += 1
+            }
+            if f < fieldCount - 1 {
+                guard p < count, b[p] == 44 else { return nil }
+                p += 1
+            }
+        }
+        // The line's end: LF, CRLF, or the end of the buffer (the file's last line). Its length
+        // is measured as the careful path measures it (a CRLF's CR counted), so the same lines
+        // are too long on both.
+        let next: Int, length: Int
+        if p == count {
+            next = count; length = count - start
+        } else if b[p] == 10 {
+            next = p + 1; length = p - start
+        } else if b[p] == 13, p + 1 < count, b[p + 1] == 10 {
+            next = p + 2; length = p + 1 - start
+        } else {
+            return nil
+        }
+        return length > CSVScanner.defaultMaxRecordBytes ? nil : next
     }
 
     /// Stages a line with quotes whose every field is either bare or quoted whole

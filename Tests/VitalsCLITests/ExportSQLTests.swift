@@ -282,6 +282,17 @@ import VitalsTestSupport
         let overrun = try VitalsProcess.run(["export-sql", "--model", Self.overrunModel, "--dialect", "spark", "--out", work.path("b.sql")])
         #expect(overrun.status == 0, "\(overrun.stderr)")
         #expect(try String(contentsOfFile: work.path("b.sql"), encoding: .utf8).contains("overrun_probability"))
+        // A table model's features are the table's own columns, not windows over the contract's
+        // tables: nothing to compile. The refusal says what the model is and writes nothing.
+        var table = "id,usage,tickets,churned\n"
+        for k in 0..<60 { table += "T\(k),\(k % 7),\(k % 3),\(k % 5 == 0 ? "yes" : "no")\n" }
+        try table.write(toFile: work.path("table.csv"), atomically: true, encoding: .utf8)
+        let trained = try VitalsProcess.run(["train", "--table", work.path("table.csv"), "--label", "churned", "--id", "id", "--out", work.path("table-model.json")])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let refused = try VitalsProcess.run(["export-sql", "--model", work.path("table-model.json"), "--dialect", "duckdb", "--out", work.path("c.sql")])
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("table model"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: work.path("c.sql")))
         let ddl = try VitalsProcess.run(["export-sql", "--model", Self.churnModel, "--dialect", "postgres", "--schema", "--out", work.path("ddl.sql")])
         #expect(ddl.status == 0)
         #expect(try String(contentsOfFile: work.path("ddl.sql"), encoding: .utf8).contains("CREATE TABLE \"usage\""))
