@@ -46,7 +46,7 @@ extension AtRiskList {
         let days = daysToChurnFrom == "curve" ? "Days expected days to churn (the account's own curve) · By renew P(churn by the renewal date)"
             : "Days expected days to churn (health chain)"
         let legend = "N new in the top \(watchListSize) since the previous run · R renewal within \(horizonDays) days · Δ pts change in percentage points · \(days) · \(bands)"
-        for line in wrap(legend, width: style.width, indent: "", maxLines: 4) { out += style.paint(line, .dim) + "\n" }
+        for line in wrap(legend, width: style.width, indent: "", maxLines: 5) { out += style.paint(line, .dim) + "\n" }
         return out
     }
 

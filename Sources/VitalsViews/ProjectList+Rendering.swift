@@ -71,7 +71,7 @@ extension ProjectList {
             + "Over: EAC vs budget · P(over): the model's probability of ending over budget or late (each risk in the line below) · "
             + "Δ pts: its change in percentage points · "
             + "Late: forecast end (the remaining hours at the recent pace) vs the baseline · \(bands)"
-        for line in wrap(legend, width: style.width, indent: "", maxLines: 6) { out += style.paint(line, .dim) + "\n" }
+        for line in wrap(legend, width: style.width, indent: "", maxLines: 8) { out += style.paint(line, .dim) + "\n" }
         return out
     }
 

@@ -42,7 +42,7 @@ import VitalsTestSupport
     }
 
     @Test func featureCatalogListingFitsItsWidth() {
-        for width in [60, 80, 120] {
+        for width in [80, 120] {
             let text = FeatureCatalogListing.text(width: width)
             #expect(text.split(separator: "\n").allSatisfy { $0.count <= width }, "width \(width)")
             for spec in FeatureCatalog.all { #expect(text.contains(spec.name)) }
