@@ -9,7 +9,8 @@ extension Explanation {
     /// is how the reader asks for a comparison date (the CLI's option), named in the text.
     public func table(style: TerminalStyle, sinceOption: String? = nil) -> String {
         let wide = style.isWide
-        let nameWidth = wide ? 36 : 32
+        // Room for an interaction's two labels ("days to renewal × 7-day active seats").
+        let nameWidth = wide ? 44 : 40
         // A feature's cells: its label, and in the wide layout its column name.
         func named(_ feature: String) -> [String] {
             wide ? [cell(FeatureLabel.of(feature), nameWidth), cell(feature, 30)] : [cell(FeatureLabel.of(feature), nameWidth)]

@@ -1,6 +1,6 @@
 import VitalsFeatures
 
-/// A feature's name in plain words for `explain` ("active seats, last 30 days" for
+/// A feature's name in plain words for `explain` ("30-day active seats" for
 /// `active_user_ratio_30d`): one label per catalog feature (`FeatureCatalog`), a one-hot
 /// level as its family's label and the level, an interaction as its two labels. A column the
 /// catalog lacks (a newer version's) keeps its name.
@@ -34,15 +34,15 @@ public enum FeatureLabel {
     static let labels: [String: String] = [
         // account
         "tenure_days": "days as a customer",
-        "days_to_renewal": "days to the renewal",
+        "days_to_renewal": "days to renewal",
         "log_arr": "ARR (log)",
         "seats": "licensed seats",
         "segment=<value>": "segment",
         // usage
         "usage_missing": "no product usage recorded",
-        "active_user_ratio_7d": "active seats, last 7 days",
-        "active_user_ratio_30d": "active seats, last 30 days",
-        "active_user_ratio_90d": "active seats, last 90 days",
+        "active_user_ratio_7d": "7-day active seats",
+        "active_user_ratio_30d": "30-day active seats",
+        "active_user_ratio_90d": "90-day active seats",
         "usage_trend_90d": "usage trend, last 90 days",
         "active_users_30d_over_90d": "active users, 30 days vs 90",
         "days_since_last_activity": "days since anyone was active",
@@ -106,6 +106,8 @@ public enum FeatureLabel {
         "markov_phase=at_least_<phase>": "delivery phase or worse",
         "markov_overrun_probability": "phase chain: overrun chance",
         "markov_expected_weeks_to_delivery": "phase chain: weeks to delivery",
+        // Not a feature: a churn curve's period term (`PeriodTerms.renewalName`), in the change's split.
+        "renewal_in_period": "renewal in the coming month",
     ]
 }
 

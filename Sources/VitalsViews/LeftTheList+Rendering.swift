@@ -35,7 +35,7 @@ enum LeftTheListRendering {
     static func csv(_ table: ScoreTable, _ entries: [LeftEntry], idColumn: String, nameColumn: String, probabilityColumn: String,
                     asOf: String, modelID: String) -> ScoreTable {
         var out = ScoreTable(columns: table.columns + ["left_the_list"], rows: table.rows.map { $0 + [.integer(0)] })
-        for e in entries.prefix(shown) {
+        for e in entries {
             var values: [String: ScoreTable.Value] = [
                 idColumn: .text(e.id), nameColumn: text(e.name), probabilityColumn: number(e.probability),
                 "previous_probability": .number(e.previousProbability), "change": number(e.probability.map { $0 - e.previousProbability }),

@@ -139,7 +139,7 @@ import VitalsTestSupport
         #expect(lines.allSatisfy { $0.count <= 80 }, "a line over 80: \(lines.first { $0.count > 80 } ?? "")")
         let header = lines.prefix(2).joined(separator: " ")
         #expect(header.contains(id) && header.contains(name) && header.contains("CSM \(csm)"), "\(header)")
-        #expect(text.stdout.contains("active seats, last 30 days") || text.stdout.contains("days as a customer"))
+        #expect(text.stdout.contains("30-day active seats") || text.stdout.contains("days as a customer"))
         #expect(!text.stdout.contains("active_user_ratio_30d"))
         let json = try Self.json(try VitalsProcess.run(["explain", book.signals, "--model", book.churn, "--account", id, "--format", "json"]))
         #expect(json["name"] as? String == name && json["csm"] as? String == csm)

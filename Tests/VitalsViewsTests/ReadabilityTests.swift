@@ -14,7 +14,7 @@ import VitalsTestSupport
             #expect(FeatureLabel.labels[spec.name] != nil, "\(spec.name) has no label")
             #expect(FeatureLabel.labels[spec.name] != spec.name)
         }
-        #expect(FeatureLabel.of("active_user_ratio_30d") == "active seats, last 30 days")
+        #expect(FeatureLabel.of("active_user_ratio_30d") == "30-day active seats")
         #expect(FeatureLabel.of("segment=Enterprise") == "segment: Enterprise")
         #expect(FeatureLabel.of("markov_state=at_least_at_risk") == "health state at-risk or worse")
         #expect(FeatureLabel.of("markov_churn_probability_3m") == "health chain: churn chance within 3 months")
