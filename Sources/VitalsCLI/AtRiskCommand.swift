@@ -43,7 +43,7 @@ struct AtRiskCommand: ParsableCommand {
 
     func run() throws {
         let list = try input.run { scoring in
-            try AtRiskRequest(input: scoring, historyPath: history.path(signals: input.directory), query: AtRiskQuery(top: top, csm: csm, segment: segment, sort: sort)).run()
+            try AtRiskRequest(input: scoring, historyPath: history.path(signals: input.directory, quiet: input.logging.quiet), query: AtRiskQuery(top: top, csm: csm, segment: segment, sort: sort)).run()
         }
         try output.emit(list)
     }

@@ -50,7 +50,7 @@ struct ExplainCommand: ParsableCommand {
             let kind = scoring.model.kind
             if account != nil, kind != .signals(.churn) { throw ValidationError("--account needs a churn model; \(input.model) is \(kind.name)") }
             if project != nil, kind != .signals(.overrun) { throw ValidationError("--project needs an overrun model; \(input.model) is \(kind.name)") }
-            return try ExplainRequest(input: scoring, id: account ?? project!, since: since, historyPath: history.path(signals: input.directory)).run()
+            return try ExplainRequest(input: scoring, id: account ?? project!, since: since, historyPath: history.path(signals: input.directory, quiet: input.logging.quiet)).run()
         }
         if format == .json {
             print(try explanation.json(), terminator: "")

@@ -6,7 +6,7 @@ import ArgumentParser
 /// `--history FILE`; else `--scores DIR`, the folder `vitals score --out DIR` wrote (its
 /// history.sqlite); else, when it exists, `scores/history.sqlite` beside the signals directory
 /// (`book/signals` → `book/scores/history.sqlite`, the layout of the README and `make demo`),
-/// named on standard error; `--no-history` compares with nothing.
+/// named on standard error (unless `--quiet`); `--no-history` compares with nothing.
 struct HistoryLookupOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The score history `vitals score` appends to (default: scores/history.sqlite beside the signals directory, if there).",
                                valueName: "FILE"))
@@ -26,14 +26,14 @@ struct HistoryLookupOptions: ParsableArguments {
     /// The history to read for signals directory `signals`, or nil for none. A history named by
     /// an option must exist (the core says so, exit 66); the one beside the signals is used only
     /// when it is there.
-    func path(signals: String) -> String? {
+    func path(signals: String, quiet: Bool) -> String? {
         if noHistory { return nil }
         if let history { return history }
         if let scores { return (scores as NSString).appendingPathComponent("history.sqlite") }
         let parent = ((signals as NSString).standardizingPath as NSString).deletingLastPathComponent
         let beside = ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent("scores/history.sqlite")
         guard FileManager.default.fileExists(atPath: beside) else { return nil }
-        printError("vitals: comparing with the score history \(beside) (beside the signals; --history, --scores or --no-history to choose)")
+        if !quiet { printError("… comparing with the score history \(beside) (beside the signals; --history, --scores or --no-history to choose)") }
         return beside
     }
 }

@@ -45,7 +45,7 @@ struct ProjectsCommand: ParsableCommand {
 
     func run() throws {
         let list = try input.run { scoring in
-            try ProjectListRequest(input: scoring, historyPath: history.path(signals: input.directory),
+            try ProjectListRequest(input: scoring, historyPath: history.path(signals: input.directory, quiet: input.logging.quiet),
                                    query: ProjectQuery(top: top, account: account, type: type, phase: phase, sort: sort)).run()
         }
         try output.emit(list)

@@ -67,7 +67,7 @@ public struct HTMLReport: Sendable {
         let baseRate = Double(report.positives) / Double(report.n)
 
         var rocChart = SVGChart()
-        rocChart.axes(xLabel: "false-positive rate", yLabel: "true-positive rate")
+        rocChart.axes(xLabel: "false-positive rate", yLabel: "true-positive rate", percent: true)
         rocChart.line([(0, 0), (1, 1)], color: Self.neutral, label: "chance", dashed: true)
         for (k, baseline) in baselines.enumerated() {
             rocChart.line(Self.thin(Curves.roc(labels: labels, scores: baseline.scores)).map { ($0.x, $0.y) },
@@ -76,7 +76,7 @@ public struct HTMLReport: Sendable {
         rocChart.line(roc.map { ($0.x, $0.y) }, color: Self.modelColor, label: "model (AUC \(Self.f3(report.model.auc)))", id: "roc-model")
 
         var prChart = SVGChart()
-        prChart.axes(xLabel: "recall", yLabel: "precision")
+        prChart.axes(xLabel: "recall", yLabel: "precision", percent: true)
         prChart.line([(0, baseRate), (1, baseRate)], color: Self.neutral, label: "base rate \(Self.pct(baseRate))", dashed: true)
         for (k, baseline) in baselines.enumerated() {
             prChart.line(Self.thin(Curves.precisionRecall(labels: labels, scores: baseline.scores)).map { ($0.x, $0.y) },
@@ -85,7 +85,7 @@ public struct HTMLReport: Sendable {
         prChart.line(pr.map { ($0.x, $0.y) }, color: Self.modelColor, label: "model (AP \(Self.f3(report.model.prAUC)))", id: "pr-model")
 
         var reliability = SVGChart()
-        reliability.axes(xLabel: "mean predicted probability", yLabel: "observed rate")
+        reliability.axes(xLabel: "mean predicted probability", yLabel: "observed rate", percent: true)
         reliability.line([(0, 0), (1, 1)], color: Self.neutral, label: "perfect calibration", dashed: true)
         reliability.line(report.reliability.map { ($0.meanProbability, $0.meanLabel) }, color: Self.modelColor,
                          label: "model (ECE \(Self.f3(report.model.ece)))")
@@ -268,8 +268,16 @@ public struct HTMLReport: Sendable {
         return html + "</tbody></table>"
     }
 
-    /// Okabe–Ito again: low bluish green, medium orange, high vermillion, then blue, reddish purple and sky blue.
-    static let bandColors = ["#009E73", "#E69F00", "#D55E00", "#0072B2", "#CC79A7", "#56B4E9"]
+    /// Okabe–Ito again, by the band's name: high vermillion, medium orange, low bluish green;
+    /// other names take blue, reddish purple and sky blue in turn.
+    static func bandColor(_ band: String, _ k: Int) -> String {
+        switch band {
+        case "high": return "#D55E00"
+        case "medium": return "#E69F00"
+        case "low": return "#009E73"
+        default: return ["#0072B2", "#CC79A7", "#56B4E9"][k % 3]
+        }
+    }
 
     /// Observed survival (solid, drawn only while some row is still observed) and the mean
     /// predicted curve (dashed) per band, one color per band.
@@ -277,7 +285,7 @@ public struct HTMLReport: Sendable {
         let days = survival.bands[0].days
         let lastDay = Double(max(days.last ?? 1, 1))
         var legend: [(label: String, color: String, dashed: Bool)] = survival.bands.enumerated().map { k, band in
-            ("\(band.band) (\(band.rows) rows)", Self.bandColors[k % Self.bandColors.count], false)
+            ("\(band.band) (\(band.rows) rows)", Self.bandColor(band.band, k), false)
         }
         legend += [("observed (Kaplan–Meier)", Self.neutral, false), ("predicted (mean curve)", Self.neutral, true)]
         var chart = SVGChart(width: 1000, height: 340)
@@ -294,7 +302,7 @@ public struct HTMLReport: Sendable {
         chart.axes(xLabel: "days after the scoring date", yLabel: "still a customer (%)", xTicks: xTicks,
                    yTicks: stride(from: 100, through: bottom, by: -step).map { $0 })
         for (k, band) in survival.bands.enumerated() {
-            let color = Self.bandColors[k % Self.bandColors.count]
+            let color = Self.bandColor(band.band, k)
             let observedUntil = band.atRisk.lastIndex { $0 > 0 }.map { $0 + 1 } ?? 0
             chart.line((0..<observedUntil).map { (Double(band.days[$0]), 100 * band.observed[$0]) }, color: color, label: nil, id: "survival-observed-\(k)")
             chart.line(band.days.indices.map { (Double(band.days[$0]), 100 * band.predicted[$0]) }, color: color, label: nil, dashed: true,

@@ -64,7 +64,7 @@ import VitalsTestSupport
         #expect(svg.contains(#"height="\#(SVGChart.f(chart.height + extra))""#))
     }
 
-    /// Each axis's tick labels share their number of decimals.
+    /// Each axis's tick labels share their number of decimals, and probabilities are in percent.
     @Test func axisLabelsAreUniform() throws {
         #expect(SVGChart.decimals([0, 0.2, 0.4, 0.6, 0.8, 1]) == 1)
         #expect(SVGChart.decimals([0, 1, 2, 10]) == 0)
@@ -73,7 +73,9 @@ import VitalsTestSupport
         let roc = try #require(html.range(of: #"<svg id="roc-chart""#))
         let end = try #require(html.range(of: "</svg>", range: roc.upperBound..<html.endIndex))
         let ticks = html[roc.upperBound..<end.lowerBound].matches(of: #/<text class="tick"[^>]*>([^<]*)</text>/#).map { String($0.output.1) }
-        #expect(!ticks.isEmpty && ticks.allSatisfy { $0.count == 3 && $0.contains(".") }, "\(ticks)")
+        // Probabilities and rates in percent, every tick alike: 0%, 20%, … 100%.
+        #expect(ticks.count == 12 && ticks.allSatisfy { $0.hasSuffix("%") && !$0.contains(".") }, "\(ticks)")
+        #expect(Set(ticks) == ["0%", "20%", "40%", "60%", "80%", "100%"])
     }
 
     /// Okabe–Ito colours, and no red against green.
@@ -81,6 +83,12 @@ import VitalsTestSupport
         let html = try HTMLReportTests.sample().render()
         for colour in ["#0072B2", "#E69F00", "#D55E00"] { #expect(html.contains(colour), "\(colour)") }
         for old in ["#1f5fbf", "#d9822b", "#3a9d5d", "#c2413b", "#2f7d4f"] { #expect(!html.contains(old), "\(old) still used") }
+    }
+
+    /// The survival chart's bands keep their meaning in colour: high vermillion, low green.
+    @Test func bandsAreColouredByName() {
+        #expect(HTMLReport.bandColor("high", 0) == "#D55E00" && HTMLReport.bandColor("medium", 1) == "#E69F00")
+        #expect(HTMLReport.bandColor("low", 2) == "#009E73" && HTMLReport.bandColor("other", 0) == "#0072B2")
     }
 
     /// Long state names fit the heat map: the rotated headers and the row labels have room.
