@@ -30,7 +30,12 @@ struct HistoryLookupOptions: ParsableArguments {
         if noHistory { return nil }
         if let history { return history }
         if let scores { return (scores as NSString).appendingPathComponent("history.sqlite") }
-        let parent = ((signals as NSString).standardizingPath as NSString).deletingLastPathComponent
+        // The signals folder's parent: by name for a path such as book/signals (so the note reads as typed),
+        // through the absolute path for `.` or `..`.
+        let typed = (signals as NSString).standardizingPath
+        let parent = [".", "..", ""].contains((typed as NSString).lastPathComponent)
+            ? URL(fileURLWithPath: typed).standardizedFileURL.deletingLastPathComponent().path
+            : (typed as NSString).deletingLastPathComponent
         let beside = ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent("scores/history.sqlite")
         guard FileManager.default.fileExists(atPath: beside) else { return nil }
         if !quiet { printError("… comparing with the score history \(beside) (beside the signals; --history, --scores or --no-history to choose)") }
