@@ -136,8 +136,11 @@ let package = Package(
                 "VitalsViews", "VitalsSQL", "VitalsHistory", "VitalsMarkov", "VitalsLogistic", "VitalsAdditive", "VitalsEvaluation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildCommit"]
         ),
+        // Writes the git commit the CLI is built from into a generated source, for `vitals --version`.
+        .plugin(name: "BuildCommit", capability: .buildTool()),
 
         // assertClose, fixture paths and temporary directories for every test target.
         // Fixtures live in Tests/Fixtures, outside any target, and are found from the source path.

@@ -45,6 +45,10 @@ func message(for error: any Error) -> String {
         case .noPositives, .noNegatives: return "\(error) (--from/--to)"
         case .shapeMismatch: return "\(error)"
         }
+    case let error as InsightError:
+        // A filter value the data does not hold is a usage error; the option that gave it is named.
+        if case let .filterMismatch(field, _, _, _) = error { return "--\(field): \(error)" }
+        return "\(error)"
     case let error as ScoreHistory.Missing: return "no score history at \(error.path); `vitals score --history \(error.path)` creates it"
     case let error as TrainingError:
         switch error {
@@ -59,6 +63,7 @@ func message(for error: any Error) -> String {
 /// The README's exit code for each type of failure.
 func exitCode(for error: any Error) -> ExitCode {
     switch error {
+    case let error as InsightError where error.isUsage: return .validationFailure
     case is ValidationError, is MarkovError, is ScoringError:
         // Bad options, or a state rule or option the data cannot support (an unknown segment).
         return .validationFailure

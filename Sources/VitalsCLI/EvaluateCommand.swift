@@ -96,7 +96,7 @@ struct EvaluateCommand: ParsableCommand {
                 if let project = file.signals?.projectChain { chain = (project.states, project.transitions) }
                 let page = HTMLReport(
                     title: "Evaluation of \(file.modelID)",
-                    facts: ["\(file.kind.name) model trained on \(file.data.range) (\(file.data.rows) snapshots, \(file.data.positives) positive)",
+                    facts: ["\(file.kind.name) model trained on \(file.data.range) (\(file.data.rows) rows, \(file.data.positives) positive)",
                             "evaluated on \(window)", "written by \(vitalsProgram)"],
                     report: result.report, labels: result.labels, probabilities: result.probabilities,
                     baselines: result.baselines.map { HTMLReport.Baseline(name: $0.name, scores: $0.scores) },

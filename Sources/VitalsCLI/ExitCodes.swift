@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import VitalsFoundation
+import VitalsModel
 
 /// The documented exit codes (README, "Exit codes"); BSD sysexits values.
 enum VitalsExitCode {
@@ -20,6 +21,11 @@ enum VitalsExitCode {
 
 /// The program's name and version, recorded in every model file.
 let vitalsProgram = "vitals 0.1.0"
+
+/// `vitals --version`: the version, the git commit it was built from (`vitalsBuildCommit`,
+/// written at build time by Plugins/BuildCommit; "unknown" outside a git checkout, "-dirty"
+/// when tracked files differed from it) and the model file format this build writes and reads.
+let vitalsVersionText = "\(vitalsProgram) (commit \(vitalsBuildCommit)), model format_version \(ModelFile.currentFormatVersion)"
 
 /// Prints a line to standard error, with any control character from data shown escaped.
 func printError(_ message: String) {

@@ -27,18 +27,21 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Compare with this date instead of the history's previous run.", valueName: "YYYY-MM-DD"))
     var since: Day?
 
-    @Option(help: "The score history; its previous run is the comparison.")
-    var history: String?
+    @OptionGroup var history: HistoryLookupOptions
 
-    @Option(help: "table or json.")
-    var format: OutputFormat = .table
+    /// Only the formats explain prints, so `--help` lists these two and ArgumentParser refuses csv (exit 64).
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json
+    }
 
-    @Option(help: "The layout's width (80 or 120 columns).")
+    @Option(help: "table (for people) or json (for tools).")
+    var format: Format = .table
+
+    @Option(help: "The layout's width: 80 or 120 columns (default: the terminal's, else 80); 120 adds the features' column names.")
     var width: Int?
 
     func validate() throws {
         guard (account == nil) != (project == nil) else { throw ValidationError("give --account or --project") }
-        guard format != .csv else { throw ValidationError("explain prints a table or json") }
         if let width, !(60...1000).contains(width) { throw ValidationError("--width must be from 60 to 1000, got \(width)") }
     }
 
@@ -47,7 +50,7 @@ struct ExplainCommand: ParsableCommand {
             let kind = scoring.model.kind
             if account != nil, kind != .signals(.churn) { throw ValidationError("--account needs a churn model; \(input.model) is \(kind.name)") }
             if project != nil, kind != .signals(.overrun) { throw ValidationError("--project needs an overrun model; \(input.model) is \(kind.name)") }
-            return try ExplainRequest(input: scoring, id: account ?? project!, since: since, historyPath: history).run()
+            return try ExplainRequest(input: scoring, id: account ?? project!, since: since, historyPath: history.path(signals: input.directory, quiet: input.logging.quiet)).run()
         }
         if format == .json {
             print(try explanation.json(), terminator: "")

@@ -4,6 +4,7 @@ import VitalsFeatures
 import VitalsFoundation
 import VitalsScoring
 import VitalsSignals
+import VitalsViews
 
 struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,14 +67,8 @@ struct FeaturesCommand: ParsableCommand {
     func run() throws {
         let logger = logging.setUp()
         if list {
-            let width = FeatureCatalog.all.map(\.name.count).max()! + 2
-            for spec in FeatureCatalog.all {
-                let window = spec.windowDays > 0 ? "\(spec.windowDays)d" : "—"
-                print(spec.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                      + spec.family.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                      + window.padding(toLength: 6, withPad: " ", startingAt: 0)
-                      + spec.direction.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + spec.meaning)
-            }
+            // Within the terminal's width (else 80): the meanings wrap below their features when the lines would not fit.
+            print(FeatureCatalogListing.text(width: ListOutputOptions.style(width: nil).width), terminator: "")
             return
         }
         guard let directory, let out else { return }

@@ -26,7 +26,7 @@ struct MarkovCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The as-of date (default: the end of the data).", valueName: "YYYY-MM-DD"))
     var asOf: Day?
 
-    @Option(help: "Analyse one segment's chain (shrunk toward the whole book's).")
+    @Option(help: "Analyse one segment's chain (shrunk toward the whole book's); any case, or a unique prefix.")
     var segment: String?
 
     @Option(help: "A training config (YAML) whose states.* keys define the states.")
@@ -38,6 +38,13 @@ struct MarkovCommand: ParsableCommand {
 
     @Flag(help: "Print JSON for dashboards.")
     var json = false
+
+    @Option(help: "The text layout's width in columns (default: the terminal's, else 80); below the full matrix's width, the intervals go in a list.")
+    var width: Int?
+
+    func validate() throws {
+        if let width, !(60...1000).contains(width) { throw ValidationError("--width must be from 60 to 1000, got \(width)") }
+    }
 
     @OptionGroup var logging: LoggingOptions
 
@@ -53,7 +60,7 @@ struct MarkovCommand: ParsableCommand {
             if let model {
                 let file = try ModelFile.load(path: model)
                 let snapshot = try ScoredSnapshot(model: file, index: index, asOf: asOf ?? index.dataEnd)
-                guard let curves = MarkovReport.CurveForecast(snapshot: snapshot, segment: segment) else {
+                guard let curves = MarkovReport.CurveForecast(snapshot: snapshot, segment: report.segment) else {
                     throw ValidationError("\(model) has no churn curves (a churn model trained with labels.curve_months > 0 has)")
                 }
                 report.curveForecast = curves
@@ -63,7 +70,7 @@ struct MarkovCommand: ParsableCommand {
         if json {
             print(String(decoding: try report.json(), as: UTF8.self))
         } else {
-            printText(report.text(), terminator: "")
+            printText(report.text(width: ListOutputOptions.style(width: width).width), terminator: "")
         }
     }
 }

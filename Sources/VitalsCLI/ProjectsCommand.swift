@@ -11,7 +11,9 @@ struct ProjectsCommand: ParsableCommand {
             logged and change-order hours; the forecast hours at completion (the earned-value EAC = budget / CPI, as the \
             model corrects it from finished projects) with its 80 % range; the \
             forecast overrun %; the model's overrun probability and risk band (the model's evaluation.risk_bands); the \
-            change since the previous run in the score history (--history), with N marking projects new on the list; \
+            change since the previous run in the score history, with N marking projects new in the top 50 by probability \
+            (of the same filters, whatever --top) and "Left the top 50" those that dropped out; the history is --history \
+            FILE, else --scores DIR/history.sqlite, else scores/history.sqlite beside the signals directory when it exists; \
             the forecast end date against the baseline; the delivery phase and the top drivers in words.
             Exit codes: 0 done; 64 usage; 65 bad data or model file, or not an overrun model; 66 input or history unreadable.
             """
@@ -35,8 +37,7 @@ struct ProjectsCommand: ParsableCommand {
     @Option(help: "probability, hours (largest forecast overrun first), late (most days late first) or change (biggest rise first).")
     var sort: ProjectSort = .probability
 
-    @Option(help: "The score history that `vitals score` appends to; changes and new flags come from its previous run.")
-    var history: String?
+    @OptionGroup var history: HistoryLookupOptions
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be ≥ 1, got \(top)") }
@@ -44,7 +45,7 @@ struct ProjectsCommand: ParsableCommand {
 
     func run() throws {
         let list = try input.run { scoring in
-            try ProjectListRequest(input: scoring, historyPath: history,
+            try ProjectListRequest(input: scoring, historyPath: history.path(signals: input.directory, quiet: input.logging.quiet),
                                    query: ProjectQuery(top: top, account: account, type: type, phase: phase, sort: sort)).run()
         }
         try output.emit(list)

@@ -15,6 +15,7 @@ struct VitalsCommand: ParsableCommand {
             another program (try again); 78 a training config is invalid; 70 an internal error; 130 interrupted \
             (Ctrl-C; 143 for SIGTERM), with every unfinished output removed.
             """,
+        version: vitalsVersionText,
         subcommands: [SimulateCommand.self, ValidateCommand.self, FeaturesCommand.self, MarkovCommand.self, TrainCommand.self, EvaluateCommand.self, ScoreCommand.self,
                       AtRiskCommand.self, ProjectsCommand.self, ExplainCommand.self, HistoryCommand.self, ExportSQLCommand.self]
     )

@@ -41,15 +41,17 @@ extension AtRiskList {
             let why = entry.drivers.isEmpty ? "nothing raises the risk above the average account" : entry.drivers.map(\.phrase).joined(separator: "; ")
             for line in wrap("↳ " + why, width: style.width, indent: String(repeating: " ", count: 7)) { out += style.paint(line, .dim) + "\n" }
         }
+        out += LeftTheListRendering.table(leftTheList, size: watchListSize, previousRun: previousRun, notScored: "not active now", style: style)
         let bands = "bands: low < \(percentText(riskBands.mediumFrom)) ≤ medium < \(percentText(riskBands.highFrom)) ≤ high"
         let days = daysToChurnFrom == "curve" ? "Days expected days to churn (the account's own curve) · By renew P(churn by the renewal date)"
             : "Days expected days to churn (health chain)"
-        let legend = "N new on the list · R renewal within \(horizonDays) days · Δ pts change in percentage points · \(days) · \(bands)"
-        for line in wrap(legend, width: style.width, indent: "", maxLines: 4) { out += style.paint(line, .dim) + "\n" }
+        let legend = "N new in the top \(watchListSize) since the previous run · R renewal within \(horizonDays) days · Δ pts change in percentage points · \(days) · \(bands)"
+        for line in wrap(legend, width: style.width, indent: "", maxLines: 5) { out += style.paint(line, .dim) + "\n" }
         return out
     }
 
-    /// The list as CSV, one row per account, the drivers as `phrase | phrase` and as `feature:+c; …`.
+    /// The list as CSV, one row per account, the drivers as `phrase | phrase` and as `feature:+c; …`,
+    /// then the accounts that left the list (`left_the_list` 1).
     public func csv() -> String {
         var table = ScoreTable(columns: ["rank", "account_id", "name", "csm", "segment", "arr", "churn_probability", "risk_band", "arr_at_risk",
                                          "previous_probability", "change", "new_on_list", "renewal_date", "renews_within_horizon",
@@ -66,7 +68,8 @@ extension AtRiskList {
                 .text(asOf), .text(modelID),
             ])
         }
-        return table.csv()
+        return LeftTheListRendering.csv(table, leftTheList, idColumn: "account_id", nameColumn: "name", probabilityColumn: "churn_probability",
+                                        asOf: asOf, modelID: modelID).csv()
     }
 
     /// The list as one JSON document (keys sorted, so the bytes are stable).

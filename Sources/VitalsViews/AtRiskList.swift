@@ -50,7 +50,8 @@ public struct AtRiskEntry: Sendable, Equatable, Codable {
     public let previousProbability: Double?
     /// Probability now minus in the previous run.
     public let change: Double?
-    /// Not on the list the same query gave in the previous run.
+    /// On today's watch list (the top 50 of the same query) and not on the previous run's
+    /// (`PreviousList`); false without a previous run.
     public let newOnList: Bool
     public let renewalDate: String
     /// The renewal falls within the model's horizon from the as-of date.
@@ -77,9 +78,11 @@ public struct AtRiskEntry: Sendable, Equatable, Codable {
 /// The CSM's morning list: which accounts need a call, what changed since the previous
 /// scoring run in the history, and why.
 ///
-/// "New on the list" compares like with like: the same query (CSM, segment, top N, and the
-/// same order, or probability order for `--sort change`, ties broken the same way) applied
-/// to the previous run's scores in the history. Without a previous run, nothing is new and no change is shown.
+/// "New on the list" compares like with like, on a watch list of a fixed size (`PreviousList`,
+/// the top 50, whatever `top`): the same query (CSM, segment, and the same order, or probability
+/// order for `--sort change`, ties broken the same way) applied to today's scores and to the
+/// previous run's scores in the history. Accounts on the previous watch list and not on
+/// today's are `leftTheList`. Without a previous run, nothing is new or left and no change is shown.
 public struct AtRiskList: Sendable, Codable {
     public struct PreviousRun: Sendable, Equatable, Codable {
         public let asOf: String
@@ -98,11 +101,15 @@ public struct AtRiskList: Sendable, Codable {
     /// Accounts that match the CSM and segment filters (before `top`).
     public let matching: Int
     public let accounts: [AtRiskEntry]
+    /// The size of the watch list that new and left are judged on.
+    public let watchListSize: Int
+    /// Accounts on the previous run's watch list that are not on today's, in their previous order.
+    public let leftTheList: [LeftEntry]
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", horizonDays = "horizon_days"
         case daysToChurnFrom = "days_to_churn_from", riskBands = "risk_bands"
-        case matching, accounts
+        case matching, accounts, watchListSize = "watch_list_size", leftTheList = "left_the_list"
     }
 
     /// Builds the list from a churn snapshot and, when given, the previous run's scores.
@@ -110,6 +117,8 @@ public struct AtRiskList: Sendable, Codable {
         guard snapshot.task == .churn else { throw InsightError.wrongTask(model: snapshot.model.modelID, expected: .churn) }
         let accounts = snapshot.dataset.accounts
         let rowOfAccount = accounts.rowByID
+        // `--csm quinn` and `--segment ent` name the data's values by any case or a unique prefix.
+        let query = try query.resolved(in: accounts)
         func matches(_ a: Int) -> Bool {
             if let csm = query.csm, accounts.csm?[a]?.caseInsensitiveCompare(csm) != .orderedSame { return false }
             if let segment = query.segment, accounts.segment?[a]?.caseInsensitiveCompare(segment) != .orderedSame { return false }
@@ -130,10 +139,23 @@ public struct AtRiskList: Sendable, Codable {
         let ordered = rows.sorted { order($0).ranksAbove(order($1)) }
         let listed = Array(ordered.prefix(query.top))
 
-        let previousList = previous.map { previous in
+        // The watch lists new and left are judged on: the history keeps no change, so `change` watches by probability.
+        let watchKey: (Int) -> Double = query.sort == .arrAtRisk ? key : { p[$0] }
+        let watch = Set(rows.sorted { RiskOrder(key: watchKey($0), probability: p[$0], logOdds: eta[$0], id: snapshot.ids[$0])
+                .ranksAbove(RiskOrder(key: watchKey($1), probability: p[$1], logOdds: eta[$1], id: snapshot.ids[$1])) }
+            .prefix(PreviousList.size).map { snapshot.ids[$0] })
+        let previousWatch = previous.map { previous in
             PreviousList.ids(previous.scores, matches: { rowOfAccount[$0].map(matches) ?? false },
-                             key: query.sort == .arrAtRisk ? { ($0.arr ?? 0) * $0.probability } : { $0.probability }, top: query.top)
+                             key: query.sort == .arrAtRisk ? { ($0.arr ?? 0) * $0.probability } : { $0.probability })
         } ?? []
+        let previousList = Set(previousWatch)
+        var now: [String: Double] = [:]
+        if previous != nil { for r in 0..<snapshot.rowCount { now[snapshot.ids[r]] = p[r] } }
+        leftTheList = previous.map { previous in
+            LeftEntry.left(previous: previousWatch, current: watch, scores: previous.scores, now: now,
+                           describe: { (rowOfAccount[$0].flatMap { accounts.name?[$0] }, nil) })
+        } ?? []
+        watchListSize = PreviousList.size
 
         let asOf = snapshot.asOf, horizon = snapshot.spec.horizonDays
         self.accounts = listed.enumerated().map { rank, r in
@@ -144,7 +166,7 @@ public struct AtRiskList: Sendable, Codable {
                 rank: rank + 1, accountID: id, name: accounts.name?[a], csm: accounts.csm?[a], segment: accounts.segment?[a], arr: arr(a),
                 churnProbability: p[r], riskBand: snapshot.band(r),
                 arrAtRisk: arr(a).map { ArrAtRisk.of(arr: $0, probability: p[r]) }, previousProbability: before, change: change(r),
-                newOnList: previous != nil && !previousList.contains(id), renewalDate: "\(renewal)",
+                newOnList: previous != nil && watch.contains(id) && !previousList.contains(id), renewalDate: "\(renewal)",
                 renewsWithinHorizon: renewal - asOf <= horizon, healthState: snapshot.stateName(r),
                 expectedDaysToChurn: snapshot.expectedDaysToChurn(r), churnProbabilityByRenewal: snapshot.churnProbabilityByRenewal(r),
                 medianDaysToChurn: snapshot.medianDaysToChurn(r), drivers: RankedDriver.top(snapshot, row: r))

@@ -87,6 +87,11 @@ public struct Explanation: Sendable, Codable {
 
     public let kind: String
     public let id: String
+    /// The account's name and CSM from accounts.csv (for a project, its account's), and for a
+    /// project its account's id: the header a CSM or PSO lead recognises.
+    public let name: String?
+    public let csm: String?
+    public let accountID: String?
     public let asOf: String
     public let modelID: String
     public let probability: Double
@@ -103,7 +108,7 @@ public struct Explanation: Sendable, Codable {
     public let change: Change?
 
     enum CodingKeys: String, CodingKey {
-        case kind, id, asOf = "as_of", modelID = "model_id", probability, riskBand = "risk_band"
+        case kind, id, name, csm, accountID = "account_id", asOf = "as_of", modelID = "model_id", probability, riskBand = "risk_band"
         case uncalibratedProbability = "uncalibrated_probability", decisionValue = "decision_value", intercept, features, interactions
         case statePath = "state_path", change
     }
@@ -180,6 +185,11 @@ public struct Explanation: Sendable, Codable {
         }
         self.kind = kind
         self.id = id
+        let accounts = snapshot.dataset.accounts
+        let account = isChurn ? entity : snapshot.dataset.projects.map { Int($0.account[entity]) } ?? entity
+        name = accounts.name?[account]
+        csm = accounts.csm?[account]
+        accountID = isChurn ? nil : accounts.accountID[account]
         asOf = "\(snapshot.asOf)"
         modelID = snapshot.model.modelID
         probability = snapshot.probabilities[r]

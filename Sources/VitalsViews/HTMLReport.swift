@@ -45,9 +45,13 @@ public struct HTMLReport: Sendable {
         self.chain = chain
     }
 
-    static let modelColor = "#1f5fbf"
-    static let baselineColors = ["#d9822b", "#3a9d5d", "#8a4fb3"]
-    static let neutral = "#9aa3ad"
+    // Okabe–Ito's colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008):
+    // blue for the model, orange, bluish green and reddish purple for the baselines, grey for references.
+    static let modelColor = "#0072B2"
+    static let baselineColors = ["#E69F00", "#009E73", "#CC79A7"]
+    static let neutral = "#999999"
+    /// Raises the risk (vermillion) and lowers it (blue), not red against green.
+    static let raises = "#D55E00", lowers = "#0072B2"
 
     /// At most `limit` points, keeping the first and last: charts need the shape, not every threshold.
     static func thin(_ points: [Curves.Point], limit: Int = 1_500) -> [Curves.Point] {
@@ -63,7 +67,7 @@ public struct HTMLReport: Sendable {
         let baseRate = Double(report.positives) / Double(report.n)
 
         var rocChart = SVGChart()
-        rocChart.axes(xLabel: "false-positive rate", yLabel: "true-positive rate")
+        rocChart.axes(xLabel: "false-positive rate", yLabel: "true-positive rate", percent: true)
         rocChart.line([(0, 0), (1, 1)], color: Self.neutral, label: "chance", dashed: true)
         for (k, baseline) in baselines.enumerated() {
             rocChart.line(Self.thin(Curves.roc(labels: labels, scores: baseline.scores)).map { ($0.x, $0.y) },
@@ -72,8 +76,7 @@ public struct HTMLReport: Sendable {
         rocChart.line(roc.map { ($0.x, $0.y) }, color: Self.modelColor, label: "model (AUC \(Self.f3(report.model.auc)))", id: "roc-model")
 
         var prChart = SVGChart()
-        prChart.legendCorner = .topRight
-        prChart.axes(xLabel: "recall", yLabel: "precision")
+        prChart.axes(xLabel: "recall", yLabel: "precision", percent: true)
         prChart.line([(0, baseRate), (1, baseRate)], color: Self.neutral, label: "base rate \(Self.pct(baseRate))", dashed: true)
         for (k, baseline) in baselines.enumerated() {
             prChart.line(Self.thin(Curves.precisionRecall(labels: labels, scores: baseline.scores)).map { ($0.x, $0.y) },
@@ -82,8 +85,7 @@ public struct HTMLReport: Sendable {
         prChart.line(pr.map { ($0.x, $0.y) }, color: Self.modelColor, label: "model (AP \(Self.f3(report.model.prAUC)))", id: "pr-model")
 
         var reliability = SVGChart()
-        reliability.legendCorner = .topLeft
-        reliability.axes(xLabel: "mean predicted probability", yLabel: "observed rate")
+        reliability.axes(xLabel: "mean predicted probability", yLabel: "observed rate", percent: true)
         reliability.line([(0, 0), (1, 1)], color: Self.neutral, label: "perfect calibration", dashed: true)
         reliability.line(report.reliability.map { ($0.meanProbability, $0.meanLabel) }, color: Self.modelColor,
                          label: "model (ECE \(Self.f3(report.model.ece)))")
@@ -112,7 +114,6 @@ public struct HTMLReport: Sendable {
             liftChart.body += #"<text class="tick" x="\#(SVGChart.f(liftChart.px(Double(d) + 0.5)))" y="\#(SVGChart.f(liftChart.height - liftChart.bottom + 16))" text-anchor="middle">\#(d + 1)</text>"#
         }
         liftChart.line([(0, 1), (10, 1)], color: Self.neutral, label: "no lift", dashed: true)
-        liftChart.legendCorner = .topRight
 
         let (negativeCounts, positiveCounts) = Curves.histogram(labels: labels, probabilities: probabilities)
         let negatives = Double(report.n - report.positives), positives = Double(report.positives)
@@ -123,7 +124,6 @@ public struct HTMLReport: Sendable {
         let step = tallest > 0.3 ? 0.1 : 0.05
         let top = max(step, (tallest / step).rounded(.up) * step)
         distribution.yRange = 0...top
-        distribution.legendCorner = .topRight
         distribution.axes(xLabel: "predicted probability", yLabel: "share of the class",
                           yTicks: stride(from: 0, through: top + 1e-9, by: step).map { $0 }, percent: true)
         for (b, share) in shares.enumerated() {
@@ -268,7 +268,16 @@ public struct HTMLReport: Sendable {
         return html + "</tbody></table>"
     }
 
-    static let bandColors = ["#2f7d4f", "#d9822b", "#c2413b", "#1f5fbf", "#8a4fb3", "#6b7785"]
+    /// Okabe–Ito again, by the band's name: high vermillion, medium orange, low bluish green;
+    /// other names take blue, reddish purple and sky blue in turn.
+    static func bandColor(_ band: String, _ k: Int) -> String {
+        switch band {
+        case "high": return "#D55E00"
+        case "medium": return "#E69F00"
+        case "low": return "#009E73"
+        default: return ["#0072B2", "#CC79A7", "#56B4E9"][k % 3]
+        }
+    }
 
     /// Observed survival (solid, drawn only while some row is still observed) and the mean
     /// predicted curve (dashed) per band, one color per band.
@@ -276,15 +285,12 @@ public struct HTMLReport: Sendable {
         let days = survival.bands[0].days
         let lastDay = Double(max(days.last ?? 1, 1))
         var legend: [(label: String, color: String, dashed: Bool)] = survival.bands.enumerated().map { k, band in
-            ("\(band.band) (\(band.rows) rows)", Self.bandColors[k % Self.bandColors.count], false)
+            ("\(band.band) (\(band.rows) rows)", Self.bandColor(band.band, k), false)
         }
         legend += [("observed (Kaplan–Meier)", Self.neutral, false), ("predicted (mean curve)", Self.neutral, true)]
         var chart = SVGChart(width: 1000, height: 340)
-        // The x axis runs on past the last day to leave the legend a column of its own: the
-        // curves fill every corner of the frame otherwise.
-        let legendWidth = Double(legend.map(\.label.count).max() ?? 0) * 6.5 + 48
-        let plotWidth = chart.width - chart.left - chart.right
-        chart.xRange = 0...(lastDay * plotWidth / max(plotWidth - legendWidth, plotWidth / 2))
+        // The legend goes below the frame (SVGChart), so the axis ends on the last day.
+        chart.xRange = 0...lastDay
         // In percent (the axes' percent labels would apply to the days too). The y axis starts
         // at the next 10 % below the lowest value, so that high survival is not squeezed flat.
         let lowest = survival.bands.flatMap { $0.observed + $0.predicted }.filter(\.isFinite).min() ?? 0
@@ -295,9 +301,8 @@ public struct HTMLReport: Sendable {
         let xTicks = ([0] + survival.horizons.map(\.days).filter { Double($0) <= lastDay }).map(Double.init)
         chart.axes(xLabel: "days after the scoring date", yLabel: "still a customer (%)", xTicks: xTicks,
                    yTicks: stride(from: 100, through: bottom, by: -step).map { $0 })
-        chart.legendCorner = .topRight
         for (k, band) in survival.bands.enumerated() {
-            let color = Self.bandColors[k % Self.bandColors.count]
+            let color = Self.bandColor(band.band, k)
             let observedUntil = band.atRisk.lastIndex { $0 > 0 }.map { $0 + 1 } ?? 0
             chart.line((0..<observedUntil).map { (Double(band.days[$0]), 100 * band.observed[$0]) }, color: color, label: nil, id: "survival-observed-\(k)")
             chart.line(band.days.indices.map { (Double(band.days[$0]), 100 * band.predicted[$0]) }, color: color, label: nil, dashed: true,
@@ -322,15 +327,20 @@ public struct HTMLReport: Sendable {
             let y = 8 + Double(row) * rowHeight, length = abs(value) / largest * half
             let x = value >= 0 ? middle : middle - length
             body += #"<text x="\#(SVGChart.f(labelWidth - 8))" y="\#(SVGChart.f(y + 11))" text-anchor="end">\#(Self.escape(name))</text>"#
-            body += #"<rect x="\#(SVGChart.f(x))" y="\#(SVGChart.f(y + 2))" width="\#(SVGChart.f(length))" height="\#(SVGChart.f(rowHeight - 5))" fill="\#(value >= 0 ? "#c2413b" : "#2f7d4f")"><title>\#(Self.escape(name)): \#(String(format: "%+.4f", value))</title></rect>"#
+            body += #"<rect x="\#(SVGChart.f(x))" y="\#(SVGChart.f(y + 2))" width="\#(SVGChart.f(length))" height="\#(SVGChart.f(rowHeight - 5))" fill="\#(value >= 0 ? Self.raises : Self.lowers)"><title>\#(Self.escape(name)): \#(String(format: "%+.4f", value))</title></rect>"#
             body += #"<text x="\#(SVGChart.f(value >= 0 ? x + length + 4 : x - 4))" y="\#(SVGChart.f(y + 11))" text-anchor="\#(value >= 0 ? "start" : "end")">\#(String(format: "%+.3f", value))</text>"#
         }
         body += #"<text x="\#(SVGChart.f(middle - 8))" y="\#(SVGChart.f(height - 6))" text-anchor="end">lowers the risk</text><text x="\#(SVGChart.f(middle + 8))" y="\#(SVGChart.f(height - 6))">raises the risk</text>"#
         return #"<svg id="coefficients-chart" viewBox="0 0 \#(SVGChart.f(width)) \#(SVGChart.f(height))" width="100%" role="img">\#(body)</svg>"#
     }
 
+    /// The transition matrix as a heat map. The column headers are rotated 30°; the header
+    /// band and the right margin grow with the longest state name so that no name is cut off,
+    /// and the row labels' column with it too.
     func heatmap(_ chain: (states: [String], transitions: [[Double]])) -> String {
-        let k = chain.states.count, cell = 64.0, labelWidth = 130.0, header = 70.0
+        let k = chain.states.count, cell = 64.0
+        let longest = Double(chain.states.map(\.count).max() ?? 0) * 6.5
+        let labelWidth = max(130, longest + 16), header = max(70, longest * 0.5 + 20)
         var body = ""
         for (j, name) in chain.states.enumerated() {
             body += #"<text transform="translate(\#(SVGChart.f(labelWidth + (Double(j) + 0.5) * cell)),\#(SVGChart.f(header - 8))) rotate(-30)">\#(Self.escape(name))</text>"#
@@ -346,7 +356,8 @@ public struct HTMLReport: Sendable {
                 body += #"<text x="\#(SVGChart.f(labelWidth + (Double(j) + 0.5) * cell - 1))" y="\#(SVGChart.f(header + (Double(i) + 0.55) * cell))" text-anchor="middle" style="fill:\#(p > 0.5 ? "#ffffff" : "#1d2530")">\#(String(format: "%.2f", p))</text>"#
             }
         }
-        let width = labelWidth + Double(k) * cell + 20, height = header + Double(k) * cell + 10
+        // The last header runs up and to the right of its column by its length × cos 30°.
+        let width = labelWidth + Double(k) * cell + max(20, longest * 0.87 - cell / 2 + 8), height = header + Double(k) * cell + 10
         return #"<svg id="transitions-chart" viewBox="0 0 \#(SVGChart.f(width)) \#(SVGChart.f(height))" width="\#(SVGChart.f(width))" height="\#(SVGChart.f(height))" role="img">\#(body)</svg>"#
     }
 

@@ -108,6 +108,8 @@ public struct MarkovReport: Sendable, Codable {
         }
         let fitted = try AccountHealthChain.fit(index: index, rule: rule, estimator: estimator, months: months)
         let chain: MarkovChain
+        // A segment in any case or by a unique prefix (`FilterValue`), as the lists take it.
+        let segment = try segment.map { try FilterValue.resolve($0, field: "segment", among: Array(fitted.segmentChains.keys)) }
         if let segment {
             guard let segmentChain = fitted.segmentChains[segment] else {
                 throw MarkovError.invalidParameter(name: "segment", value: segment,
@@ -162,41 +164,77 @@ public struct MarkovReport: Sendable, Codable {
         return try encoder.encode(self)
     }
 
-    public func text() -> String {
+    /// The report as text within `width` columns (default 80). The transition matrix and the
+    /// forecast go side by side with their intervals and ARR when that fits; narrower, the
+    /// matrix shows probabilities and the intervals follow as a list, and the forecast's
+    /// accounts and ARR are two tables.
+    public func text(width: Int = 80) -> String {
         func pct(_ x: Double) -> String { String(format: "%5.1f%%", 100 * x) }
         func money(_ x: Double) -> String {
             x >= 1e6 ? String(format: "%.2fM", x / 1e6) : x >= 1e3 ? String(format: "%.0fk", x / 1e3) : String(format: "%.0f", x)
         }
-        let width = max(12, states.map(\.count).max()! + 2)
+        let nameWidth = max(12, states.map(\.count).max()! + 2)
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
         func right(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
-        var out = "Health chain as of \(asOf)\(segment.map { ", segment \($0)" } ?? ""): \(transitionsObserved) monthly transitions observed\n\n"
-        out += "Transition probabilities per month (95 % credible interval):\n"
-        out += pad("from \\ to", width) + states.map { right($0, 20) }.joined() + "\n"
-        for from in states where summary.contains(where: { $0.state == from }) {
-            out += pad(from, width)
-            for to in states {
-                if let t = transitions.first(where: { $0.from == from && $0.to == to }) {
-                    out += right(String(format: "%.3f [%.3f,%.3f]", t.probability, t.lower, t.upper), 20)
-                } else {
-                    out += right("—", 20)
+        // A header cell: the state name, cut with … when the column is narrower.
+        func head(_ s: String, _ w: Int) -> String { right(s.count < w ? s : String(s.prefix(w - 2)) + "…", w) }
+        let title = "Health chain as of \(asOf)\(segment.map { ", segment \($0)" } ?? ""): \(transitionsObserved) monthly transitions observed"
+        // A sentence wrapped to the width.
+        func paragraph(_ text: String) -> String { wrap(text, width: width, indent: "", maxLines: 4).joined(separator: "\n") + "\n" }
+        var out = paragraph(title) + "\n"
+        let rows = states.filter { from in summary.contains(where: { $0.state == from }) }
+        let transition = { (from: String, to: String) in transitions.first(where: { $0.from == from && $0.to == to }) }
+        if nameWidth + states.count * 20 <= width {
+            out += "Transition probabilities per month (95 % credible interval):\n"
+            out += pad("from \\ to", nameWidth) + states.map { right($0, 20) }.joined() + "\n"
+            for from in rows {
+                out += pad(from, nameWidth)
+                for to in states {
+                    out += right(transition(from, to).map { String(format: "%.3f [%.3f,%.3f]", $0.probability, $0.lower, $0.upper) } ?? "—", 20)
                 }
+                out += "\n"
             }
-            out += "\n"
+        } else {
+            let column = max(7, min(states.map(\.count).max()! + 1, (width - nameWidth) / max(states.count, 1)))
+            out += "Transition probabilities per month:\n"
+            out += pad("from \\ to", nameWidth) + states.map { head($0, column) }.joined() + "\n"
+            for from in rows {
+                out += pad(from, nameWidth) + states.map { to in right(transition(from, to).map { String(format: "%.3f", $0.probability) } ?? "—", column) }
+                    .joined() + "\n"
+            }
+            out += "\n95 % credible intervals (monthly transitions observed):\n"
+            let arrowWidth = min(2 * nameWidth + 3, max(0, width - 32))
+            for t in transitions where rows.contains(t.from) {
+                out += "  " + pad(cell("\(t.from) → \(t.to)", arrowWidth), arrowWidth)
+                    + String(format: " %.3f [%.3f, %.3f] (%d)", t.probability, t.lower, t.upper, t.count) + "\n"
+            }
         }
-        out += "\nPer state: accounts today, ARR, churn probability within 3/6/12 months, expected months to churn (sd):\n"
+        out += "\n" + paragraph("Per state: accounts today, ARR, churn probability within 3/6/12 months, expected months to churn (sd):")
         for s in summary {
-            out += pad(s.state, width) + right("\(s.accounts)", 7) + right(money(s.arr), 9) + "  " + pct(s.churnWithin3Months) + " "
+            out += pad(s.state, nameWidth) + right("\(s.accounts)", 7) + right(money(s.arr), 9) + "  " + pct(s.churnWithin3Months) + " "
                 + pct(s.churnWithin6Months) + " " + pct(s.churnWithin12Months) + String(format: "   %6.1f (%.1f)", s.expectedMonthsToChurn, s.sdMonthsToChurn) + "\n"
         }
         if let longRunMonthlyChurn { out += String(format: "Long-run monthly churn of surviving accounts: %.2f%%\n", 100 * longRunMonthlyChurn) }
-        out += "\nForecast of the book (expected accounts; ARR):\n"
-        out += pad("month-end", 12) + states.map { right($0, 16) }.joined() + "\n"
-        for month in forecast where [1, 2, 3, 6, 9, 12].contains(month.month) {
-            out += pad(month.date, 12) + states.map { right(String(format: "%.1f; %@", month.accounts[$0]!, money(month.arr[$0]!)), 16) }.joined() + "\n"
+        let shownMonths = forecast.filter { [1, 2, 3, 6, 9, 12].contains($0.month) }
+        if 12 + states.count * 16 <= width {
+            out += "\nForecast of the book (expected accounts; ARR):\n"
+            out += pad("month-end", 12) + states.map { right($0, 16) }.joined() + "\n"
+            for month in shownMonths {
+                out += pad(month.date, 12) + states.map { right(String(format: "%.1f; %@", month.accounts[$0]!, money(month.arr[$0]!)), 16) }.joined() + "\n"
+            }
+        } else {
+            let column = max(8, min(states.map(\.count).max()! + 1, (width - 12) / max(states.count, 1)))
+            let tables: [(heading: String, value: (ForecastMonth, String) -> String)] = [
+                ("expected accounts", { m, s in String(format: "%.1f", m.accounts[s]!) }), ("expected ARR", { m, s in money(m.arr[s]!) }),
+            ]
+            for (heading, value) in tables {
+                out += "\nForecast of the book (\(heading)):\n"
+                out += pad("month-end", 12) + states.map { head($0, column) }.joined() + "\n"
+                for month in shownMonths { out += pad(month.date, 12) + states.map { right(value(month, $0), column) }.joined() + "\n" }
+            }
         }
         if let curves = curveForecast {
-            out += "\nForecast from the \(curves.accounts) accounts' own churn curves (model \(curves.modelID)), churned by then (expected accounts; ARR):\n"
+            out += "\n" + paragraph("Forecast from the \(curves.accounts) accounts' own churn curves (model \(curves.modelID)), churned by then (expected accounts; ARR):")
             for month in curves.months where [1, 2, 3, 6, 9, 12].contains(month.month) {
                 out += pad(month.date, 12) + right(String(format: "%.1f; %@", month.churnedAccounts, money(month.churnedARR)), 16) + "\n"
             }

@@ -64,13 +64,14 @@ extension ProjectList {
                 out += style.paint(line, .dim) + "\n"
             }
         }
+        out += LeftTheListRendering.table(leftTheList, size: watchListSize, previousRun: previousRun, notScored: "not in flight now", style: style)
         let bands = "bands: low < \(percentText(riskBands.mediumFrom)) ≤ medium < \(percentText(riskBands.highFrom)) ≤ high"
-        let legend = "N new on the list · EAC: estimate at completion, earned value (budget / CPI) as the model corrects it from finished "
+        let legend = "N new in the top \(watchListSize) since the previous run · EAC: estimate at completion, earned value (budget / CPI) as the model corrects it from finished "
             + "projects, range: \(forecastInterval) · "
             + "Over: EAC vs budget · P(over): the model's probability of ending over budget or late (each risk in the line below) · "
             + "Δ pts: its change in percentage points · "
             + "Late: forecast end (the remaining hours at the recent pace) vs the baseline · \(bands)"
-        for line in wrap(legend, width: style.width, indent: "", maxLines: 6) { out += style.paint(line, .dim) + "\n" }
+        for line in wrap(legend, width: style.width, indent: "", maxLines: 8) { out += style.paint(line, .dim) + "\n" }
         return out
     }
 
@@ -95,7 +96,8 @@ extension ProjectList {
                 .text(asOf), .text(modelID),
             ])
         }
-        return table.csv()
+        return LeftTheListRendering.csv(table, leftTheList, idColumn: "project_id", nameColumn: "account_name", probabilityColumn: "overrun_probability",
+                                        asOf: asOf, modelID: modelID).csv()
     }
 
     public func json() throws -> String { try stableJSON(self) }

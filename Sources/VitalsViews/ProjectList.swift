@@ -58,7 +58,8 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
     public let previousProbability: Double?
     /// Probability now minus in the previous run.
     public let change: Double?
-    /// Not on the list the same query gave in the previous run.
+    /// On today's watch list (the top 50 of the same query) and not on the previous run's
+    /// (`PreviousList`); false without a previous run.
     public let newOnList: Bool
     public let budgetHours: Double
     public let hoursLogged: Double
@@ -94,10 +95,10 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
 /// late or change), each with its earned-value forecast (how many hours, how late) beside the
 /// model's probability, and what changed since the previous scoring run in the history.
 ///
-/// "New on the list" follows the at-risk list's rule (`PreviousList`): the same query on the
-/// previous run's scores; for `--sort hours|late|change`, whose keys the history does not
-/// keep, the previous list is the same filter's top N by probability. The phase filter applies
-/// to the previous run's recorded phase.
+/// "New on the list" and "left the list" follow the at-risk list's rule (`PreviousList`): the
+/// same query's top 50 (whatever `top`) today and on the previous run's scores, by probability
+/// (the history keeps no forecast hours, days late or change). The phase filter applies to the
+/// previous run's recorded phase.
 public struct ProjectList: Sendable, Codable {
     public let asOf: String
     public let modelID: String
@@ -112,10 +113,15 @@ public struct ProjectList: Sendable, Codable {
     /// (models trained before the interval existed).
     public let forecastInterval: String
     public let projects: [ProjectEntry]
+    /// The size of the watch list that new and left are judged on.
+    public let watchListSize: Int
+    /// Projects on the previous run's watch list that are not on today's, in their previous
+    /// order.
+    public let leftTheList: [LeftEntry]
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", riskBands = "risk_bands", inFlight = "in_flight", matching, sort
-        case forecastInterval = "forecast_interval", projects
+        case forecastInterval = "forecast_interval", projects, watchListSize = "watch_list_size", leftTheList = "left_the_list"
     }
 
     public static let calibratedInterval = "80 % interval calibrated on finished projects"
@@ -146,10 +152,24 @@ public struct ProjectList: Sendable, Codable {
         }
         let order = { (r: Int) in RiskOrder(key: key(r), probability: p[r], logOdds: eta[r], id: snapshot.ids[r]) }
         let listed = rows.sorted { order($0).ranksAbove(order($1)) }.prefix(query.top)
-        let previousList = previous.map { previous in
+        let watch = Set(rows.sorted { RiskOrder(key: p[$0], probability: p[$0], logOdds: eta[$0], id: snapshot.ids[$0])
+                .ranksAbove(RiskOrder(key: p[$1], probability: p[$1], logOdds: eta[$1], id: snapshot.ids[$1])) }
+            .prefix(PreviousList.size).map { snapshot.ids[$0] })
+        let previousWatch = previous.map { previous in
             PreviousList.ids(previous.scores, matches: { id in rowOfProject[id].map { matches(project: $0, phase: previous.scores[id]?.healthState) } ?? false },
-                             key: { $0.probability }, top: query.top)
+                             key: { $0.probability })
         } ?? []
+        let previousList = Set(previousWatch)
+        var now: [String: Double] = [:]
+        if previous != nil { for r in 0..<snapshot.rowCount { now[snapshot.ids[r]] = p[r] } }
+        leftTheList = previous.map { previous in
+            LeftEntry.left(previous: previousWatch, current: watch, scores: previous.scores, now: now,
+                           describe: { id in
+                               let a = rowOfProject[id].map { Int(projects.account[$0]) }
+                               return (a.flatMap { accounts.name?[$0] }, a.map { accounts.accountID[$0] })
+                           })
+        } ?? []
+        watchListSize = PreviousList.size
 
         self.projects = listed.enumerated().map { rank, r in
             let j = Int(snapshot.table.entities[r]), a = Int(projects.account[j]), id = snapshot.ids[r]
@@ -159,7 +179,7 @@ public struct ProjectList: Sendable, Codable {
                 rank: rank + 1, projectID: id, accountID: accounts.accountID[a], accountName: accounts.name?[a],
                 type: projects.type?[j], overrunProbability: p[r], hoursOverrunProbability: snapshot.risks?.hours[r],
                 lateProbability: snapshot.risks?.late[r], riskBand: snapshot.band(r), previousProbability: previous?.scores[id]?.probability,
-                change: change(r), newOnList: previous != nil && !previousList.contains(id), budgetHours: f.budgetHours, hoursLogged: f.hoursLogged,
+                change: change(r), newOnList: previous != nil && watch.contains(id) && !previousList.contains(id), budgetHours: f.budgetHours, hoursLogged: f.hoursLogged,
                 changeOrderHours: tenth(f.changeOrderHours), forecastHoursAtCompletion: tenth(f.hoursAtCompletion),
                 forecastHoursLow: tenth(f.hoursAtCompletionLow), forecastHoursHigh: tenth(f.hoursAtCompletionHigh),
                 forecastOverrunPct: tenth(f.overrunShare * 100), forecastEndDate: "\(f.endDate)", forecastEndLow: "\(f.endDateLow)",

@@ -2,7 +2,8 @@ import Foundation
 
 /// A small SVG plotting surface: a unit-square data space mapped into a pixel frame with
 /// axes, ticks and a legend. Every chart in the HTML report is one of these, so they
-/// share their look.
+/// share their look: the legend below the frame, never over the curves, and each axis's
+/// tick labels with the same number of decimals.
 struct SVGChart {
     let width: Double
     let height: Double
@@ -11,9 +12,6 @@ struct SVGChart {
     var yRange: ClosedRange<Double> = 0...1
     var body = ""
     var legend: [(label: String, color: String, dashed: Bool)] = []
-    enum Corner { case topLeft, topRight, bottomRight }
-    /// Where the legend goes: the corner the curves leave empty.
-    var legendCorner = Corner.bottomRight
 
     init(width: Double = 360, height: Double = 300) {
         self.width = width
@@ -28,14 +26,17 @@ struct SVGChart {
     mutating func axes(xLabel: String, yLabel: String, xTicks: [Double]? = nil, yTicks: [Double]? = nil, percent: Bool = false) {
         let xs = xTicks ?? stride(from: xRange.lowerBound, through: xRange.upperBound + 1e-9, by: (xRange.upperBound - xRange.lowerBound) / 5).map { $0 }
         let ys = yTicks ?? stride(from: yRange.lowerBound, through: yRange.upperBound + 1e-9, by: (yRange.upperBound - yRange.lowerBound) / 5).map { $0 }
-        func label(_ v: Double) -> String { percent ? "\(Int((v * 100).rounded()))%" : (v == v.rounded() && abs(v) >= 1 ? "\(Int(v))" : String(format: "%.1f", v)) }
+        let xDecimals = Self.decimals(xs.map { percent ? $0 * 100 : $0 }), yDecimals = Self.decimals(ys.map { percent ? $0 * 100 : $0 })
+        func label(_ v: Double, _ decimals: Int) -> String {
+            String(format: "%.\(decimals)f", percent ? v * 100 : v) + (percent ? "%" : "")
+        }
         for x in xs {
             body += #"<line class="grid" x1="\#(Self.f(px(x)))" y1="\#(Self.f(py(yRange.lowerBound)))" x2="\#(Self.f(px(x)))" y2="\#(Self.f(py(yRange.upperBound)))"/>"#
-            body += #"<text class="tick" x="\#(Self.f(px(x)))" y="\#(Self.f(height - bottom + 16))" text-anchor="middle">\#(label(x))</text>"#
+            body += #"<text class="tick" x="\#(Self.f(px(x)))" y="\#(Self.f(height - bottom + 16))" text-anchor="middle">\#(label(x, xDecimals))</text>"#
         }
         for y in ys {
             body += #"<line class="grid" x1="\#(Self.f(px(xRange.lowerBound)))" y1="\#(Self.f(py(y)))" x2="\#(Self.f(px(xRange.upperBound)))" y2="\#(Self.f(py(y)))"/>"#
-            body += #"<text class="tick" x="\#(Self.f(left - 6))" y="\#(Self.f(py(y) + 4))" text-anchor="end">\#(label(y))</text>"#
+            body += #"<text class="tick" x="\#(Self.f(left - 6))" y="\#(Self.f(py(y) + 4))" text-anchor="end">\#(label(y, yDecimals))</text>"#
         }
         body += #"<rect class="frame" x="\#(Self.f(left))" y="\#(Self.f(top))" width="\#(Self.f(width - left - right))" height="\#(Self.f(height - top - bottom))"/>"#
         body += #"<text class="axis" x="\#(Self.f((left + width - right) / 2))" y="\#(Self.f(height - 8))" text-anchor="middle">\#(HTMLReport.escape(xLabel))</text>"#
@@ -58,16 +59,38 @@ struct SVGChart {
         body += #"<circle cx="\#(Self.f(px(x)))" cy="\#(Self.f(py(y)))" r="\#(Self.f(radius))" fill="\#(color)" fill-opacity="0.75"><title>\#(HTMLReport.escape(title))</title></circle>"#
     }
 
+    /// The decimals an axis's tick labels all get: the fewest (up to 3) that show every tick exactly.
+    static func decimals(_ ticks: [Double]) -> Int {
+        (0...3).first { d in
+            let scale = pow(10, Double(d))
+            return ticks.allSatisfy { abs(($0 * scale).rounded() - $0 * scale) < 1e-6 }
+        } ?? 3
+    }
+
+    /// The legend's items placed below the frame and its axis label, left to right, wrapping
+    /// at the chart's width: (x, y) of each item's line, and the height the rows take.
+    func legendLayout() -> (positions: [(x: Double, y: Double)], height: Double) {
+        var positions: [(x: Double, y: Double)] = [], x = left, row = 0.0
+        for item in legend {
+            let itemWidth = Double(item.label.count) * 6.5 + 40
+            if x > left, x + itemWidth > width - right {
+                x = left
+                row += 1
+            }
+            positions.append((x, height + 8 + row * 16))
+            x += itemWidth
+        }
+        return (positions, legend.isEmpty ? 0 : (row + 1) * 16 + 6)
+    }
+
     func svg(id: String) -> String {
         var legendMarkup = ""
-        let longest = Double(legend.map(\.label.count).max() ?? 0) * 6.5 + 34
-        for (k, item) in legend.enumerated() {
-            let x = legendCorner == .topLeft ? left + 10 : width - right - longest
-            let y = legendCorner == .bottomRight
-                ? height - bottom - 10 - Double(legend.count - 1 - k) * 16 : top + 12 + Double(k) * 16
+        let (positions, legendHeight) = legendLayout()
+        for (item, (x, y)) in zip(legend, positions) {
             legendMarkup += #"<line x1="\#(Self.f(x))" y1="\#(Self.f(y))" x2="\#(Self.f(x + 18))" y2="\#(Self.f(y))" stroke="\#(item.color)" stroke-width="2"\#(item.dashed ? #" stroke-dasharray="5 4""# : "")/>"#
             legendMarkup += #"<text class="legend" x="\#(Self.f(x + 24))" y="\#(Self.f(y + 4))">\#(HTMLReport.escape(item.label))</text>"#
         }
-        return #"<svg id="\#(id)" viewBox="0 0 \#(Self.f(width)) \#(Self.f(height))" width="\#(Self.f(width))" height="\#(Self.f(height))" role="img">\#(body)\#(legendMarkup)</svg>"#
+        let total = height + legendHeight
+        return #"<svg id="\#(id)" viewBox="0 0 \#(Self.f(width)) \#(Self.f(total))" width="\#(Self.f(width))" height="\#(Self.f(total))" role="img">\#(body)\#(legendMarkup)</svg>"#
     }
 }

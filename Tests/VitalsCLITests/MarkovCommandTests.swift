@@ -12,8 +12,15 @@ import VitalsTestSupport
         let text = try VitalsProcess.run(["markov", signals, "--as-of", "2025-03-31"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.hasPrefix("Health chain as of 2025-03-31: "))
-        #expect(text.stdout.contains("Transition probabilities per month (95 % credible interval):"))
+        // Off a terminal the layout is 80 columns: the matrix without intervals, the intervals as a list.
+        #expect(text.stdout.contains("Transition probabilities per month:") && text.stdout.contains("95 % credible intervals"))
         #expect(text.stdout.contains("Forecast of the book"))
+        let textLines = text.stdout.split(separator: "\n")
+        #expect(textLines.allSatisfy { $0.count <= 80 }, "a line over 80: \(textLines.first { $0.count > 80 } ?? "")")
+        let wide = try VitalsProcess.run(["markov", signals, "--as-of", "2025-03-31", "--width", "140"])
+        #expect(wide.status == 0 && wide.stdout.contains("Transition probabilities per month (95 % credible interval):"))
+        #expect(wide.stdout.split(separator: "\n").allSatisfy { $0.count <= 140 })
+        #expect(try VitalsProcess.run(["markov", signals, "--width", "20"]).status == 64)
 
         let json = try VitalsProcess.run(["markov", signals, "--json"])
         #expect(json.status == 0)
@@ -33,7 +40,10 @@ import VitalsTestSupport
 
         let segment = try VitalsProcess.run(["markov", signals, "--segment", "Enterprise"])
         #expect(segment.status == 0 && segment.stdout.contains("segment Enterprise"))
+        // Any case, or a unique prefix, names a segment; a value naming none lists the segments.
+        let prefix = try VitalsProcess.run(["markov", signals, "--segment", "ent"])
+        #expect(prefix.status == 0 && prefix.stdout.contains("segment Enterprise"), "\(prefix.stderr)")
         let unknown = try VitalsProcess.run(["markov", signals, "--segment", "Galactic"])
-        #expect(unknown.status == 64 && unknown.stderr.contains("not a segment of this book"))
+        #expect(unknown.status == 64 && unknown.stderr.contains("--segment") && unknown.stderr.contains("Enterprise, Mid-Market, SMB"), "\(unknown.stderr)")
     }
 }

@@ -99,7 +99,10 @@ import VitalsTestSupport
             if a.logOdds != b.logOdds { return (a.logOdds ?? -.infinity) > (b.logOdds ?? -.infinity) }
             return a.entityID < b.entityID
         }
-        let previousTop = Set(ranked.prefix(top).map(\.entityID))
+        // "New" is judged on the top 50 (whatever --top): the previous run's, and today's in the
+        // same order (by probability for --sort change, whose key the history does not keep).
+        let previousTop = Set(ranked.prefix(50).map(\.entityID))
+        let watchNow = Set(now.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(50).map(\.key))
         var newCount = 0, sortKeys: [Double] = []
         for entry in accounts {
             let id = try #require(entry["account_id"] as? String)
@@ -113,7 +116,7 @@ import VitalsTestSupport
                 #expect(entry["change"] == nil || entry["change"] is NSNull)
             }
             let isNew = try #require(entry["new_on_list"] as? Bool)
-            #expect(isNew == !previousTop.contains(id), "\(id) new flag")
+            #expect(isNew == ((sort != "change" || watchNow.contains(id)) && !previousTop.contains(id)), "\(id) new flag")
             if isNew { newCount += 1 }
             let band = try #require(entry["risk_band"] as? String)
             #expect(band == (p >= 0.3 ? "high" : p >= 0.1 ? "medium" : "low"))
@@ -145,7 +148,8 @@ import VitalsTestSupport
 
     @Test func atRiskFiltersAndCSV() throws {
         let book = try Book.shared()
-        let csv = try VitalsProcess.run(["at-risk", book.signals, "--model", book.churn, "--top", "500", "--format", "csv", "--csm", "casey diaz"])
+        let csv = try VitalsProcess.run(["at-risk", book.signals, "--model", book.churn, "--top", "500", "--format", "csv", "--csm", "casey diaz",
+                                         "--no-history"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\n")
         #expect(lines[0].hasPrefix("rank,account_id,name,csm,segment,arr,churn_probability,risk_band,arr_at_risk,previous_probability,change,new_on_list"))
@@ -223,13 +227,14 @@ import VitalsTestSupport
         let history = try ScoreHistory(path: book.history, access: .read)
         let previous = try history.scores(of: try #require(try history.previousRun(task: "overrun", before: "2025-12-31")))
         let now = try Self.scoreFile(book.scores + "/overrun-scores-2025-12-31.csv", column: 3)
-        // "New" compares with the previous run's top N by probability (the key the history keeps).
+        // "New" compares the top 50 by probability (the key the history keeps) now and in the previous run, whatever --top.
         let ranked = previous.values.sorted { (a: ScoreHistory.Score, b: ScoreHistory.Score) -> Bool in
             if a.probability != b.probability { return a.probability > b.probability }
             if a.logOdds != b.logOdds { return (a.logOdds ?? -.infinity) > (b.logOdds ?? -.infinity) }
             return a.entityID < b.entityID
         }
-        let previousTop = Set(ranked.prefix(top).map(\.entityID))
+        let previousTop = Set(ranked.prefix(50).map(\.entityID))
+        let watchNow = Set(now.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(50).map(\.key))
         var keys: [Double] = []
         for entry in projects {
             let id = try #require(entry["project_id"] as? String), p = try #require(entry["overrun_probability"] as? Double)
@@ -239,7 +244,7 @@ import VitalsTestSupport
             } else {
                 #expect(entry["change"] == nil || entry["change"] is NSNull)
             }
-            #expect(entry["new_on_list"] as? Bool == !previousTop.contains(id), "\(id) new flag")
+            #expect(entry["new_on_list"] as? Bool == (watchNow.contains(id) && !previousTop.contains(id)), "\(id) new flag")
             #expect(entry["risk_band"] as? String == (p >= 0.3 ? "high" : p >= 0.1 ? "medium" : "low"))
             switch sort {
             case "probability": keys.append(p)

@@ -43,7 +43,8 @@ import VitalsViews
         }
     }
 
-    /// Against a previous run, changes are now − before, and "new" means not on the same query's list then.
+    /// Against a previous run, changes are now − before, "new" means not in the same query's
+    /// top 50 then (whatever `top`), and "left" is then's top 50 less today's.
     @Test func changesAndNewFlagsComeFromThePreviousRun() throws {
         let trained = try TrainedBook.shared()
         let earlier = try Self.snapshot(trained.churn.model, asOf: trained.book.index.dataEnd.adding(months: -1))
@@ -51,8 +52,15 @@ import VitalsViews
         let run = ScoreHistory.Run(task: "churn", asOf: "\(earlier.asOf)", modelID: earlier.model.modelID, scoreFile: "x.csv", rows: earlier.rowCount)
         let scores = Dictionary(uniqueKeysWithValues: HistoryRecords.scores(earlier).map { ($0.entityID, $0) })
         let list = try AtRiskList(snapshot: now, query: AtRiskQuery(top: 20), previous: (run, scores))
-        let before = try AtRiskList(snapshot: earlier, query: AtRiskQuery(top: 20), previous: nil)
+        let before = try AtRiskList(snapshot: earlier, query: AtRiskQuery(top: 50), previous: nil)
         let earlierIDs = Set(before.accounts.map(\.accountID))
+        let today = try AtRiskList(snapshot: now, query: AtRiskQuery(top: 50), previous: nil)
+        let todayIDs = Set(today.accounts.map(\.accountID))
+        #expect(list.watchListSize == 50)
+        #expect(list.leftTheList.map(\.id) == before.accounts.map(\.accountID).filter { !todayIDs.contains($0) })
+        #expect(list.leftTheList.allSatisfy { $0.previousProbability == scores[$0.id]?.probability && $0.previousRank >= 1 })
+        let three = try AtRiskList(snapshot: now, query: AtRiskQuery(top: 3), previous: (run, scores))
+        #expect(three.accounts.map(\.newOnList) == list.accounts.prefix(3).map(\.newOnList))
         for entry in list.accounts {
             #expect(entry.newOnList == !earlierIDs.contains(entry.accountID))
             if let previous = scores[entry.accountID] {
