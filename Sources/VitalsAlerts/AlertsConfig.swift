@@ -71,7 +71,7 @@ public struct AlertsConfig: Sendable, Equatable {
         config.renewalWithinDays = try top.int("renewal_within_days", default: 60, "must be a whole number of days from 1 to 3660") { (1...3660).contains($0) }
         config.stayedHighRuns = try top.int("stayed_high_runs", default: 3, "must be a whole number of runs from 2 to 1000") { (2...1000).contains($0) }
         var webhook = try top.section("webhook")
-        config.webhook.timeoutSeconds = try webhook.double("timeout_seconds", default: 10, "must be seconds above 0 and at most 600") { $0 > 0 && $0 <= 600 }
+        config.webhook.timeoutSeconds = try webhook.double("timeout_seconds", default: 10, "must be seconds from 1 to 600") { $0 >= 1 && $0 <= 600 }
         config.webhook.maxAttempts = try webhook.int("max_attempts", default: 4, "must be a whole number of attempts from 1 to 20") { (1...20).contains($0) }
         config.webhook.backoffSeconds = try webhook.double("backoff_seconds", default: 1, "must be seconds from 0 to 600") { $0 >= 0 && $0 <= 600 }
         try webhook.finish()
