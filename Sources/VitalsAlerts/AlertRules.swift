@@ -105,11 +105,11 @@ public enum AlertRules {
             if kinds.contains(.renewalAtRisk), band == .high, renewsSoon, let renewal = s.renewal {
                 let alreadySo = previous.map { wasHigh && (0...config.renewalWithinDays).contains(renewal - $0.asOf) } ?? false
                 if !alreadySo {
-                    event(.renewalAtRisk, p, before, "renewal in \(renewalDays!) days (\(renewal)) with churn risk \(Self.percent(p)), high band")
+                    event(.renewalAtRisk, p, before, "renewal in \(renewalDays!) days (\(renewal)), churn risk \(Self.percent(p)) (high)")
                 }
             }
-            for (kind, now, earlier, what) in [(AlertKind.overrunEnteredHighBand, s.hoursProbability, baseline.previousRisks?.hours, "risk of ending over budget"),
-                                               (.lateEnteredHighBand, s.lateProbability, baseline.previousRisks?.late, "risk of ending late")] {
+            for (kind, now, earlier, what) in [(AlertKind.overrunEnteredHighBand, s.hoursProbability, baseline.previousRisks?.hours, "over-budget risk"),
+                                               (.lateEnteredHighBand, s.lateProbability, baseline.previousRisks?.late, "lateness risk")] {
                 guard kinds.contains(kind), let now, bands.band(now) == .high else { continue }
                 // With a previous run whose risks are unknown, a crossing cannot be told: no event.
                 if previous != nil && earlier == nil { continue }
@@ -125,7 +125,7 @@ public enum AlertRules {
                 let streak = baseline.runs.prefix(while: { $0.high.contains(id) })
                 if streak.count == needed {
                     let path = (streak.reversed().compactMap { $0.probabilities[id] } + [p]).map(Self.percent).joined(separator: " → ")
-                    event(.stayedHigh, p, before, "in the high band for \(config.stayedHighRuns) consecutive runs: \(path)")
+                    event(.stayedHigh, p, before, "high for \(config.stayedHighRuns) runs in a row: \(path)")
                 }
             }
         }

@@ -3,7 +3,7 @@ import VitalsFoundation
 import Yams
 
 /// The thresholds of the alert rules and the webhook's patience, from an alerts YAML file
-/// (`docs/alerts.md` lists every key); every key has a default, so no file is needed.
+/// (README, "vitals alerts", lists every key); every key has a default, so no file is needed.
 ///
 ///     kinds: [entered_high_band, renewal_at_risk, overrun_entered_high_band,
 ///             late_entered_high_band, probability_rose, stayed_high]

@@ -65,7 +65,7 @@ struct AlertRulesTests {
         let events = Self.churn(subjects, [Self.run("2025-11-30", ["A1": 0.5, "A2": 0.5, "A3": 0.5, "A4": 0.2])])
         #expect(events.filter { $0.kind == .renewalAtRisk }.map(\.accountID) == ["A1"])
         let a1 = events.first { $0.kind == .renewalAtRisk }!
-        #expect(a1.reason == "renewal in 60 days (2026-03-01) with churn risk 50.0 %, high band")
+        #expect(a1.reason == "renewal in 60 days (2026-03-01), churn risk 50.0 % (high)")
         // An account entering the high band with a renewal in the window says so in the reason too.
         let entered = Self.churn([AlertSubject(accountID: "A5", probability: 0.4, renewal: Day("2026-01-21")!)], [Self.run("2025-11-30", ["A5": 0.12])])
         #expect(entered.map(\.kind) == [.enteredHighBand, .renewalAtRisk, .probabilityRose])
@@ -81,7 +81,7 @@ struct AlertRulesTests {
                     Self.run("2025-09-30", ["A1": 0.2, "A2": 0.4, "A3": 0.2])]
         let events = Self.churn(now, runs).filter { $0.kind == .stayedHigh }
         #expect(events.map(\.accountID) == ["A1"])
-        #expect(events.first?.reason == "in the high band for 3 consecutive runs: 35.0 % → 40.0 % → 50.0 %")
+        #expect(events.first?.reason == "high for 3 runs in a row: 35.0 % → 40.0 % → 50.0 %")
         var two = AlertsConfig()
         two.stayedHighRuns = 2
         #expect(Self.churn(now, runs, config: two).filter { $0.kind == .stayedHigh }.map(\.accountID) == ["A3"])
@@ -102,7 +102,7 @@ struct AlertRulesTests {
         #expect(Self.kinds(events, "P3") == [.overrunEnteredHighBand, .lateEnteredHighBand])
         let p1 = events.first { $0.projectID == "P1" }!
         #expect(p1.probability == 0.45 && p1.previousProbability == 0.2 && p1.accountID == "A1" && p1.csm == "Bo")
-        #expect(p1.reason == "risk of ending over budget entered the high band: 20.0 % → 45.0 %")
+        #expect(p1.reason == "over-budget risk entered the high band: 20.0 % → 45.0 %")
         // No churn kinds for projects; with the previous run's risks unknown, no band crossing is claimed.
         #expect(!events.contains { $0.kind == .enteredHighBand || $0.kind == .renewalAtRisk })
         let unknown = AlertRules.events(task: .overrun, modelID: "m", asOf: Self.asOf, bands: Self.bands, subjects: subjects,
