@@ -140,8 +140,8 @@ public enum AlertRules {
     /// "12.0 %".
     static func percent(_ p: Double) -> String { String(format: "%.1f %%", p * 100) }
 
-    /// "12.0 % → 41.3 %", or "41.3 % (no previous score)".
+    /// "12.0 % → 41.3 %", or "41.3 % (first score)".
     static func move(_ before: Double?, _ now: Double) -> String {
-        before.map { "\(percent($0)) → \(percent(now))" } ?? "\(percent(now)) (no previous score)"
+        before.map { "\(percent($0)) → \(percent(now))" } ?? "\(percent(now)) (first score)"
     }
 }

@@ -57,7 +57,7 @@ struct AlertsCommand: ParsableCommand {
 
         if dryRun {
             guard let webhook else {
-                print("dry run: nothing written" + (out.map { " to \($0)" } ?? ""))
+                print("dry run: nothing written" + (out.map { " to \(TerminalText.escaped($0))" } ?? "") + ", sent or recorded")
                 print(report.summary(), terminator: "")
                 return
             }

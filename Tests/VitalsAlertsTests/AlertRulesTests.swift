@@ -41,7 +41,7 @@ struct AlertRulesTests {
         let events = Self.churn([AlertSubject(accountID: "A1", probability: 0.5, renewal: Day("2026-06-01")!)], [])
         #expect(events.map(\.kind) == [.enteredHighBand])
         #expect(events[0].previousProbability == nil)
-        #expect(events[0].reason == "entered the high band: 50.0 % (no previous score)")
+        #expect(events[0].reason == "entered the high band: 50.0 % (first score)")
     }
 
     @Test func probabilityRoseAtTheThreshold() {

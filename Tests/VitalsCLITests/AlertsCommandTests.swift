@@ -99,7 +99,7 @@ import VitalsTestSupport
         let result = try Self.alerts(book, [])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.first?.contains("churn alerts as of 2025-12-31, previous run 2025-11-30") == true, "\(lines.first ?? "")")
+        #expect(lines.first?.contains("churn alerts, 2025-11-30 → 2025-12-31, model churn-") == true, "\(lines.first ?? "")")
         #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines.first { $0.count > 80 } ?? "")")
         #expect(!result.stdout.contains("\u{1B}"))
         let work = try TemporaryDirectory("alerts-out")
