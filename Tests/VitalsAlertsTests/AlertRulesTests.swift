@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VitalsAlerts
 import VitalsFoundation
+import VitalsTestSupport
 
 /// Each rule fires exactly when its threshold is crossed; ids are stable; events sort the same way every time.
 struct AlertRulesTests {
@@ -154,5 +155,24 @@ struct AlertRulesTests {
         for key in ["project_id", "csm", "previous_probability", "arr"] { #expect(object[key] is NSNull, "\(key)") }
         #expect(object["account_id"] as? String == "A\u{1B}1" && object["risk_band"] as? String == "high")
         #expect(try JSONDecoder().decode(AlertEvent.self, from: try event.json()) == event)
+    }
+}
+
+/// docs/schema/alert-event.schema.json describes the events as they are written.
+struct AlertEventSchemaTests {
+    @Test func theSchemaListsEveryKeyAndKind() throws {
+        let url = Fixtures.packageRoot.appendingPathComponent("docs/schema/alert-event.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) as? [String: Any])
+        #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+        let properties = try #require(schema["properties"] as? [String: [String: Any]])
+        let event = AlertEvent(kind: .stayedHigh, task: .overrun, accountID: "A1", projectID: "P1", asOf: "2025-12-31", csm: "Ann", probability: 0.5,
+                               previousProbability: 0.4, arr: 1000.5, modelID: "m", riskBand: .high, reason: "r")
+        let written = try #require(try JSONSerialization.jsonObject(with: try event.json()) as? [String: Any])
+        #expect(Set(schema["required"] as? [String] ?? []) == Set(written.keys))
+        #expect(Set(properties.keys) == Set(written.keys))
+        #expect(properties["kind"]?["enum"] as? [String] == AlertKind.allCases.map(\.rawValue))
+        #expect(properties["risk_band"]?["enum"] as? [String] == RiskBand.allCases.map(\.rawValue))
+        let pattern = try #require(properties["id"]?["pattern"] as? String)
+        #expect(event.id.range(of: pattern, options: .regularExpression) != nil)
     }
 }
