@@ -13,6 +13,14 @@ public struct AlertReport: Sendable, Equatable {
     /// The history's previous run of the task, if any.
     public let previousAsOf: String?
     public let events: [AlertEvent]
+
+    public init(task: RiskTask, asOf: String, modelID: String, previousAsOf: String?, events: [AlertEvent]) {
+        self.task = task
+        self.asOf = asOf
+        self.modelID = modelID
+        self.previousAsOf = previousAsOf
+        self.events = events
+    }
 }
 
 /// `vitals alerts`: scores the book as of the date with the model (the path `vitals at-risk`

@@ -176,3 +176,25 @@ struct AlertEventSchemaTests {
         #expect(event.id.range(of: pattern, options: .regularExpression) != nil)
     }
 }
+
+/// The terminal summary: one line per event within the width, text from the data escaped.
+struct AlertSummaryTests {
+    @Test func linesFitAndDataIsEscaped() {
+        let hostile = AlertEvent(kind: .enteredHighBand, task: .churn, accountID: "A\u{1B}[2J1", projectID: nil, asOf: "2025-12-31",
+                                 csm: "Eve\u{202E}lyn Longname-Smithson", probability: 0.5, previousProbability: 0.1, arr: nil, modelID: "m",
+                                 riskBand: .high, reason: "entered the high band: 10.0 % → 50.0 %; renewal in 21 days")
+        let plain = AlertEvent(kind: .probabilityRose, task: .churn, accountID: "A2", projectID: nil, asOf: "2025-12-31", csm: nil,
+                               probability: 0.2, previousProbability: 0.05, arr: 10, modelID: "m", riskBand: .medium, reason: "rose 15.0 points: 5.0 % → 20.0 %")
+        let report = AlertReport(task: .churn, asOf: "2025-12-31", modelID: "churn-0123456789abcdef", previousAsOf: "2025-11-30", events: [hostile, plain])
+        let text = report.summary()
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0] == "2 churn alerts, 2025-11-30 → 2025-12-31, model churn-0123456789abcdef")
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(!text.contains("\u{1B}") && !text.contains("\u{202E}"))
+        #expect(lines[1].hasPrefix("A\\e[2J1 "), "\(lines[1])")
+        #expect(lines[2].hasPrefix("A2      -           rose 15.0 points"), "\(lines[2])")
+        let first = AlertReport(task: .overrun, asOf: "2025-12-31", modelID: "m", previousAsOf: nil, events: [])
+        #expect(first.summary() == "0 overrun alerts, as of 2025-12-31 (first run), model m\n")
+    }
+}

@@ -176,6 +176,22 @@ import VitalsTestSupport
         #expect(try ScoreHistory(path: noneHistory, access: .read).deliveries().isEmpty)
     }
 
+    @Test func aReceiverThatNeverAnswersFailsEveryDeliveryWithExit69() throws {
+        let book = try Book.shared()
+        let work = try TemporaryDirectory("alerts-hang")
+        let history = try book.historyCopy(in: work)
+        try work.write("alerts.yaml", "kinds: [stayed_high]\nwebhook:\n  timeout_seconds: 1\n  max_attempts: 1\n")
+        #expect(try Self.alerts(book, ["--out", work.path("e.jsonl"), "--config", work.path("alerts.yaml")]).status == 0)
+        let n = try Self.lines(work.path("e.jsonl")).count
+        let receiver = try TestReceiver(script: Array(repeating: .hang, count: n))
+        defer { receiver.stop() }
+        let result = try Self.alerts(book, history: history, ["--webhook", receiver.url, "--config", work.path("alerts.yaml")])
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.stderr.contains("not delivered: timed out after 1 attempt"), "\(result.stderr)")
+        #expect(receiver.requests.count == n)
+        #expect(try ScoreHistory(path: history, access: .read).deliveries().isEmpty)
+    }
+
     @Test func aDryRunSendsWritesAndRecordsNothing() throws {
         let book = try Book.shared()
         let work = try TemporaryDirectory("alerts-dry")
