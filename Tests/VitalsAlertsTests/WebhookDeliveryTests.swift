@@ -23,7 +23,16 @@ import VitalsTestSupport
         return policy
     }
 
-    static func ledger(_ directory: TemporaryDirectory) throws -> ScoreHistory { try ScoreHistory(path: directory.path("history.sqlite"), access: .write) }
+    static func ledger(_ directory: TemporaryDirectory) throws -> ScoreHistory {
+        _ = bypassProxies
+        return try ScoreHistory(path: directory.path("history.sqlite"), access: .write)
+    }
+
+    /// The receiver is local: a proxy from the environment (libcurl obeys http_proxy) must not stand in between.
+    static let bypassProxies: Void = {
+        setenv("no_proxy", "127.0.0.1,localhost", 1)
+        setenv("NO_PROXY", "127.0.0.1,localhost", 1)
+    }()
 
     @Test func deliversEachEventBodyWithItsIdempotencyKeyAndRecordsIt() throws {
         let directory = try TemporaryDirectory("webhook")

@@ -36,7 +36,9 @@ import VitalsTestSupport
     }
 
     static func alerts(_ book: Book, model: String = Book.churn, history: String? = nil, _ more: [String]) throws -> VitalsProcess.Output {
-        try VitalsProcess.run(["alerts", book.signals, "--model", model, "--history", history ?? book.history] + more)
+        // The receiver is local: a proxy from the environment (libcurl obeys http_proxy) must not stand in between.
+        try VitalsProcess.run(["alerts", book.signals, "--model", model, "--history", history ?? book.history] + more,
+                              environment: ["no_proxy": "127.0.0.1,localhost", "NO_PROXY": "127.0.0.1,localhost"])
     }
 
     static func lines(_ path: String) throws -> [[String: Any]] {
