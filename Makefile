@@ -56,6 +56,10 @@ demo: release
 	@$(RELEASE_BIN) at-risk $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
 	@echo; echo "==> vitals projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10"
 	@$(RELEASE_BIN) projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
+	@echo; echo "==> vitals alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run"
+	@$(RELEASE_BIN) alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run
+	@echo; echo "==> vitals alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run"
+	@$(RELEASE_BIN) alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run
 
 # The shipped models in Models/, from the default simulated book: run twice, same bytes.
 models: release

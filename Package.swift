@@ -11,6 +11,7 @@ import PackageDescription
 //   VitalsTraining                    the config and the one Trainer (only the CLI imports it)
 //   VitalsScoring                     scored snapshots, score files, previous scores, the scoring run, evaluation
 //   VitalsViews                       lists, explanations, trends, reports and their renderers
+//   VitalsAlerts                      alert rules and config, webhook delivery (`vitals alerts`)
 //   VitalsCLI                         `vitals`: options, exit codes, one core call per command
 /// The numerical modules are optimized in debug builds too: the test suite trains models in
 /// process and through the debug binary, and unoptimized Swift loops (spline bases, line
@@ -32,6 +33,7 @@ let package = Package(
         .library(name: "VitalsScoring", targets: ["VitalsScoring"]),
         .library(name: "VitalsViews", targets: ["VitalsViews"]),
         .library(name: "VitalsSQL", targets: ["VitalsSQL"]),
+        .library(name: "VitalsAlerts", targets: ["VitalsAlerts"]),
         // What every layer's API speaks: days, the vocabulary, whole-or-nothing outputs.
         .library(name: "VitalsFoundation", targets: ["VitalsFoundation"]),
         // The maths on their own: matrices on OpenBLAS, penalized logistic regression, absorbing Markov chains.
@@ -129,11 +131,20 @@ let package = Package(
                 "VitalsEvaluation", "VitalsAdditive", "VitalsHazard",
             ]
         ),
+        // `vitals alerts`: the alert rules and their config, and webhook delivery with a ledger in the history.
+        .target(
+            name: "VitalsAlerts",
+            dependencies: [
+                "VitalsFoundation", "VitalsSignals", "VitalsScoring", "VitalsHistory", "VitalsViews",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "VitalsCLI",
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsSimulation", "VitalsFeatures", "VitalsModel", "VitalsTraining", "VitalsScoring",
-                "VitalsViews", "VitalsSQL", "VitalsHistory", "VitalsMarkov", "VitalsLogistic", "VitalsAdditive", "VitalsEvaluation",
+                "VitalsViews", "VitalsSQL", "VitalsHistory", "VitalsMarkov", "VitalsLogistic", "VitalsAdditive", "VitalsEvaluation", "VitalsAlerts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -207,6 +218,10 @@ let package = Package(
                 "VitalsViews", "VitalsScoring", "VitalsModel", "VitalsFeatures", "VitalsMarkov", "VitalsHistory", "VitalsEvaluation", "VitalsSignals", "VitalsFoundation",
                 "VitalsTraining", "VitalsSimulation", "VitalsAdditive", "VitalsTestBooks", "VitalsTestSupport",
             ]
+        ),
+        .testTarget(
+            name: "VitalsAlertsTests",
+            dependencies: ["VitalsAlerts", "VitalsHistory", "VitalsFoundation", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsCLITests",

@@ -43,6 +43,8 @@ run at-risk-change at-risk $B/signals --model $M/churn.json --history $H --top 1
 run at-risk-arr at-risk $B/signals --model $M/churn.json --history $H --top 10 --sort arr-at-risk --segment smb -q
 run at-risk-asof at-risk $B/signals --model $M/churn.json --as-of 2025-10-31 --top 10 --format json -q
 run projects-wide projects $B/signals --model $M/overrun.json --top 10 --width 120 -q
+run alerts-churn alerts $B/signals --model $M/churn.json --history $H --out files/alerts-churn.jsonl -q
+run alerts-overrun alerts $B/signals --model $M/overrun.json --history $H -q
 # Explain the top three accounts and projects of the lists, as tables and JSON.
 for id in $(awk -F, 'NR>1 && NR<=4 {print $2}' stdout/at-risk-csv.txt); do
   run explain-$id explain $B/signals --model $M/churn.json --account "$id" --history $H -q

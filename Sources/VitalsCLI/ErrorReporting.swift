@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import VitalsAlerts
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
@@ -68,6 +69,7 @@ func exitCode(for error: any Error) -> ExitCode {
         // Bad options, or a state rule or option the data cannot support (an unknown segment).
         return .validationFailure
     case let error as ConfigError: return error.unreadable ? VitalsExitCode.noInput : VitalsExitCode.configError
+    case let error as AlertsConfigError: return error.unreadable ? VitalsExitCode.noInput : VitalsExitCode.configError
     case let error as ModelFileError:
         switch error {
         case .unreadable: return VitalsExitCode.noInput

@@ -15,8 +15,14 @@ enum VitalsExitCode {
     static let cannotCreate = ExitCode(73)
     /// Another program held the score history past the wait; try again (EX_TEMPFAIL).
     static let temporaryFailure = ExitCode(75)
-    /// A training config breaks its rules (EX_CONFIG).
+    /// A training or alerts config breaks its rules (EX_CONFIG).
     static let configError = ExitCode(78)
+    /// `vitals alerts --webhook`: every attempted delivery failed (EX_UNAVAILABLE: the receiver
+    /// could not be reached or refused them all); nothing new was recorded.
+    static let deliveryFailed = ExitCode(69)
+    /// `vitals alerts --webhook`: some events were delivered (and recorded), others failed;
+    /// a rerun sends only those. Just past the sysexits range, so it means nothing else.
+    static let someDeliveriesFailed = ExitCode(79)
 }
 
 /// The program's name and version, recorded in every model file.

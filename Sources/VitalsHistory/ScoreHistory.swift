@@ -20,6 +20,7 @@ import VitalsFoundation
 /// Migration `v2` adds `scores.log_odds REAL` (the uncalibrated log-odds, which orders ties
 /// in the calibrated probability); runs recorded before it have NULL there. Migration `v3`
 /// adds `runs.score_file_sha256 TEXT` and sets the file's SQLite `application_id` to 'VITA'.
+/// Migration `deliveries` adds the webhook ledger of `vitals alerts` (ScoreHistory+Deliveries.swift).
 ///
 /// The file is Vitals' own: before anything is written, it is identified (application id,
 /// or a history's tables for files from before v3); a foreign database or one with a newer
@@ -104,7 +105,7 @@ public final class ScoreHistory: Sendable {
         }
     }
 
-    private let database: DatabaseQueue
+    let database: DatabaseQueue
     public let path: String
     public let access: Access
 
@@ -216,7 +217,7 @@ public final class ScoreHistory: Sendable {
     }
 
     /// The migrations this program knows, in order.
-    static let knownMigrations = ["v1", "v2", "v3"]
+    static let knownMigrations = ["v1", "v2", "v3", deliveriesMigration]
 
     /// Checks that the database is a Vitals history (its application id, or, for histories
     /// written before it had one, its tables and migrations) and not a newer one.
@@ -301,6 +302,7 @@ public final class ScoreHistory: Sendable {
             try db.alter(table: "runs") { t in t.add(column: "score_file_sha256", .text) }
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
         }
+        registerDeliveriesMigration(&migrator)
         return migrator
     }
 

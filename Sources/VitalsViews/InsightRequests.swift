@@ -5,14 +5,14 @@ import VitalsModel
 import VitalsScoring
 import VitalsSignals
 
-/// The scored snapshot and the history's previous run that every list and explanation starts
-/// from. The history is only read.
-struct InsightContext {
-    let snapshot: ScoredSnapshot
-    let previous: (run: ScoreHistory.Run, scores: [String: ScoreHistory.Score])?
-    let warnings: [String]
+/// The scored snapshot and the history's previous run that every list, explanation and alert
+/// starts from. The history is only read.
+public struct InsightContext {
+    public let snapshot: ScoredSnapshot
+    public let previous: (run: ScoreHistory.Run, scores: [String: ScoreHistory.Score])?
+    public let warnings: [String]
 
-    init(input: ScoringInput, historyPath: String?) throws {
+    public init(input: ScoringInput, historyPath: String?) throws {
         let (snapshot, warnings) = try input.snapshot()
         let asOf = "\(snapshot.asOf)", task = snapshot.task.rawValue
         previous = try historyPath.flatMap { try ScoreHistory(path: $0, access: .read).previousScores(task: task, before: asOf) }
