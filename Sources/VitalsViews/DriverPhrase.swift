@@ -168,7 +168,8 @@ public enum DriverPhrase {
     }
 
     static func known(_ x: Double, _ phrase: (Double) -> String) -> String { x.isFinite ? phrase(x) : "no data" }
-    static func readable(_ s: String) -> String { s.replacingOccurrences(of: "_", with: "-") }
+    /// A state as every output spells it (`at_risk`, `in_delivery`).
+    static func readable(_ s: String) -> String { s }
     static func percent(_ x: Double) -> String { "\(whole((x * 100).rounded())) %" }
 
     /// A whole number as text; a value too large for an integer (or not finite) is written as

@@ -34,7 +34,7 @@ public struct ProjectQuery: Sendable, Equatable {
         self.sort = sort
     }
 
-    /// A phase as the list shows it ("in-delivery") or as the model names it ("in_delivery"), any case.
+    /// A phase as the outputs spell it ("in_delivery") or with a hyphen ("in-delivery"), any case.
     static func samePhase(_ a: String?, _ b: String) -> Bool {
         guard let a else { return false }
         let normal = { (s: String) in s.lowercased().replacingOccurrences(of: "-", with: "_") }
@@ -43,7 +43,7 @@ public struct ProjectQuery: Sendable, Equatable {
 }
 
 /// One in-flight project on the PSO lead's list.
-public struct ProjectEntry: Sendable, Equatable, Codable {
+public struct ProjectEntry: Sendable, Equatable {
     public let rank: Int
     public let projectID: String
     public let accountID: String
@@ -78,16 +78,6 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
     public let phase: String?
     public let drivers: [RankedDriver]
 
-    enum CodingKeys: String, CodingKey {
-        case rank, projectID = "project_id", accountID = "account_id", accountName = "account_name", type
-        case overrunProbability = "overrun_probability", hoursOverrunProbability = "hours_overrun_probability", lateProbability = "late_probability"
-        case riskBand = "risk_band", previousProbability = "previous_probability", change
-        case newOnList = "new_on_list", budgetHours = "budget_hours", hoursLogged = "hours_logged"
-        case changeOrderHours = "change_order_hours", forecastHoursAtCompletion = "forecast_hours_at_completion"
-        case forecastHoursLow = "forecast_hours_low", forecastHoursHigh = "forecast_hours_high", forecastOverrunPct = "forecast_overrun_pct"
-        case forecastEndDate = "forecast_end_date", forecastEndLow = "forecast_end_low", forecastEndHigh = "forecast_end_high"
-        case baselineEndDate = "baseline_end_date", daysLate = "days_late", phase, drivers
-    }
 }
 
 /// The PSO lead's list: in-flight projects by overrun probability (or forecast overrun, days
@@ -98,7 +88,7 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
 /// previous run's scores; for `--sort hours|late|change`, whose keys the history does not
 /// keep, the previous list is the same filter's top N by probability. The phase filter applies
 /// to the previous run's recorded phase.
-public struct ProjectList: Sendable, Codable {
+public struct ProjectList: Sendable {
     public let asOf: String
     public let modelID: String
     public let previousRun: AtRiskList.PreviousRun?
@@ -113,10 +103,6 @@ public struct ProjectList: Sendable, Codable {
     public let forecastInterval: String
     public let projects: [ProjectEntry]
 
-    enum CodingKeys: String, CodingKey {
-        case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", riskBands = "risk_bands", inFlight = "in_flight", matching, sort
-        case forecastInterval = "forecast_interval", projects
-    }
 
     public static let calibratedInterval = "80 % interval calibrated on finished projects"
     public static let earnedValueBracket = "earned-value bracket (the remaining work at plan to CPI × SPI slippage)"

@@ -13,6 +13,12 @@ public struct RankedDriver: Sendable, Equatable, Codable {
     public static let alsoWith = "with that, also "
     public static let onItsOwn = " on its own too"
 
+    /// The score files' drivers with their phrases (`ScoringRun.describeDrivers`).
+    public static let describer: ScoreFile.DriverDescriber = { snapshot, r in top(snapshot, row: r).map(\.cell) }
+
+    /// The driver as every output writes it (`ScoreTable.Driver`).
+    public var cell: ScoreTable.Driver { ScoreTable.Driver(feature: feature, contribution: contribution, phrase: phrase) }
+
     /// The `count` groups with the largest positive contributions on row `r`, largest first.
     public static func top(_ snapshot: ScoredSnapshot, row r: Int, count: Int = 3) -> [RankedDriver] {
         let drivers = Drivers(featureNames: snapshot.termNames, encoder: nil)
