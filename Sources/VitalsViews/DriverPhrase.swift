@@ -168,7 +168,7 @@ public enum DriverPhrase {
     }
 
     static func known(_ x: Double, _ phrase: (Double) -> String) -> String { x.isFinite ? phrase(x) : "no data" }
-    /// A state as every output spells it (`at_risk`, `in_delivery`).
+    /// A state as every output spells it (`at_risk`, `off_track`).
     static func readable(_ s: String) -> String { s }
     static func percent(_ x: Double) -> String { "\(whole((x * 100).rounded())) %" }
 

@@ -34,7 +34,7 @@ public struct ProjectQuery: Sendable, Equatable {
         self.sort = sort
     }
 
-    /// A phase as the outputs spell it ("in_delivery") or with a hyphen ("in-delivery"), any case.
+    /// A phase as the outputs spell it ("off_track") or with a hyphen ("off-track"), any case.
     static func samePhase(_ a: String?, _ b: String) -> Bool {
         guard let a else { return false }
         let normal = { (s: String) in s.lowercased().replacingOccurrences(of: "-", with: "_") }

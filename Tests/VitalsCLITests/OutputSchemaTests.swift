@@ -221,14 +221,36 @@ import VitalsTestSupport
         #expect(entry["previous_probability"] == .null && entry["change"] == .null)
     }
 
+    /// The other JSON outputs keep every key too: `history`'s first point has `change: null`,
+    /// `explain` writes every feature's `value` (null when missing) and `change` (null without an earlier run).
+    @Test func historyAndExplainJSONWriteEveryKey() throws {
+        let book = try Book.shared()
+        let id = try #require(String(contentsOfFile: "\(book.scores)/churn-scores-\(Self.days[1]).csv", encoding: .utf8)
+            .split(separator: "\n").dropFirst().first?.split(separator: ",").first.map(String.init))
+        let trend = try JSONValue.parse(try Book.check(["history", "--history", book.history, "--account", id, "--format", "json"]))
+        guard case let .object(t) = trend, case let .array(points)? = t["points"], case let .object(first)? = points.first else {
+            Issue.record("no points: \(trend.text.prefix(300))")
+            return
+        }
+        #expect(points.count == 2 && first["change"] == .null && first.keys.sorted() == ["as_of", "change", "health_state", "model_id", "probability", "risk_band"])
+        let explained = try JSONValue.parse(try Book.check(["explain", book.signals, "--model", Self.churnModel, "--account", id, "--as-of", Self.days[0],
+                                                            "--format", "json"]))
+        guard case let .object(e) = explained, case let .array(features)? = e["features"] else {
+            Issue.record("no features: \(explained.text.prefix(300))")
+            return
+        }
+        #expect(e["change"] == .null)
+        #expect(features.allSatisfy { if case let .object(f) = $0 { return f["value"] != nil } else { return false } })
+    }
+
     /// One spelling of the states in every output: `at_risk`, in the terminal tables too.
     @Test func statesAreSpelledWithUnderscoresEverywhere() throws {
         let book = try Book.shared()
         let table = try Book.check(["at-risk", book.signals, "--model", Self.churnModel, "--history", book.history, "--top", "400", "--width", "120"])
         #expect(table.contains("at_risk") && !table.contains("at-risk "), "\(table.prefix(2000))")
         let projects = try Book.check(["projects", book.signals, "--model", Self.overrunModel, "--history", book.history, "--top", "100", "--width", "120"])
-        #expect(!projects.contains("in-delivery"))
-        #expect(!book.lists.values.contains { $0.contains("at-risk") || $0.contains("in-delivery") })
+        #expect(!projects.contains("off-track"))
+        #expect(!book.lists.values.contains { $0.contains("at-risk") || $0.contains("off-track") })
     }
 
     /// A run for the same date and model replaces the earlier one, and says so on stderr, on one line.
