@@ -69,7 +69,7 @@ struct ScoreCommand: ParsableCommand {
                 let input = ScoringInput(model: file, dataset: dataset.take()!, directory: directory, asOf: asOf,
                                          allowMissingSignals: allowMissingSignals, asOfOnly: true, logger: logger)
                 let outcome = try ScoringRun(input: input, outDirectory: out, historyPath: historyPath, logger: logger,
-                                                 describeDrivers: RankedDriver.describer).run()
+                                                 describeDrivers: RankedDriver.describer()).run()
                 return (outcome.written, (outcome.recoveryNote.map { ["note: \($0)"] } ?? []) + outcome.warnings.map { "warning: \($0)" }
                     + (outcome.replacedNote.map { [$0] } ?? [])
                     + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))
