@@ -31,7 +31,7 @@ struct ProjectsCommand: ParsableCommand {
     @Option(help: "Only projects of this type (as in projects.csv, any case).")
     var type: String?
 
-    @Option(help: "Only projects in this delivery phase (as the list shows it, e.g. in-delivery; any case).")
+    @Option(help: "Only projects in this delivery phase (e.g. off_track; any case).")
     var phase: String?
 
     @Option(help: "probability, hours (largest forecast overrun first), late (most days late first) or change (biggest rise first).")

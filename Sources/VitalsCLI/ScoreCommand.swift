@@ -4,6 +4,7 @@ import VitalsFoundation
 import VitalsModel
 import VitalsScoring
 import VitalsSignals
+import VitalsViews
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -67,8 +68,10 @@ struct ScoreCommand: ParsableCommand {
                 // table as it folds it in; a score run asks about its as-of date alone.
                 let input = ScoringInput(model: file, dataset: dataset.take()!, directory: directory, asOf: asOf,
                                          allowMissingSignals: allowMissingSignals, asOfOnly: true, logger: logger)
-                let outcome = try ScoringRun(input: input, outDirectory: out, historyPath: historyPath, logger: logger).run()
+                let outcome = try ScoringRun(input: input, outDirectory: out, historyPath: historyPath, logger: logger,
+                                                 describeDrivers: RankedDriver.describer()).run()
                 return (outcome.written, (outcome.recoveryNote.map { ["note: \($0)"] } ?? []) + outcome.warnings.map { "warning: \($0)" }
+                    + (outcome.replacedNote.map { [$0] } ?? [])
                     + [outcome.changesNote] + (outcome.historyNote.map { [$0] } ?? []))
             }
             let scoring = TableScoring(model: file, tablePath: table!)

@@ -20,6 +20,9 @@ import VitalsFoundation
 /// Migration `v2` adds `scores.log_odds REAL` (the uncalibrated log-odds, which orders ties
 /// in the calibrated probability); runs recorded before it have NULL there. Migration `v3`
 /// adds `runs.score_file_sha256 TEXT` and sets the file's SQLite `application_id` to 'VITA'.
+/// Migration `v4-score-rows` adds `runs.created_at TEXT` (when the run was recorded, UTC,
+/// `YYYY-MM-DDTHH:MM:SSZ`; NULL in runs recorded before it), `scores.top_drivers TEXT` (the score
+/// file's `feature:+0.26; …`) and the view `score_rows` for BI tools (`scoreRowsView`).
 /// Migration `deliveries` adds the webhook ledger of `vitals alerts` (ScoreHistory+Deliveries.swift).
 ///
 /// The file is Vitals' own: before anything is written, it is identified (application id,
@@ -41,12 +44,17 @@ public final class ScoreHistory: Sendable {
         public var rows: Int
         /// SHA-256 of the score file's bytes (migration v3; nil in runs recorded before it).
         public var scoreFileSHA256: String?
+        /// When the run was recorded, UTC `YYYY-MM-DDTHH:MM:SSZ` (migration v4-score-rows; nil in
+        /// runs recorded before it). `append` stamps it when it is nil.
+        public var createdAt: String?
 
         enum CodingKeys: String, CodingKey {
             case id, task, asOf = "as_of", modelID = "model_id", scoreFile = "score_file", rows, scoreFileSHA256 = "score_file_sha256"
+            case createdAt = "created_at"
         }
 
-        public init(id: Int64? = nil, task: String, asOf: String, modelID: String, scoreFile: String, rows: Int, scoreFileSHA256: String? = nil) {
+        public init(id: Int64? = nil, task: String, asOf: String, modelID: String, scoreFile: String, rows: Int, scoreFileSHA256: String? = nil,
+                    createdAt: String? = nil) {
             self.id = id
             self.task = task
             self.asOf = asOf
@@ -54,6 +62,7 @@ public final class ScoreHistory: Sendable {
             self.scoreFile = scoreFile
             self.rows = rows
             self.scoreFileSHA256 = scoreFileSHA256
+            self.createdAt = createdAt
         }
 
         public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -70,14 +79,16 @@ public final class ScoreHistory: Sendable {
         /// The model's log-odds before calibration (migration v2; nil in runs recorded before it).
         /// Isotonic calibration maps ranges of log-odds to one probability; this keeps their order.
         public var logOdds: Double?
+        /// The score file's `top_drivers`, `feature:+0.26; …` (migration v4-score-rows; nil before it).
+        public var topDrivers: String?
 
         enum CodingKeys: String, CodingKey {
             case runID = "run_id", entityID = "entity_id", probability, riskBand = "risk_band", healthState = "health_state", arr
-            case logOdds = "log_odds"
+            case logOdds = "log_odds", topDrivers = "top_drivers"
         }
 
         public init(runID: Int64 = 0, entityID: String, probability: Double, riskBand: String? = nil, healthState: String? = nil, arr: Double? = nil,
-                    logOdds: Double? = nil) {
+                    logOdds: Double? = nil, topDrivers: String? = nil) {
             self.runID = runID
             self.entityID = entityID
             self.probability = probability
@@ -85,6 +96,7 @@ public final class ScoreHistory: Sendable {
             self.healthState = healthState
             self.arr = arr
             self.logOdds = logOdds
+            self.topDrivers = topDrivers
         }
     }
 
@@ -217,7 +229,7 @@ public final class ScoreHistory: Sendable {
     }
 
     /// The migrations this program knows, in order.
-    static let knownMigrations = ["v1", "v2", "v3", deliveriesMigration]
+    static let knownMigrations = ["v1", "v2", "v3", "v4-score-rows", deliveriesMigration]
 
     /// Checks that the database is a Vitals history (its application id, or, for histories
     /// written before it had one, its tables and migrations) and not a newer one.
@@ -302,8 +314,46 @@ public final class ScoreHistory: Sendable {
             try db.alter(table: "runs") { t in t.add(column: "score_file_sha256", .text) }
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
         }
+        migrator.registerMigration("v4-score-rows") { db in
+            try db.alter(table: "runs") { t in t.add(column: "created_at", .text) }
+            try db.alter(table: "scores") { t in t.add(column: "top_drivers", .text) }
+            try db.execute(sql: scoreRowsView)
+        }
         registerDeliveriesMigration(&migrator)
         return migrator
+    }
+
+    /// The view BI tools read (README, "The score history"; docs/schema/history-score-row.schema.json):
+    /// one row per score with its run's date, model, task and recording time, in the field names
+    /// the score files and lists use. `account_id` is the entity of a churn run, `project_id`
+    /// that of an overrun run (the other is NULL); the stored state is `health_state` for a
+    /// churn run and `phase` for an overrun run, as the score files name them.
+    static let scoreRowsView = """
+        CREATE VIEW score_rows AS
+        SELECT runs.id AS run_id, runs.task AS task, runs.as_of AS as_of, runs.model_id AS model_id, runs.created_at AS created_at,
+               scores.entity_id AS entity_id,
+               CASE WHEN runs.task = 'churn' THEN scores.entity_id END AS account_id,
+               CASE WHEN runs.task = 'overrun' THEN scores.entity_id END AS project_id,
+               scores.probability AS probability, scores.risk_band AS risk_band,
+               CASE WHEN runs.task = 'churn' THEN scores.health_state END AS health_state,
+               CASE WHEN runs.task = 'overrun' THEN scores.health_state END AS phase,
+               scores.arr AS arr, scores.top_drivers AS top_drivers
+        FROM scores JOIN runs ON runs.id = scores.run_id
+        """
+
+    /// The run of `task`, date and model already recorded (the one a new run of them replaces), or nil.
+    public func run(task: String, asOf: String, modelID: String) throws -> Run? {
+        try database.read { db in
+            try Run.filter(Column("task") == task && Column("as_of") == asOf && Column("model_id") == modelID).fetchOne(db)
+        }
+    }
+
+    /// Now as `created_at` writes it: UTC, to the second.
+    static func timestamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
     }
 
     /// Records a run and its scores in one transaction, replacing an earlier run of the same
@@ -328,6 +378,7 @@ public final class ScoreHistory: Sendable {
             try Run.filter(Column("task") == run.task && Column("as_of") == run.asOf && Column("model_id") == run.modelID).deleteAll(db)
             var inserted = run
             inserted.id = nil
+            if inserted.createdAt == nil { inserted.createdAt = Self.timestamp() }
             try inserted.insert(db)
             for var score in scores {
                 score.runID = inserted.id!

@@ -61,6 +61,8 @@ struct OverrunScoreQuery {
         outputs.append(.init(f("schedule_performance_index"), as: "spi"))
         outputs.append(.init(f("change_order_hours_ratio"), as: "change_ratio"))
         let state = phase(f)
+        // The phase's index, carried to the score file's `phase` (NULL without a phase chain).
+        outputs.append(.init(state ?? .null(.integer), as: "phase_index"))
         outputs += ImputedDesign.columns(spec: spec, state: state, raw: f)
         return SQLSelect(outputs, from: "features", as: "f")
     }
@@ -134,7 +136,7 @@ struct OverrunScoreQuery {
             .init(logged, as: "logged"), .init(elapsed, as: "elapsed"), .init(cpi, as: "cpi"), .init(d("spi"), as: "spi"),
             .init(.when(d("change_ratio").isNull, then: .double(0), else: d("change_ratio") * budget), as: "change_hours"),
             .init(factor(spec.hoursCorrection, d), as: "hours_factor"), .init(factor(spec.endCorrection, d), as: "end_factor"),
-            .init(rate, as: "rate"),
+            .init(rate, as: "rate"), .init(d("phase_index"), as: "phase_index"), .init(d("planned_end_date"), as: "planned_end_date"),
         ], from: "design", as: "d")
         let e = { Self.col("e", $0) }
         let noEV = SQLExpression.when(e("elapsed").greater(.double(0)).and(e("logged").greater(.double(0))),
@@ -144,7 +146,8 @@ struct OverrunScoreQuery {
         let atPlan = e("logged") + remainingEV
         let composite = SQLExpression.cases([SQLWhen(e("spi").isNull, evPoint), SQLWhen(e("spi").greater(.double(0.05)), e("logged") + remainingEV / (e("cpi") * e("spi")))],
                                             otherwise: evPoint)
-        let earned = SQLSelect(["project_id", "account_id", "budget", "logged", "elapsed", "change_hours", "hours_factor", "end_factor", "rate"]
+        let earned = SQLSelect(["project_id", "account_id", "budget", "logged", "elapsed", "change_hours", "hours_factor", "end_factor", "rate",
+                                "phase_index", "planned_end_date"]
                                 .map { .init(e($0), as: $0) } + [
             .init(.when(e("cpi").isNull, then: noEV, else: evPoint), as: "ev_point"),
             .init(.when(e("cpi").isNull, then: noEV, else: .smaller(.smaller(evPoint, atPlan), composite)), as: "ev_low"),
@@ -153,7 +156,8 @@ struct OverrunScoreQuery {
         // Hours at completion and its interval (`SignalsModelSpec.hoursForecast`).
         let v = { Self.col("v", $0) }
         let point = SQLExpression.larger(v("ev_point") * v("hours_factor"), v("logged"))
-        let hoursPass = ["project_id", "account_id", "budget", "logged", "elapsed", "change_hours", "end_factor", "rate"].map { SQLSelect.Output(v($0), as: $0) }
+        let hoursPass = ["project_id", "account_id", "budget", "logged", "elapsed", "change_hours", "end_factor", "rate", "phase_index",
+                         "planned_end_date"].map { SQLSelect.Output(v($0), as: $0) }
         let pointSelect = SQLSelect(hoursPass + ["ev_low", "ev_high"].map { .init(v($0), as: $0) } + [.init(point, as: "hours_point")],
                                     from: "forecast_earned", as: "v")
         let w = { Self.col("w", $0) }
@@ -166,7 +170,8 @@ struct OverrunScoreQuery {
             low = .smaller(w("ev_low"), w("hours_point"))
             high = .larger(w("ev_high"), w("hours_point"))
         }
-        let pass2 = ["project_id", "account_id", "budget", "logged", "elapsed", "change_hours", "end_factor", "rate", "hours_point"]
+        let pass2 = ["project_id", "account_id", "budget", "logged", "elapsed", "change_hours", "end_factor", "rate", "hours_point", "phase_index",
+                     "planned_end_date"]
         let hoursSelect = SQLSelect(pass2.map { .init(w($0), as: $0) } + [.init(low, as: "hours_low"), .init(high, as: "hours_high")],
                                     from: "forecast_points", as: "w")
         // The end dates (`ProjectForecast.init`, `SignalsModelSpec.endForecast`), as days after D.
@@ -217,6 +222,16 @@ struct OverrunScoreQuery {
         let tenth = { (x: SQLExpression) in Rounding.nearest(x * .double(10)).asDouble / .double(10) }
         let share = SQLExpression.when(f("budget").greater(.double(0)), then: f("hours_point") / f("budget") - .double(1), else: .double(0))
         let date = { (days: SQLExpression) in SQLExpression.cast(.addDays(Self.d, days), .text) }
+        // The band at the model's cut points and the phase's name, as the churn query does.
+        let bands = spec.riskBands
+        let band = SQLExpression.cases([SQLWhen(probability.greaterOrEqual(.double(bands.highFrom)), .text(RiskBand.high.rawValue)),
+                                        SQLWhen(probability.greaterOrEqual(.double(bands.mediumFrom)), .text(RiskBand.medium.rawValue))],
+                                       otherwise: .text(RiskBand.low.rawValue))
+        let states = spec.markov?.transientStates ?? []
+        let phaseName: SQLExpression = states.isEmpty ? .null(.text)
+            : .cases(states.indices.map { SQLWhen(f("phase_index").equals(.integer($0)), .text(states[$0])) }, otherwise: .null(.text))
+        // Days late (`ProjectForecast.daysLate`): the forecast end minus the planned end.
+        let daysLate = f("end_left") + SQLExpression.daysBetween(from: f("planned_end_date"), to: Self.d)
         var outputs: [SQLSelect.Output] = [
             .init(f("project_id"), as: "project_id"), .init(f("account_id"), as: "account_id"), .init(.cast(.asOf, .text), as: "as_of"),
             .init(probability, as: "overrun_probability"), .init(f("budget"), as: "budget_hours"), .init(f("logged"), as: "hours_logged"),
@@ -227,6 +242,10 @@ struct OverrunScoreQuery {
             .init(date(f("end_low_left")), as: "forecast_end_low"), .init(date(f("end_high_left")), as: "forecast_end_high"),
             .init(risks ? h("probability") : .null(.double), as: "hours_overrun_probability"),
             .init(risks ? l("probability") : .null(.double), as: "late_probability"),
+            .init(band, as: "risk_band"), .init(phaseName, as: "phase"), .init(.cast(f("planned_end_date"), .text), as: "baseline_end_date"),
+            .init(daysLate, as: "days_late"),
+            // The history is not in the warehouse: the change since the last run stays empty.
+            .init(.null(.double), as: "previous_probability"), .init(.null(.double), as: "change"),
             .init(.text(modelID), as: "model_id"),
         ]
         for n in 1...3 {

@@ -189,7 +189,10 @@ public struct TableScoring: Sendable {
         var scores = ScoreTable(columns: [model.idColumn ?? "row", "probability", "top_drivers", "model_id"])
         for r in 0..<table.rowCount {
             let id: ScoreTable.Value = idIndex.map { .text(table.columns[$0][r]) } ?? .integer(r + 1)
-            scores.rows.append([id, .number(probabilities[r]), .text(drivers.topDrivers(contributions[r])), .text(model.modelID)])
+            let top = drivers.topGroups(contributions[r]).map {
+                ScoreTable.Driver(feature: drivers.groupNames[$0], contribution: contributions[r][$0], phrase: nil)
+            }
+            scores.rows.append([id, .number(probabilities[r]), .drivers(top), .text(model.modelID)])
         }
         return scores
     }

@@ -20,7 +20,7 @@ public enum ScoreFile {
             return ["project_id", "account_id", "as_of", "overrun_probability", "budget_hours", "hours_logged", "change_order_hours",
                     "forecast_hours_at_completion", "forecast_overrun_pct", "forecast_end_date", "top_drivers",
                     "forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high", "hours_overrun_probability",
-                    "late_probability", "model_id"]
+                    "late_probability", "risk_band", "phase", "baseline_end_date", "days_late", "previous_probability", "change", "model_id"]
         }
     }
 
@@ -32,13 +32,26 @@ public enum ScoreFile {
     /// The horizons of the `churn_probability_<h>d` columns, in days.
     public static var curveHorizons: [Int] { SurvivalEvaluation.horizons }
 
+    /// Names row r's top drivers with their phrases: the views' `RankedDriver.top`, which the
+    /// CLI hands in (phrases are the views' business, a layer above this one).
+    public typealias DriverDescriber = @Sendable (ScoredSnapshot, _ row: Int) -> [ScoreTable.Driver]
+
+    /// Row r's top drivers without phrases (`phrase` null): what `table` writes without a describer.
+    public static func drivers(_ snapshot: ScoredSnapshot) -> DriverDescriber {
+        let drivers = Drivers(featureNames: snapshot.termNames, encoder: nil)
+        return { snapshot, r in
+            let contributions = drivers.grouped(snapshot.contributions(row: r))
+            return drivers.topGroups(contributions).map { ScoreTable.Driver(feature: drivers.groupNames[$0], contribution: contributions[$0], phrase: nil) }
+        }
+    }
+
     /// The rows for a snapshot; `previous` holds an earlier run's probabilities by entity id
-    /// (the churn file's `previous_probability` and `change`).
-    public static func table(_ snapshot: ScoredSnapshot, previous: [String: Double]) -> ScoreTable {
+    /// (`previous_probability` and `change`); `describe` names each row's top drivers
+    /// (without phrases when nil).
+    public static func table(_ snapshot: ScoredSnapshot, previous: [String: Double], describe: DriverDescriber? = nil) -> ScoreTable {
         let model = snapshot.model, day = snapshot.asOf, table = snapshot.table
         let probabilities = snapshot.probabilities
-        let drivers = Drivers(featureNames: snapshot.termNames, encoder: nil)
-        let contributions = (0..<table.rowCount).map { drivers.grouped(snapshot.contributions(row: $0)) }
+        let describe = describe ?? drivers(snapshot)
         var scores = ScoreTable(columns: columns(snapshot.task))
         switch snapshot.task {
         case .churn:
@@ -50,8 +63,8 @@ public enum ScoreFile {
                 let before = previous[id]
                 scores.rows.append([
                     .text(id), .text("\(day)"), .number(p), .text(snapshot.band(r).rawValue), snapshot.stateName(r).map { .text($0) } ?? .missing,
-                    snapshot.expectedDaysToChurn(r).map { .integer($0) } ?? .missing, arr.map { .number($0) } ?? .missing,
-                    arr.map { .number(ArrAtRisk.of(arr: $0, probability: p)) } ?? .missing, .text(drivers.topDrivers(contributions[r])),
+                    snapshot.expectedDaysToChurn(r).map { .integer($0) } ?? .missing, arr.map { .money($0) } ?? .missing,
+                    arr.map { .money(ArrAtRisk.of(arr: $0, probability: p)) } ?? .missing, .drivers(describe(snapshot, r)),
                     before.map { .number($0) } ?? .missing, before.map { .number(p - $0) } ?? .missing,
                 ] + curveCells(snapshot, row: r) + [.text(model.modelID)])
             }
@@ -60,14 +73,17 @@ public enum ScoreFile {
             for r in 0..<table.rowCount {
                 let p = Int(table.entities[r])
                 let f = ProjectForecast(snapshot, row: r)
+                let before = previous[snapshot.ids[r]]
                 scores.rows.append([
                     .text(projects.projectID[p]), .text(snapshot.dataset.accounts.accountID[Int(projects.account[p])]), .text("\(day)"),
                     .number(probabilities[r]), .number(f.budgetHours), .number(f.hoursLogged), .number(f.changeOrderHours),
                     .number((f.hoursAtCompletion * 10).rounded() / 10), .number((f.overrunShare * 1000).rounded() / 10), .text("\(f.endDate)"),
-                    .text(drivers.topDrivers(contributions[r])),
+                    .drivers(describe(snapshot, r)),
                     .number((f.hoursAtCompletionLow * 10).rounded() / 10), .number((f.hoursAtCompletionHigh * 10).rounded() / 10),
                     .text("\(f.endDateLow)"), .text("\(f.endDateHigh)"),
                     snapshot.risks.map { .number($0.hours[r]) } ?? .missing, snapshot.risks.map { .number($0.late[r]) } ?? .missing,
+                    .text(snapshot.band(r).rawValue), snapshot.stateName(r).map { .text($0) } ?? .missing, .text("\(f.baselineEndDate)"),
+                    .integer(f.daysLate), before.map { .number($0) } ?? .missing, before.map { .number(probabilities[r] - $0) } ?? .missing,
                     .text(model.modelID),
                 ])
             }

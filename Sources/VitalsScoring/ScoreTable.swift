@@ -3,13 +3,44 @@ import VitalsFoundation
 
 /// Rows of scores with named fields, written as CSV and as JSON Lines with the same
 /// fields (what dashboards ingest). Both files are written whole or not at all.
+///
+/// Every output shares one schema (docs/schema/): every key is in every JSON row, `null`
+/// when there is no value (an empty CSV field); money always has two decimals, so a reader
+/// that infers types (DuckDB, pandas) infers one type whether or not some account has cents;
+/// drivers are `feature:+0.26; …` in CSV and an array of {feature, contribution, phrase} in JSON.
 public struct ScoreTable: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
         case text(String)
         case number(Double)
         case integer(Int)
+        /// An amount of money (ARR, ARR at risk), written with two decimals: `49606.00`.
+        case money(Double)
+        /// The top drivers, largest first.
+        case drivers([Driver])
         case missing
     }
+
+    /// One of the few things that raise a row's risk most: the feature group, its contribution
+    /// to the log-odds and, where the views can say it (not for a feature table), the phrase in words.
+    public struct Driver: Sendable, Equatable {
+        public let feature: String
+        public let contribution: Double
+        public let phrase: String?
+
+        public init(feature: String, contribution: Double, phrase: String?) {
+            self.feature = feature
+            self.contribution = contribution
+            self.phrase = phrase
+        }
+    }
+
+    /// Drivers as a CSV cell: `feature:+0.26; feature:+0.11` (two decimals, sign always written).
+    public static func driversText(_ drivers: [Driver]) -> String {
+        drivers.map { "\($0.feature):\(String(format: "%+.2f", $0.contribution))" }.joined(separator: "; ")
+    }
+
+    /// Money as both files write it: two decimals.
+    public static func moneyText(_ x: Double) -> String { String(format: "%.2f", x) }
 
     public let columns: [String]
     public var rows: [[Value]]
@@ -40,6 +71,8 @@ public struct ScoreTable: Sendable, Equatable {
                 case let .text(s): CSVText.appendCell(s, to: &out)
                 case let .number(x): out.append(contentsOf: CSVText.number(x).utf8)
                 case let .integer(n): out.append(contentsOf: String(n).utf8)
+                case let .money(x): out.append(contentsOf: Self.moneyText(x).utf8)
+                case let .drivers(d): CSVText.appendCell(Self.driversText(d), to: &out)
                 case .missing: break
                 }
             }
@@ -61,6 +94,8 @@ public struct ScoreTable: Sendable, Equatable {
                 case let .text(s): Self.appendQuoted(s, to: &out)
                 case let .number(x): out.append(contentsOf: (x.isFinite ? CSVText.number(x) : "null").utf8)
                 case let .integer(n): out.append(contentsOf: String(n).utf8)
+                case let .money(x): out.append(contentsOf: (x.isFinite ? Self.moneyText(x) : "null").utf8)
+                case let .drivers(d): Self.appendDrivers(d, to: &out)
                 case .missing: out.append(contentsOf: "null".utf8)
                 }
             }
@@ -82,7 +117,11 @@ public struct ScoreTable: Sendable, Equatable {
     public func files(stem: String) throws -> [(name: String, data: Data)] {
         for (r, row) in rows.enumerated() {
             for (k, value) in row.enumerated() {
-                if case let .number(x) = value, !x.isFinite { throw NonFinite(row: r + 1, column: columns[k]) }
+                switch value {
+                case let .number(x), let .money(x): if !x.isFinite { throw NonFinite(row: r + 1, column: columns[k]) }
+                case let .drivers(d): if d.contains(where: { !$0.contribution.isFinite }) { throw NonFinite(row: r + 1, column: columns[k]) }
+                default: break
+                }
             }
         }
         return [(stem + ".csv", Data(csvBytes())), (stem + ".jsonl", Data(jsonLinesBytes()))]
@@ -104,6 +143,20 @@ public struct ScoreTable: Sendable, Equatable {
         }
     }
 
+    /// Drivers as a JSON array of `{"feature":…,"contribution":…,"phrase":…}` (phrase `null` when there is none).
+    static func appendDrivers(_ drivers: [Driver], to out: inout [UInt8]) {
+        out.append(91)
+        for (k, d) in drivers.enumerated() {
+            if k > 0 { out.append(44) }
+            out.append(contentsOf: "{\"feature\":".utf8)
+            appendQuoted(d.feature, to: &out)
+            out.append(contentsOf: ",\"contribution\":\(d.contribution.isFinite ? CSVText.number(d.contribution) : "null"),\"phrase\":".utf8)
+            if let phrase = d.phrase { appendQuoted(phrase, to: &out) } else { out.append(contentsOf: "null".utf8) }
+            out.append(125)
+        }
+        out.append(93)
+    }
+
     /// A JSON string literal, escaped as `quote` does, appended as bytes.
     static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         let bytes = s.utf8
@@ -116,7 +169,7 @@ public struct ScoreTable: Sendable, Equatable {
         }
     }
 
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -22,12 +22,17 @@ public struct ScoringRun: Sendable {
     public var historyPath: String?
     /// Receives the stage timings (index, features, score, score_rows, write, history) and notes.
     public var logger: Logger
+    /// Names each row's top drivers in words (the views' phrases, which the CLI hands in);
+    /// nil writes the drivers without phrases.
+    public var describeDrivers: ScoreFile.DriverDescriber?
 
-    public init(input: ScoringInput, outDirectory: String, historyPath: String?, logger: Logger = .silent) {
+    public init(input: ScoringInput, outDirectory: String, historyPath: String?, logger: Logger = .silent,
+                describeDrivers: ScoreFile.DriverDescriber? = nil) {
         self.input = input
         self.outDirectory = outDirectory
         self.historyPath = historyPath
         self.logger = logger
+        self.describeDrivers = describeDrivers
     }
 
     public struct Outcome: Sendable {
@@ -40,6 +45,8 @@ public struct ScoringRun: Sendable {
         public let historyNote: String?
         /// What recovering an interrupted earlier run did, if there was one.
         public let recoveryNote: String?
+        /// The one-line notice that this run replaced the history's run of the same task, date and model.
+        public let replacedNote: String?
     }
 
     /// The size of the file at `path`, nil when there is none.
@@ -70,9 +77,11 @@ public struct ScoringRun: Sendable {
             let history = try historyPath.map { try ScoreHistory(path: $0, access: .write) }
             let previous = try history.flatMap { try PreviousScores.history($0, task: task, before: day) }
                 ?? PreviousScores.scoreFiles(in: outDirectory, task: task, before: day)
-            let scores = logger.timed("score_rows") { ScoreFile.table(snapshot, previous: previous?.probabilities ?? [:]) }
+            let scores = logger.timed("score_rows") { ScoreFile.table(snapshot, previous: previous?.probabilities ?? [:], describe: describeDrivers) }
             let stem = ScoreFile.stem(task: task, asOf: day)
-            let records = HistoryRecords.scores(snapshot)
+            let records = HistoryRecords.scores(snapshot, table: scores)
+            // Scoring the same task, date and model again replaces that run: said, not done silently.
+            let replaced = try history.flatMap { try $0.run(task: task.rawValue, asOf: "\(day)", modelID: snapshot.model.modelID) }
             let entry = history.map {
                 ScoreFolder.HistoryRun(history: $0, run: ScoreHistory.Run(task: task.rawValue, asOf: "\(day)", modelID: snapshot.model.modelID,
                                                                          scoreFile: stem + ".csv", rows: records.count),
@@ -81,8 +90,13 @@ public struct ScoringRun: Sendable {
             let written = try logger.timed("write") { try folder.publish(try scores.files(stem: stem), history: entry) }
             let changesNote = previous.map { "changes since \($0.source)" }
                 ?? "no earlier run in the history or score file in \(outDirectory): no changes to show"
+            let replacedNote = replaced.map {
+                "note: this run replaces the history's earlier \(task.rawValue) run as of \($0.asOf) with model \($0.modelID)"
+                    + ($0.createdAt.map { " (recorded \($0))" } ?? "")
+            }
             return Outcome(written: written, warnings: warnings, snapshot: snapshot, scores: scores, changesNote: changesNote,
-                           historyNote: history.map { "recorded \(records.count) scores as of \(day) in \($0.path)" }, recoveryNote: recoveryNote)
+                           historyNote: history.map { "recorded \(records.count) scores as of \(day) in \($0.path)" }, recoveryNote: recoveryNote,
+                           replacedNote: replacedNote)
         } catch {
             if let failure = error as? ScoreFolder.Failure, failure.afterCommit { throw error }
             // Whatever this run created goes with it.
@@ -96,16 +110,20 @@ public struct ScoringRun: Sendable {
 }
 
 /// What the history keeps of a scored snapshot: per entity the probability, the log-odds,
-/// the state and, for accounts, the band and ARR.
+/// the band, the state (phase), the top drivers as the score file writes them (`table`'s
+/// `top_drivers`, when given) and, for accounts, the ARR.
 public enum HistoryRecords {
-    public static func scores(_ snapshot: ScoredSnapshot) -> [ScoreHistory.Score] {
+    public static func scores(_ snapshot: ScoredSnapshot, table: ScoreTable? = nil) -> [ScoreHistory.Score] {
         let arr = snapshot.dataset.accounts.arr
         let isChurn = snapshot.task == .churn
+        let driversColumn = table?.columns.firstIndex(of: "top_drivers")
         return (0..<snapshot.rowCount).map { r in
-            ScoreHistory.Score(
-                entityID: snapshot.ids[r], probability: snapshot.probabilities[r], riskBand: isChurn ? snapshot.band(r).rawValue : nil,
+            var drivers: String?
+            if let table, let driversColumn, case let .drivers(d) = table.rows[r][driversColumn] { drivers = ScoreTable.driversText(d) }
+            return ScoreHistory.Score(
+                entityID: snapshot.ids[r], probability: snapshot.probabilities[r], riskBand: snapshot.band(r).rawValue,
                 healthState: snapshot.stateName(r), arr: isChurn ? arr?[Int(snapshot.table.entities[r])] : nil,
-                logOdds: snapshot.decisionValues[r])
+                logOdds: snapshot.decisionValues[r], topDrivers: drivers)
         }
     }
 }

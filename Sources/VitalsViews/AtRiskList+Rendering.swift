@@ -32,7 +32,7 @@ extension AtRiskList {
             cells += [
                 cell(entry.arr.map(DriverPhrase.money) ?? "", 6, right: true), cell(percentText(entry.churnProbability), 8, right: true),
                 style.paint(cell(entry.riskBand.rawValue, 6), style.bandColor(entry.riskBand)), style.paint(cell(change.text, 7, right: true), change.color),
-                cell((entry.healthState ?? "").replacingOccurrences(of: "_", with: "-"), wide ? 10 : 8),
+                cell(entry.healthState ?? "", wide ? 10 : 8),
                 cell(entry.expectedDaysToChurn.map(String.init) ?? "", 4, right: true),
                 cell(entry.churnProbabilityByRenewal.map(percentText) ?? "", 8, right: true),
             ]
@@ -50,21 +50,20 @@ extension AtRiskList {
         return out
     }
 
-    /// The list as CSV, one row per account, the drivers as `phrase | phrase` and as `feature:+c; …`,
-    /// then the accounts that left the list (`left_the_list` 1).
+    /// The list as CSV, one row per account, the drivers as `feature:+0.26; …` (`top_drivers`, as in
+    /// the score files), then the accounts that left the list (`left_the_list` 1).
     public func csv() -> String {
         var table = ScoreTable(columns: ["rank", "account_id", "name", "csm", "segment", "arr", "churn_probability", "risk_band", "arr_at_risk",
                                          "previous_probability", "change", "new_on_list", "renewal_date", "renews_within_horizon",
-                                         "health_state", "expected_days_to_churn", "churn_probability_by_renewal", "median_days_to_churn", "drivers",
-                                         "driver_contributions", "as_of", "model_id"])
+                                         "health_state", "expected_days_to_churn", "churn_probability_by_renewal", "median_days_to_churn",
+                                         "top_drivers", "as_of", "model_id"])
         for e in accounts {
             table.rows.append([
-                .integer(e.rank), .text(e.accountID), text(e.name), text(e.csm), text(e.segment), number(e.arr), .number(e.churnProbability),
-                .text(e.riskBand.rawValue), number(e.arrAtRisk), number(e.previousProbability), number(e.change), .integer(e.newOnList ? 1 : 0),
+                .integer(e.rank), .text(e.accountID), text(e.name), text(e.csm), text(e.segment), money(e.arr), .number(e.churnProbability),
+                .text(e.riskBand.rawValue), money(e.arrAtRisk), number(e.previousProbability), number(e.change), .integer(e.newOnList ? 1 : 0),
                 .text(e.renewalDate), .integer(e.renewsWithinHorizon ? 1 : 0), text(e.healthState),
                 e.expectedDaysToChurn.map { .integer($0) } ?? .missing, number(e.churnProbabilityByRenewal),
-                e.medianDaysToChurn.map { .integer($0) } ?? .missing, .text(e.drivers.map(\.phrase).joined(separator: " | ")),
-                .text(e.drivers.map { "\($0.feature):\(String(format: "%+.2f", $0.contribution))" }.joined(separator: "; ")),
+                e.medianDaysToChurn.map { .integer($0) } ?? .missing, .drivers(e.drivers.map(\.cell)),
                 .text(asOf), .text(modelID),
             ])
         }
@@ -72,12 +71,36 @@ extension AtRiskList {
                                         asOf: asOf, modelID: modelID).csv()
     }
 
-    /// The list as one JSON document (keys sorted, so the bytes are stable).
-    public func json() throws -> String { try stableJSON(self) }
+    /// The list as one JSON document: every key always present (`null` when there is no value),
+    /// keys sorted, so the bytes are stable (docs/schema/at-risk-list.schema.json).
+    public func json() throws -> String {
+        let entries: [JSONDocument] = accounts.map { e in
+            .object([
+                "rank": .integer(e.rank), "account_id": .string(e.accountID), "name": .string(e.name), "csm": .string(e.csm),
+                "segment": .string(e.segment), "arr": .money(e.arr), "churn_probability": .number(e.churnProbability),
+                "risk_band": .string(e.riskBand.rawValue), "arr_at_risk": .money(e.arrAtRisk), "previous_probability": .number(e.previousProbability),
+                "change": .number(e.change), "new_on_list": .bool(e.newOnList), "renewal_date": .string(e.renewalDate),
+                "renews_within_horizon": .bool(e.renewsWithinHorizon), "health_state": .string(e.healthState),
+                "expected_days_to_churn": .integer(e.expectedDaysToChurn), "churn_probability_by_renewal": .number(e.churnProbabilityByRenewal),
+                "median_days_to_churn": .integer(e.medianDaysToChurn), "top_drivers": .drivers(e.drivers),
+            ])
+        }
+        return JSONDocument.object([
+            "as_of": .string(asOf), "model_id": .string(modelID), "previous_run": previousRun.map(\.document) ?? .null,
+            "horizon_days": .integer(horizonDays), "days_to_churn_from": .string(daysToChurnFrom),
+            "risk_bands": .array(riskBands.cuts.map { .number($0) }), "matching": .integer(matching), "accounts": .array(entries),
+            "watch_list_size": .integer(watchListSize), "left_the_list": .array(leftTheList.map(\.document)),
+        ]).text
+    }
+}
+
+extension AtRiskList.PreviousRun {
+    var document: JSONDocument { .object(["as_of": .string(asOf), "model_id": .string(modelID)]) }
 }
 
 func text(_ s: String?) -> ScoreTable.Value { s.map { .text($0) } ?? .missing }
 func number(_ x: Double?) -> ScoreTable.Value { x.map { .number($0) } ?? .missing }
+func money(_ x: Double?) -> ScoreTable.Value { x.map { .money($0) } ?? .missing }
 
 /// Pretty-printed JSON with sorted keys and a final newline.
 func stableJSON<T: Encodable>(_ value: T) throws -> String {

@@ -36,7 +36,7 @@ public struct AtRiskQuery: Sendable, Equatable {
 }
 
 /// One account on the at-risk list.
-public struct AtRiskEntry: Sendable, Equatable, Codable {
+public struct AtRiskEntry: Sendable, Equatable {
     public let rank: Int
     public let accountID: String
     public let name: String?
@@ -66,13 +66,6 @@ public struct AtRiskEntry: Sendable, Equatable, Codable {
     public let medianDaysToChurn: Int?
     public let drivers: [RankedDriver]
 
-    enum CodingKeys: String, CodingKey {
-        case rank, accountID = "account_id", name, csm, segment, arr, churnProbability = "churn_probability", riskBand = "risk_band"
-        case arrAtRisk = "arr_at_risk", previousProbability = "previous_probability", change, newOnList = "new_on_list"
-        case renewalDate = "renewal_date", renewsWithinHorizon = "renews_within_horizon", healthState = "health_state"
-        case expectedDaysToChurn = "expected_days_to_churn", churnProbabilityByRenewal = "churn_probability_by_renewal"
-        case medianDaysToChurn = "median_days_to_churn", drivers
-    }
 }
 
 /// The CSM's morning list: which accounts need a call, what changed since the previous
@@ -83,11 +76,10 @@ public struct AtRiskEntry: Sendable, Equatable, Codable {
 /// order for `--sort change`, ties broken the same way) applied to today's scores and to the
 /// previous run's scores in the history. Accounts on the previous watch list and not on
 /// today's are `leftTheList`. Without a previous run, nothing is new or left and no change is shown.
-public struct AtRiskList: Sendable, Codable {
-    public struct PreviousRun: Sendable, Equatable, Codable {
+public struct AtRiskList: Sendable {
+    public struct PreviousRun: Sendable, Equatable {
         public let asOf: String
         public let modelID: String
-        enum CodingKeys: String, CodingKey { case asOf = "as_of", modelID = "model_id" }
     }
 
     public let asOf: String
@@ -106,11 +98,6 @@ public struct AtRiskList: Sendable, Codable {
     /// Accounts on the previous run's watch list that are not on today's, in their previous order.
     public let leftTheList: [LeftEntry]
 
-    enum CodingKeys: String, CodingKey {
-        case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", horizonDays = "horizon_days"
-        case daysToChurnFrom = "days_to_churn_from", riskBands = "risk_bands"
-        case matching, accounts, watchListSize = "watch_list_size", leftTheList = "left_the_list"
-    }
 
     /// Builds the list from a churn snapshot and, when given, the previous run's scores.
     public init(snapshot: ScoredSnapshot, query: AtRiskQuery, previous: (run: ScoreHistory.Run, scores: [String: ScoreHistory.Score])?) throws {

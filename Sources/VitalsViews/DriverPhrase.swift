@@ -148,8 +148,44 @@ public enum DriverPhrase {
     }
 
     /// The median of feature `name` over every entity scored on the snapshot's date (missing values left out).
+    /// A pass over every row: phrasing every row of a score file computes it once per feature
+    /// through `typicalValues` (else a book of n accounts would take n such passes).
     static func typical(_ name: String, _ snapshot: ScoredSnapshot) -> Double {
+        if let cache = typicalValues { return cache.value(name) { median(name, snapshot) } }
+        return median(name, snapshot)
+    }
+
+    static func median(_ name: String, _ snapshot: ScoredSnapshot) -> Double {
         Statistics.median((0..<snapshot.rowCount).map { snapshot.feature($0, name) }.filter { !$0.isNaN }) ?? .nan
+    }
+
+    /// The typical values already computed for one snapshot, by feature; set while one
+    /// snapshot's rows are phrased (`RankedDriver.describer`).
+    @TaskLocal static var typicalValues: TypicalValues?
+
+    /// Feature medians of one snapshot, computed once each, and its driver groups.
+    final class TypicalValues: @unchecked Sendable {
+        private var values: [String: Double] = [:]
+        private var groups: Drivers?
+        private let lock = NSLock()
+
+        func drivers(_ make: () -> Drivers) -> Drivers {
+            lock.lock()
+            defer { lock.unlock() }
+            if let groups { return groups }
+            let made = make()
+            groups = made
+            return made
+        }
+
+        func value(_ name: String, _ compute: () -> Double) -> Double {
+            lock.lock()
+            defer { lock.unlock() }
+            if let known = values[name] { return known }
+            let value = compute()
+            values[name] = value
+            return value
+        }
     }
 
     /// The level of a one-hot group set on row `r` (`segment=SMB` → `SMB`).
@@ -168,7 +204,8 @@ public enum DriverPhrase {
     }
 
     static func known(_ x: Double, _ phrase: (Double) -> String) -> String { x.isFinite ? phrase(x) : "no data" }
-    static func readable(_ s: String) -> String { s.replacingOccurrences(of: "_", with: "-") }
+    /// A state as every output spells it (`at_risk`, `off_track`).
+    static func readable(_ s: String) -> String { s }
     static func percent(_ x: Double) -> String { "\(whole((x * 100).rounded())) %" }
 
     /// A whole number as text; a value too large for an integer (or not finite) is written as

@@ -49,7 +49,7 @@ extension Explanation {
         }
         if !statePath.isEmpty, statePath.contains(where: { $0.state != nil }) {
             out += "\n" + (kind == "account" ? "Health state" : "Delivery phase") + ", month by month:\n"
-            for point in statePath { out += "  \(point.date)  \(point.state?.replacingOccurrences(of: "_", with: "-") ?? "—")\n" }
+            for point in statePath { out += "  \(point.date)  \(point.state ?? "—")\n" }
         }
         if let change {
             out += "\n" + paragraph("Since \(change.since) (\(change.source == "history" ? "the previous run in the history" : sinceOption ?? "the date asked for")): "

@@ -39,6 +39,16 @@ public struct Explanation: Sendable, Codable {
         public let contribution: Double
 
         enum CodingKeys: String, CodingKey { case feature, value, modelValue = "model_value", percentile, contribution }
+
+        /// Every key written, `value` as `null` when missing (the shared output schema).
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(feature, forKey: .feature)
+            try c.encode(value, forKey: .value)
+            try c.encode(modelValue, forKey: .modelValue)
+            try c.encode(percentile, forKey: .percentile)
+            try c.encode(contribution, forKey: .contribution)
+        }
     }
 
     /// An interaction's part: its two features' model values and its contribution.
@@ -51,6 +61,15 @@ public struct Explanation: Sendable, Codable {
     public struct StatePoint: Sendable, Equatable, Codable {
         public let date: String
         public let state: String?
+
+        enum CodingKeys: String, CodingKey { case date, state }
+
+        /// `state` as `null` when unknown, not left out.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(date, forKey: .date)
+            try c.encode(state, forKey: .state)
+        }
     }
 
     public struct ChangePart: Sendable, Equatable, Codable {
@@ -83,6 +102,19 @@ public struct Explanation: Sendable, Codable {
             case since, source, previousProbability = "previous_probability", previousDecisionValue = "previous_decision_value"
             case decisionChange = "decision_change", historyProbability = "history_probability", historyModelID = "history_model_id", parts
         }
+
+        /// Every key written, `null` for what the history did not record.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(since, forKey: .since)
+            try c.encode(source, forKey: .source)
+            try c.encode(previousProbability, forKey: .previousProbability)
+            try c.encode(previousDecisionValue, forKey: .previousDecisionValue)
+            try c.encode(decisionChange, forKey: .decisionChange)
+            try c.encode(historyProbability, forKey: .historyProbability)
+            try c.encode(historyModelID, forKey: .historyModelID)
+            try c.encode(parts, forKey: .parts)
+        }
     }
 
     public let kind: String
@@ -111,6 +143,28 @@ public struct Explanation: Sendable, Codable {
         case kind, id, name, csm, accountID = "account_id", asOf = "as_of", modelID = "model_id", probability, riskBand = "risk_band"
         case uncalibratedProbability = "uncalibrated_probability", decisionValue = "decision_value", intercept, features, interactions
         case statePath = "state_path", change
+    }
+
+    /// Every key written, `null` where there is no value (the shared output schema: no key
+    /// comes and goes with the data).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encode(csm, forKey: .csm)
+        try c.encode(accountID, forKey: .accountID)
+        try c.encode(asOf, forKey: .asOf)
+        try c.encode(modelID, forKey: .modelID)
+        try c.encode(probability, forKey: .probability)
+        try c.encode(riskBand, forKey: .riskBand)
+        try c.encode(uncalibratedProbability, forKey: .uncalibratedProbability)
+        try c.encode(decisionValue, forKey: .decisionValue)
+        try c.encode(intercept, forKey: .intercept)
+        try c.encode(features, forKey: .features)
+        try c.encode(interactions, forKey: .interactions)
+        try c.encode(statePath, forKey: .statePath)
+        try c.encode(change, forKey: .change)
     }
 
     /// Explains entity `id` in `snapshot`, comparing with `since` when given: a date, where

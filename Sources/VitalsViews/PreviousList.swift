@@ -27,7 +27,7 @@ enum PreviousList {
 /// An entity on the previous run's watch list (`PreviousList`) that is not on today's: its rank
 /// and probability then, and its probability now (nil when it is not scored now: an account
 /// that churned or is no longer active, a project no longer in flight).
-public struct LeftEntry: Sendable, Equatable, Codable {
+public struct LeftEntry: Sendable, Equatable {
     public let id: String
     /// The account's name (for a project, its account's), and for a project its account's id.
     public let name: String?
@@ -36,8 +36,10 @@ public struct LeftEntry: Sendable, Equatable, Codable {
     public let previousProbability: Double
     public let probability: Double?
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, accountID = "account_id", previousRank = "previous_rank", previousProbability = "previous_probability", probability
+    /// The entry in the lists' JSON (every key present, `null` when there is no value).
+    var document: JSONDocument {
+        .object(["id": .string(id), "name": .string(name), "account_id": .string(accountID), "previous_rank": .integer(previousRank),
+                 "previous_probability": .number(previousProbability), "probability": .number(probability)])
     }
 
     /// The previous watch list's entities missing from `current`, in their previous order.

@@ -44,7 +44,7 @@ extension ProjectList {
                       style.paint(cell(change.text, 7, right: true), change.color)]
             if wide { cells.append(cell(e.forecastEndDate, 10)) }
             cells += [cell(e.daysLate == 0 ? "0d" : String(format: "%+dd", e.daysLate), 5, right: true),
-                      cell((e.phase ?? "").replacingOccurrences(of: "_", with: "-"), 9)]
+                      cell(e.phase ?? "", 9)]
             out += cells.joined(separator: " ").trimmingTrailingSpaces + "\n"
             var detail = "\(e.riskBand.rawValue) risk"
             if let hours = e.hoursOverrunProbability, let late = e.lateProbability {
@@ -82,7 +82,7 @@ extension ProjectList {
                                          "hours_logged", "change_order_hours", "forecast_hours_at_completion", "forecast_hours_low",
                                          "forecast_hours_high", "forecast_overrun_pct", "forecast_end_date", "forecast_end_low", "forecast_end_high",
                                          "baseline_end_date", "days_late",
-                                         "phase", "drivers", "driver_contributions", "as_of", "model_id"])
+                                         "phase", "top_drivers", "as_of", "model_id"])
         for e in projects {
             table.rows.append([
                 .integer(e.rank), .text(e.projectID), .text(e.accountID), text(e.accountName), text(e.type), .number(e.overrunProbability),
@@ -91,8 +91,7 @@ extension ProjectList {
                 .number(e.budgetHours), .number(e.hoursLogged), .number(e.changeOrderHours), .number(e.forecastHoursAtCompletion),
                 .number(e.forecastHoursLow), .number(e.forecastHoursHigh), .number(e.forecastOverrunPct), .text(e.forecastEndDate), .text(e.forecastEndLow),
                 .text(e.forecastEndHigh),
-                .text(e.baselineEndDate), .integer(e.daysLate), text(e.phase), .text(e.drivers.map(\.phrase).joined(separator: " | ")),
-                .text(e.drivers.map { "\($0.feature):\(String(format: "%+.2f", $0.contribution))" }.joined(separator: "; ")),
+                .text(e.baselineEndDate), .integer(e.daysLate), text(e.phase), .drivers(e.drivers.map(\.cell)),
                 .text(asOf), .text(modelID),
             ])
         }
@@ -100,5 +99,29 @@ extension ProjectList {
                                         asOf: asOf, modelID: modelID).csv()
     }
 
-    public func json() throws -> String { try stableJSON(self) }
+    /// The list as one JSON document: every key always present (`null` when there is no value),
+    /// keys sorted, so the bytes are stable (docs/schema/projects-list.schema.json).
+    public func json() throws -> String {
+        let entries: [JSONDocument] = projects.map { e in
+            .object([
+                "rank": .integer(e.rank), "project_id": .string(e.projectID), "account_id": .string(e.accountID),
+                "account_name": .string(e.accountName), "type": .string(e.type), "overrun_probability": .number(e.overrunProbability),
+                "hours_overrun_probability": .number(e.hoursOverrunProbability), "late_probability": .number(e.lateProbability),
+                "risk_band": .string(e.riskBand.rawValue), "previous_probability": .number(e.previousProbability), "change": .number(e.change),
+                "new_on_list": .bool(e.newOnList), "budget_hours": .number(e.budgetHours), "hours_logged": .number(e.hoursLogged),
+                "change_order_hours": .number(e.changeOrderHours), "forecast_hours_at_completion": .number(e.forecastHoursAtCompletion),
+                "forecast_hours_low": .number(e.forecastHoursLow), "forecast_hours_high": .number(e.forecastHoursHigh),
+                "forecast_overrun_pct": .number(e.forecastOverrunPct), "forecast_end_date": .string(e.forecastEndDate),
+                "forecast_end_low": .string(e.forecastEndLow), "forecast_end_high": .string(e.forecastEndHigh),
+                "baseline_end_date": .string(e.baselineEndDate), "days_late": .integer(e.daysLate), "phase": .string(e.phase),
+                "top_drivers": .drivers(e.drivers),
+            ])
+        }
+        return JSONDocument.object([
+            "as_of": .string(asOf), "model_id": .string(modelID), "previous_run": previousRun.map(\.document) ?? .null,
+            "risk_bands": .array(riskBands.cuts.map { .number($0) }), "in_flight": .integer(inFlight), "matching": .integer(matching),
+            "sort": .string(sort.rawValue), "forecast_interval": .string(forecastInterval), "projects": .array(entries),
+            "watch_list_size": .integer(watchListSize), "left_the_list": .array(leftTheList.map(\.document)),
+        ]).text
+    }
 }

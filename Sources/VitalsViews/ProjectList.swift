@@ -34,7 +34,7 @@ public struct ProjectQuery: Sendable, Equatable {
         self.sort = sort
     }
 
-    /// A phase as the list shows it ("in-delivery") or as the model names it ("in_delivery"), any case.
+    /// A phase as the outputs spell it ("off_track") or with a hyphen ("off-track"), any case.
     static func samePhase(_ a: String?, _ b: String) -> Bool {
         guard let a else { return false }
         let normal = { (s: String) in s.lowercased().replacingOccurrences(of: "-", with: "_") }
@@ -43,7 +43,7 @@ public struct ProjectQuery: Sendable, Equatable {
 }
 
 /// One in-flight project on the PSO lead's list.
-public struct ProjectEntry: Sendable, Equatable, Codable {
+public struct ProjectEntry: Sendable, Equatable {
     public let rank: Int
     public let projectID: String
     public let accountID: String
@@ -79,16 +79,6 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
     public let phase: String?
     public let drivers: [RankedDriver]
 
-    enum CodingKeys: String, CodingKey {
-        case rank, projectID = "project_id", accountID = "account_id", accountName = "account_name", type
-        case overrunProbability = "overrun_probability", hoursOverrunProbability = "hours_overrun_probability", lateProbability = "late_probability"
-        case riskBand = "risk_band", previousProbability = "previous_probability", change
-        case newOnList = "new_on_list", budgetHours = "budget_hours", hoursLogged = "hours_logged"
-        case changeOrderHours = "change_order_hours", forecastHoursAtCompletion = "forecast_hours_at_completion"
-        case forecastHoursLow = "forecast_hours_low", forecastHoursHigh = "forecast_hours_high", forecastOverrunPct = "forecast_overrun_pct"
-        case forecastEndDate = "forecast_end_date", forecastEndLow = "forecast_end_low", forecastEndHigh = "forecast_end_high"
-        case baselineEndDate = "baseline_end_date", daysLate = "days_late", phase, drivers
-    }
 }
 
 /// The PSO lead's list: in-flight projects by overrun probability (or forecast overrun, days
@@ -99,7 +89,7 @@ public struct ProjectEntry: Sendable, Equatable, Codable {
 /// same query's top 50 (whatever `top`) today and on the previous run's scores, by probability
 /// (the history keeps no forecast hours, days late or change). The phase filter applies to the
 /// previous run's recorded phase.
-public struct ProjectList: Sendable, Codable {
+public struct ProjectList: Sendable {
     public let asOf: String
     public let modelID: String
     public let previousRun: AtRiskList.PreviousRun?
@@ -119,10 +109,6 @@ public struct ProjectList: Sendable, Codable {
     /// order.
     public let leftTheList: [LeftEntry]
 
-    enum CodingKeys: String, CodingKey {
-        case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", riskBands = "risk_bands", inFlight = "in_flight", matching, sort
-        case forecastInterval = "forecast_interval", projects, watchListSize = "watch_list_size", leftTheList = "left_the_list"
-    }
 
     public static let calibratedInterval = "80 % interval calibrated on finished projects"
     public static let earnedValueBracket = "earned-value bracket (the remaining work at plan to CPI × SPI slippage)"

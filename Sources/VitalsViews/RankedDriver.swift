@@ -13,9 +13,24 @@ public struct RankedDriver: Sendable, Equatable, Codable {
     public static let alsoWith = "with that, also "
     public static let onItsOwn = " on its own too"
 
+    /// The score files' drivers with their phrases (`ScoringRun.describeDrivers`), for the rows
+    /// of one snapshot: the book's typical values the phrases compare with are computed once
+    /// per feature, not once per row.
+    public static func describer() -> ScoreFile.DriverDescriber {
+        let typical = DriverPhrase.TypicalValues()
+        return { snapshot, r in
+            let drivers = typical.drivers { Drivers(featureNames: snapshot.termNames, encoder: nil) }
+            return DriverPhrase.$typicalValues.withValue(typical) { top(snapshot, row: r, drivers: drivers).map(\.cell) }
+        }
+    }
+
+    /// The driver as every output writes it (`ScoreTable.Driver`).
+    public var cell: ScoreTable.Driver { ScoreTable.Driver(feature: feature, contribution: contribution, phrase: phrase) }
+
     /// The `count` groups with the largest positive contributions on row `r`, largest first.
-    public static func top(_ snapshot: ScoredSnapshot, row r: Int, count: Int = 3) -> [RankedDriver] {
-        let drivers = Drivers(featureNames: snapshot.termNames, encoder: nil)
+    /// `drivers` is the snapshot's grouping when the caller has it already (one per snapshot).
+    public static func top(_ snapshot: ScoredSnapshot, row r: Int, count: Int = 3, drivers: Drivers? = nil) -> [RankedDriver] {
+        let drivers = drivers ?? Drivers(featureNames: snapshot.termNames, encoder: nil)
         let grouped = drivers.grouped(snapshot.contributions(row: r))
         // A fact a stronger driver already said is not said again as new: an interaction with
         // one of them says only its other fact, and a feature already said, that it counts on

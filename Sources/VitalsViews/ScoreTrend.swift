@@ -16,6 +16,17 @@ public struct ScoreTrend: Sendable, Codable {
         enum CodingKeys: String, CodingKey {
             case asOf = "as_of", probability, change, riskBand = "risk_band", healthState = "health_state", modelID = "model_id"
         }
+
+        /// Every key written, `null` where there is no value (the first run's change).
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(asOf, forKey: .asOf)
+            try c.encode(probability, forKey: .probability)
+            try c.encode(change, forKey: .change)
+            try c.encode(riskBand, forKey: .riskBand)
+            try c.encode(healthState, forKey: .healthState)
+            try c.encode(modelID, forKey: .modelID)
+        }
     }
 
     public let task: RiskTask
@@ -46,7 +57,7 @@ public struct ScoreTrend: Sendable, Codable {
             let change = changeText(p.change)
             out += [cell(p.asOf, 10), cell(percentText(p.probability), 7, right: true), style.paint(cell(change.text, 7, right: true), change.color),
                     style.paint(cell(p.riskBand ?? "", 6), p.riskBand.flatMap(RiskBand.init(rawValue:)).flatMap(style.bandColor)),
-                    cell((p.healthState ?? "").replacingOccurrences(of: "_", with: "-"), 10), p.modelID]
+                    cell(p.healthState ?? "", 10), p.modelID]
                 .joined(separator: " ").trimmingTrailingSpaces + "\n"
         }
         return out

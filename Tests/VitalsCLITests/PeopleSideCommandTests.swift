@@ -120,7 +120,7 @@ import VitalsTestSupport
             if isNew { newCount += 1 }
             let band = try #require(entry["risk_band"] as? String)
             #expect(band == (p >= 0.3 ? "high" : p >= 0.1 ? "medium" : "low"))
-            let drivers = try #require(entry["drivers"] as? [[String: Any]])
+            let drivers = try #require(entry["top_drivers"] as? [[String: Any]])
             #expect(!drivers.isEmpty && drivers.count <= 3)
             for driver in drivers { #expect((driver["contribution"] as? Double ?? 0) > 0 && !(driver["phrase"] as? String ?? "").isEmpty) }
             switch sort {
@@ -172,14 +172,18 @@ import VitalsTestSupport
         let file = try String(contentsOfFile: book.scores + "/overrun-scores-2025-12-31.csv", encoding: .utf8).split(separator: "\n")
         let scores = file.dropFirst()
         #expect(list["in_flight"] as? Int == scores.count)
-        // The score file carries the same ranges as the list, before model_id.
+        // The score file carries the same ranges, risks, band, phase and lateness as the list, before model_id.
         let header = file[0].split(separator: ",").map(String.init)
-        #expect(Array(header.suffix(7)) == ["forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high",
-                                            "hours_overrun_probability", "late_probability", "model_id"])
+        let carried = ["forecast_hours_low", "forecast_hours_high", "forecast_end_low", "forecast_end_high", "hours_overrun_probability",
+                       "late_probability", "risk_band", "phase", "baseline_end_date", "days_late"]
+        #expect(Array(header.suffix(carried.count + 3)) == carried + ["previous_probability", "change", "model_id"])
+        let columns = carried.map { header.firstIndex(of: $0)! }
         var fileRows: [String: [String]] = [:]
         for line in scores {
+            // The drivers (the only text with commas, quoted) come before these columns: read them from the end.
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            fileRows[fields[0]] = Array(fields.suffix(7))
+            let fromEnd = fields.count - header.count
+            fileRows[fields[0]] = columns.map { fields[$0 + fromEnd] }
         }
         var previous = 1.0
         for project in projects {
@@ -202,6 +206,8 @@ import VitalsTestSupport
             // The two risks, the same in the file and the list, bound the combined probability.
             let hoursRisk = try #require(project["hours_overrun_probability"] as? Double), lateRisk = try #require(project["late_probability"] as? Double)
             #expect(Self.same(Double(row[4]), hoursRisk) && Self.same(Double(row[5]), lateRisk))
+            #expect(row[6] == project["risk_band"] as? String && row[7] == project["phase"] as? String, "\(row)")
+            #expect(row[8] == baseline && Int(row[9]) == project["days_late"] as? Int, "\(row)")
             #expect(p >= max(hoursRisk, lateRisk) && p <= min(1, hoursRisk + lateRisk) + 1e-12)
             #expect(endLow >= "2025-12-31" && endLow <= end && end <= endHigh, "\(project["project_id"] ?? ""): \(endLow) ≤ \(end) ≤ \(endHigh)")
             // Work left (the forecast above the hours logged) means an end after the as-of date.

@@ -42,6 +42,44 @@ import VitalsTestSupport
         #expect(try history.trend(entity: "A1", task: "churn").map(\.probability) == [0.25, 0.4])
     }
 
+    /// Migration v4-score-rows: runs recorded before it keep a NULL `created_at` and drivers; new
+    /// runs are stamped; the `score_rows` view joins each score with its run in the outputs' names.
+    @Test func theScoreRowsViewJoinsRunsAndScoresForBITools() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("history.sqlite")
+        let history = try ScoreHistory(path: path)
+        try GRDB.DatabaseQueue(path: path).write { db in
+            // A run as a vitals before v4-score-rows recorded it: no time, no drivers.
+            try db.execute(sql: "INSERT INTO runs (task, as_of, model_id, score_file, rows) VALUES ('churn', '2025-10-31', 'churn-old', 'f.csv', 1)")
+            try db.execute(sql: "INSERT INTO scores (run_id, entity_id, probability, risk_band, health_state, arr) VALUES (1, 'A1', 0.25, 'medium', 'neutral', 900)")
+        }
+        #expect(try history.run(task: "churn", asOf: "2025-11-30", modelID: "churn-aaaa") == nil)
+        let recorded = try history.append(Self.run("2025-11-30"), scores: [
+            .init(entityID: "A1", probability: 0.4, riskBand: "high", healthState: "at_risk", arr: 900, topDrivers: "tenure_days:+0.30; log_arr:+0.09"),
+        ])
+        try history.append(ScoreHistory.Run(task: "overrun", asOf: "2025-11-30", modelID: "overrun-bbbb", scoreFile: "o.csv", rows: 1),
+                           scores: [.init(entityID: "P1", probability: 0.7, riskBand: "high", healthState: "off_track")])
+        let stamp = try #require(recorded.createdAt)
+        #expect(stamp.count == 20 && stamp.hasSuffix("Z") && stamp.dropFirst(10).first == "T", "\(stamp)")
+        #expect(try history.run(task: "churn", asOf: "2025-11-30", modelID: "churn-aaaa")?.createdAt == stamp)
+
+        let rows = try GRDB.DatabaseQueue(path: path).read { db in try Row.fetchAll(db, sql: "SELECT * FROM score_rows ORDER BY run_id") }
+        #expect(rows.first.map { Array($0.columnNames) } == ["run_id", "task", "as_of", "model_id", "created_at", "entity_id", "account_id", "project_id",
+                                                            "probability", "risk_band", "health_state", "phase", "arr", "top_drivers"])
+        #expect(rows.count == 3)
+        // Each row's text and number columns, as a BI tool reads them.
+        let text = { (row: Row) in Dictionary(uniqueKeysWithValues: row.columnNames.map { name in (name, String.fromDatabaseValue(row[name] as DatabaseValue)) }) }
+        let old = text(rows[0]), churn = text(rows[1]), overrun = text(rows[2])
+        #expect(old["created_at"]! == nil && old["top_drivers"]! == nil && old["as_of"] == "2025-10-31")
+        #expect(churn["account_id"] == "A1" && churn["project_id"]! == nil && churn["health_state"] == "at_risk" && churn["phase"]! == nil)
+        #expect(churn["created_at"] == stamp && churn["model_id"] == "churn-aaaa" && churn["top_drivers"] == "tenure_days:+0.30; log_arr:+0.09")
+        let arr: Double? = rows[1]["arr"], probability: Double? = rows[1]["probability"]
+        #expect(arr == 900 && probability == 0.4 && churn["risk_band"] == "high")
+        #expect(overrun["project_id"] == "P1" && overrun["account_id"]! == nil && overrun["phase"] == "off_track")
+        #expect(overrun["health_state"]! == nil && overrun["task"] == "overrun")
+    }
+
     @Test func runsScoresAndTrendsSurviveReopening() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

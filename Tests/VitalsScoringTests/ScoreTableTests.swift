@@ -29,6 +29,25 @@ import VitalsTestSupport
         #expect(second["previous_probability"] as? Double == 0.1)
     }
 
+    /// Money always has two decimals and drivers one form per file type (docs/schema/): a
+    /// whole ARR is not written as an integer, and JSON has the drivers as an array.
+    @Test func moneyHasTwoDecimalsAndDriversOneFormPerFileType() throws {
+        let drivers = [ScoreTable.Driver(feature: "tenure_days", contribution: 0.2575, phrase: "customer for 4 months"),
+                       ScoreTable.Driver(feature: "a × b", contribution: 0.1, phrase: nil)]
+        let table = ScoreTable(columns: ["arr", "arr_at_risk", "top_drivers", "change"], rows: [
+            [.money(49606), .money(1234.5), .drivers(drivers), .missing],
+            [.money(0.004), .missing, .drivers([]), .number(-0.25)],
+        ])
+        #expect(table.csv() == "arr,arr_at_risk,top_drivers,change\n49606.00,1234.50,tenure_days:+0.26; a × b:+0.10,\n0.00,,,-0.25\n")
+        #expect(table.jsonLines() == """
+            {"arr":49606.00,"arr_at_risk":1234.50,"top_drivers":[{"feature":"tenure_days","contribution":0.2575,"phrase":"customer for 4 months"},\
+            {"feature":"a × b","contribution":0.1,"phrase":null}],"change":null}
+            {"arr":0.00,"arr_at_risk":null,"top_drivers":[],"change":-0.25}
+
+            """)
+        #expect(throws: ScoreTable.NonFinite.self) { try ScoreTable(columns: ["arr"], rows: [[.money(.nan)]]).files(stem: "x") }
+    }
+
     @Test func filesAreWrittenWholeWithNoTemporaryLeft() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
