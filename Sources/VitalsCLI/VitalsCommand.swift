@@ -16,7 +16,8 @@ struct VitalsCommand: ParsableCommand {
             (Ctrl-C; 143 for SIGTERM), with every unfinished output removed.
             """,
         subcommands: [SimulateCommand.self, ValidateCommand.self, FeaturesCommand.self, MarkovCommand.self, TrainCommand.self, EvaluateCommand.self, ScoreCommand.self,
-                      AtRiskCommand.self, ProjectsCommand.self, ExplainCommand.self, HistoryCommand.self, ExportSQLCommand.self]
+                      AtRiskCommand.self, ProjectsCommand.self, ExplainCommand.self, HistoryCommand.self, ExportSQLCommand.self,
+                      DigestCommand.self]
     )
 
     static func main() {

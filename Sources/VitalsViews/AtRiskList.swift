@@ -98,6 +98,9 @@ public struct AtRiskList: Sendable, Codable {
     /// Accounts that match the CSM and segment filters (before `top`).
     public let matching: Int
     public let accounts: [AtRiskEntry]
+    /// The accounts the same query listed in the previous run, sorted (empty without one): with
+    /// `accounts`, who left the list since (the digest shows them). Not in the list's JSON.
+    public private(set) var previousListIDs: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", modelID = "model_id", previousRun = "previous_run", horizonDays = "horizon_days"
@@ -156,5 +159,6 @@ public struct AtRiskList: Sendable, Codable {
         self.daysToChurnFrom = snapshot.curves == nil ? "health_chain" : "curve"
         self.riskBands = snapshot.spec.riskBands
         self.matching = rows.count
+        self.previousListIDs = previousList.sorted()
     }
 }
