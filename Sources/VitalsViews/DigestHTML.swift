@@ -17,12 +17,13 @@ enum DigestHTML {
         a{color:#1f5fa8}
         table{border-collapse:collapse;width:100%;table-layout:fixed;margin:4px 0 8px}
         th,td{padding:5px 4px;text-align:left;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}
-        th{font-size:12px;color:#5b6672;font-weight:600;border-bottom:2px solid #c8ced5}
-        td{border-bottom:1px solid #e3e7eb}td.num,th.num{text-align:right}
+        th{font-size:12px;color:#5b6672;font-weight:600;border-bottom:2px solid #c8ced5;padding:5px 3px;overflow-wrap:normal;word-break:normal}
+        td{border-bottom:1px solid #e3e7eb}td.num,th.num{text-align:right}td.num{font-size:14px}
         tr.lead td{border-bottom:none;padding-bottom:1px}tr.why td{color:#38424d;font-size:13px;padding-top:0}
         .id{color:#5b6672;font-size:12px}.new{display:inline-block;font-size:11px;font-weight:700;color:#fff;background:#1f5fa8;border-radius:3px;padding:0 4px;margin-left:4px}
         .high{color:#c2413b;font-weight:600}.medium{color:#b7791f;font-weight:600}.low{color:#2f7d4f}
         .up{color:#c2413b}.down{color:#2f7d4f}.same{color:#5b6672}
+        .high,.medium,.low,.up,.down,.same{white-space:nowrap}
         svg.spark{display:block;width:100%;max-width:84px;height:auto}
         ul{margin:4px 0;padding-left:20px}li{margin:2px 0;overflow-wrap:anywhere}
         """

@@ -29,7 +29,7 @@ extension HealthDigest {
             if churn.csms.isEmpty {
                 body += #"<p class="none">accounts.csv names no CSM.</p>"# + "\n"
             } else {
-                body += #"<table><colgroup><col style="width:34%"><col><col><col><col><col style="width:20%"></colgroup>"#
+                body += #"<table><colgroup><col style="width:30%"><col><col><col><col><col style="width:20%"></colgroup>"#
                 body += #"<thead><tr><th>CSM</th><th class="num">Active</th><th class="num">High</th><th class="num">New</th><th class="num">Renew</th><th class="num">ARR at risk</th></tr></thead><tbody>"#
                 for csm in churn.csms {
                     body += #"<tr><td><a href="\#(H.escape(csm.fileName))">\#(H.escape(csm.name))</a></td>"#
@@ -133,7 +133,7 @@ extension HealthDigest {
         if list.projects.isEmpty {
             body += #"<p class="none">No project in flight on \#(H.escape(list.asOf)).</p>"# + "\n"
         } else {
-            body += #"<table><colgroup><col style="width:34%"><col style="width:16%"><col style="width:15%"><col style="width:35%"></colgroup>"#
+            body += #"<table><colgroup><col style="width:33%"><col style="width:17%"><col style="width:17%"><col style="width:33%"></colgroup>"#
             body += #"<thead><tr><th>Project</th><th class="num">P(over)</th><th class="num">Δ pts</th><th>Forecast</th></tr></thead><tbody>"# + "\n"
             for e in list.projects {
                 let account = [e.accountName.map(H.escape), #"<span class="id">\#(H.escape(e.accountID))</span>"#].compactMap { $0 }.joined(separator: " ")
