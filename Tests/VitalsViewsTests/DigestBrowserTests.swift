@@ -6,7 +6,9 @@ import VitalsViews
 
 /// Every page of the digest in headless Chromium, at a phone's width (390 px) and at an email
 /// column's (640 px): no console message (the pages run no script, so any message is an
-/// error: a refused resource, a parse problem), and a screenshot that is not blank.
+/// error: a refused resource, a parse problem), a screenshot that is not blank, and nothing
+/// drawn in the page's right margin (the body's 12 px padding), which content wider than the
+/// window would cross: the page does not scroll sideways.
 ///
 /// Runs only when VITALS_CHROMIUM names the browser (`make test-browser` installs Debian's
 /// `chromium` and sets it).
@@ -21,16 +23,16 @@ struct DigestBrowserTests {
         let stderr: String
     }
 
-    /// Renders `file` headless at `width` × 900 px in a throwaway profile, with the network
+    /// Renders `file` headless at `width` × `height` px in a throwaway profile, with the network
     /// resolver mapped to nowhere, and takes a screenshot.
-    static func render(_ file: String, width: Int, in directory: TemporaryDirectory) throws -> Rendering {
+    static func render(_ file: String, width: Int, height: Int = 2400, in directory: TemporaryDirectory) throws -> Rendering {
         let shot = directory.path("shot-\(UUID().uuidString).png"), profile = directory.path("profile-\(UUID().uuidString)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium!)
         process.arguments = [
             "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--user-data-dir=\(profile)", "--enable-logging=stderr", "--v=0", "--window-size=\(width),900",
+            "--user-data-dir=\(profile)", "--enable-logging=stderr", "--v=0", "--window-size=\(width),\(height)",
             "--screenshot=\(shot)", URL(fileURLWithPath: file).absoluteString,
         ]
         let err = Pipe()
@@ -49,15 +51,22 @@ struct DigestBrowserTests {
     @Test func theChecksSeeAConsoleErrorAndABlankPage() throws {
         let directory = try TemporaryDirectory("browser-control")
         defer { directory.remove() }
-        let noisy = directory.path("noisy.html"), blank = directory.path("blank.html")
+        let noisy = directory.path("noisy.html"), blank = directory.path("blank.html"), wide = directory.path("wide.html")
         try Data(#"<!DOCTYPE html><html><body><script>console.error("digest-control")</script></body></html>"#.utf8).write(to: URL(fileURLWithPath: noisy))
         try Data(#"<!DOCTYPE html><html><body></body></html>"#.utf8).write(to: URL(fileURLWithPath: blank))
+        try Data(#"<!DOCTYPE html><html><body><div style="width:800px;height:40px;background:#333"></div></body></html>"#.utf8)
+            .write(to: URL(fileURLWithPath: wide))
         let caught = try Self.render(noisy, width: 390, in: directory)
         #expect(caught.consoleLines.contains { $0.contains("digest-control") }, "\(caught.stderr)")
         let empty = try Self.render(blank, width: 390, in: directory)
         let image = try PNGImage(try #require(empty.png))
         #expect(image.width == 390 && image.distinctColours(limit: 2) == 1)
+        let overflowing = try PNGImage(try #require(try Self.render(wide, width: 390, in: directory).png))
+        #expect(!overflowing.uniform(fromColumn: 390 - Self.margin))
     }
+
+    /// The right-hand strip checked for overflow: inside the body's 12 px padding.
+    static let margin = 8
 
     @Test func everyPageRendersWithoutErrorsAtPhoneAndEmailWidths() throws {
         let (digest, history) = try DigestTests.digest()
@@ -77,6 +86,7 @@ struct DigestBrowserTests {
                 let image = try PNGImage(png)
                 #expect(image.width == width, "\(page.fileName)")
                 #expect(image.distinctColours(limit: 2) > 1, "\(page.fileName) at \(width) px: the screenshot is one colour")
+                #expect(image.uniform(fromColumn: width - Self.margin), "\(page.fileName) at \(width) px: something is drawn in the right margin")
             }
         }
     }
@@ -151,6 +161,17 @@ struct PNGImage {
             }
         }
         (width, height, self.channels, self.pixels) = (header.width, header.height, channels, pixels)
+    }
+
+    /// Whether every pixel from column `x` to the right edge, on every row, has one colour.
+    func uniform(fromColumn x: Int) -> Bool {
+        let first = Array(pixels[x * channels..<(x + 1) * channels])
+        for y in 0..<height {
+            for column in x..<width where !pixels[(y * width + column) * channels..<(y * width + column + 1) * channels].elementsEqual(first) {
+                return false
+            }
+        }
+        return true
     }
 
     /// How many different colours the image holds, counting up to `limit`.
