@@ -6,13 +6,15 @@ import Foundation
 /// existing folder is swapped with the new one in one step (`renameat2`'s RENAME_EXCHANGE) and
 /// then removed; a reader sees the old folder or the new one, never a mix.
 ///
-/// A folder is replaced only when it holds nothing but files whose names `replaceable`
+/// A folder is replaced only when it holds nothing but regular files whose names `replaceable`
 /// accepts (what an earlier run wrote): a mistyped path never removes someone's other files.
 public enum AtomicDirectory {
     /// Writes `files` (name → bytes; plain names, no `/`) as the whole content of `path`.
     public static func write(_ files: [(name: String, data: Data)], to path: String,
                              replaceable: (String) -> Bool) throws(AtomicFile.WriteError) {
         let target = URL(fileURLWithPath: path).standardizedFileURL
+        // Without a trailing slash or `./`, the path the renames take.
+        let path = target.path
         let parent = target.deletingLastPathComponent().path, name = target.lastPathComponent
         for file in files where file.name.isEmpty || file.name.contains("/") || file.name.hasPrefix(".") {
             throw AtomicFile.WriteError(path: path, reason: "refusing the file name \(file.name)")
@@ -22,7 +24,10 @@ public enum AtomicDirectory {
         if exists {
             guard isDirectory.boolValue else { throw AtomicFile.WriteError(path: path, reason: "exists and is not a directory") }
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            if let other = entries.sorted().first(where: { !replaceable($0) }) {
+            let isFile = { (entry: String) in
+                (try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(entry))[.type] as? FileAttributeType) == .typeRegular
+            }
+            if let other = entries.sorted().first(where: { !replaceable($0) || !isFile($0) }) {
                 throw AtomicFile.WriteError(path: path, reason: "exists and holds \(other), which this command did not write; nothing was replaced")
             }
         } else {

@@ -226,11 +226,18 @@ import VitalsViews
         let html: (String) -> Data = { Data("<p>\($0)</p>".utf8) }
         try AtomicDirectory.write([("index.html", html("one")), ("a.html", html("a"))], to: out, replaceable: { $0.hasSuffix(".html") })
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["a.html", "index.html"])
-        try AtomicDirectory.write([("index.html", html("two"))], to: out, replaceable: { $0.hasSuffix(".html") })
+        // A trailing slash names the same folder.
+        try AtomicDirectory.write([("index.html", html("two"))], to: out + "/", replaceable: { $0.hasSuffix(".html") })
         #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["index.html"])
         #expect(FileManager.default.contents(atPath: out + "/index.html") == html("two"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path("")).filter { $0.hasPrefix(".") } == [])
 
+        // A folder named like a page is not a page.
+        try FileManager.default.createDirectory(atPath: out + "/old.html", withIntermediateDirectories: false)
+        #expect(throws: AtomicFile.WriteError.self) {
+            try AtomicDirectory.write([("index.html", html("three"))], to: out, replaceable: { $0.hasSuffix(".html") })
+        }
+        try FileManager.default.removeItem(atPath: out + "/old.html")
         _ = FileManager.default.createFile(atPath: out + "/notes.txt", contents: Data("mine".utf8))
         #expect(throws: AtomicFile.WriteError.self) {
             try AtomicDirectory.write([("index.html", html("three"))], to: out, replaceable: { $0.hasSuffix(".html") })
