@@ -57,7 +57,7 @@ demo: release
 	@echo; echo "==> vitals projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10"
 	@$(RELEASE_BIN) projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
 	@echo; echo "==> vitals digest $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --out $(DEMO_DIR)/digest"
-	@$(RELEASE_BIN) digest $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --out $(DEMO_DIR)/digest -q
+	@$(RELEASE_BIN) digest $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --out $(DEMO_DIR)/digest -q > /dev/null
 	@echo "$(DEMO_DIR)/digest/index.html"
 
 # The shipped models in Models/, from the default simulated book: run twice, same bytes.
