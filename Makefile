@@ -14,7 +14,7 @@ EVAL_FROM  ?= 2025-07-01
 PREVIOUS_RUN ?= 2025-11-30
 
 
-.PHONY: test-sql test-spark
+.PHONY: test-sql test-spark test-browser
 .PHONY: all deps build release demo models test crash-test fuzz bench bench-ingest bench-train config-docs compare-behaviour clean
 .PHONY: sql-venv spark-venv postgres-deps
 
@@ -56,6 +56,9 @@ demo: release
 	@$(RELEASE_BIN) at-risk $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
 	@echo; echo "==> vitals projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10"
 	@$(RELEASE_BIN) projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
+	@echo; echo "==> vitals digest $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --out $(DEMO_DIR)/digest"
+	@$(RELEASE_BIN) digest $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --out $(DEMO_DIR)/digest -q > /dev/null
+	@echo "$(DEMO_DIR)/digest/index.html"
 	@echo; echo "==> vitals alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run"
 	@$(RELEASE_BIN) alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run
 	@echo; echo "==> vitals alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run"
@@ -95,6 +98,19 @@ test-sql: deps sql-venv postgres-deps
 test-spark: deps spark-venv
 	$(SWIFT) build --build-tests
 	VITALS_SQL_ENGINES=spark VITALS_SPARK_PYTHON=$(CURDIR)/$(SPARK_VENV)/bin/python $(SWIFT) test --skip-build --filter ExportSQLTests
+
+# The digest's pages (vitals digest) in headless Chromium at 390 and 640 px: no console errors, no
+# blank screenshot (Tests/VitalsViewsTests/DigestBrowserTests.swift). Installs Debian's chromium
+# when it is missing.
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null || echo /usr/bin/chromium)
+test-browser: deps
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "==> installing chromium with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
+	fi
+	$(SWIFT) build --build-tests
+	VITALS_CHROMIUM=$(CHROMIUM) $(SWIFT) test --skip-build --filter DigestBrowserTests
 
 # Training/README.md's key table, regenerated from the key table in code (TrainingConfig+Keys.swift).
 config-docs: deps

@@ -217,6 +217,8 @@ let package = Package(
             dependencies: [
                 "VitalsViews", "VitalsScoring", "VitalsModel", "VitalsFeatures", "VitalsMarkov", "VitalsHistory", "VitalsEvaluation", "VitalsSignals", "VitalsFoundation",
                 "VitalsTraining", "VitalsSimulation", "VitalsAdditive", "VitalsTestBooks", "VitalsTestSupport",
+                // zlib decodes the browser test's PNG screenshots.
+                "CZlib",
             ]
         ),
         .testTarget(

@@ -19,7 +19,7 @@ struct VitalsCommand: ParsableCommand {
         version: vitalsVersionText,
         subcommands: [SimulateCommand.self, ValidateCommand.self, FeaturesCommand.self, MarkovCommand.self, TrainCommand.self, EvaluateCommand.self, ScoreCommand.self,
                       AtRiskCommand.self, ProjectsCommand.self, ExplainCommand.self, HistoryCommand.self, ExportSQLCommand.self,
-                      AlertsCommand.self]
+                      AlertsCommand.self, DigestCommand.self]
     )
 
     static func main() {
