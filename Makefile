@@ -56,13 +56,17 @@ demo: release
 	@$(RELEASE_BIN) at-risk $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
 	@echo; echo "==> vitals projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10"
 	@$(RELEASE_BIN) projects $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --top 10
+	@# The alerts of the last run, without sending or recording anything: each model's first 12
+	@# lines (the whole list: the same command without head); then where the digest is.
+	@for task in churn overrun; do \
+		echo; echo "==> vitals alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/$$task.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run -q | head -n 12"; \
+		out=$$($(RELEASE_BIN) alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/$$task.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run -q) || exit $$?; \
+		printf '%s\n' "$$out" | head -n 12; \
+		lines=$$(printf '%s\n' "$$out" | wc -l); [ $$lines -le 12 ] || echo "… $$((lines - 12)) more lines"; \
+	done
 	@echo; echo "==> vitals digest $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --out $(DEMO_DIR)/digest"
 	@$(RELEASE_BIN) digest $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --out $(DEMO_DIR)/digest -q > /dev/null
-	@echo "$(DEMO_DIR)/digest/index.html"
-	@echo; echo "==> vitals alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run"
-	@$(RELEASE_BIN) alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/churn.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run
-	@echo; echo "==> vitals alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run"
-	@$(RELEASE_BIN) alerts $(DEMO_DIR)/signals --model $(DEMO_DIR)/models/overrun.json --history $(DEMO_DIR)/scores/history.sqlite --dry-run
+	@echo "the digest: $(DEMO_DIR)/digest/index.html"
 
 # The shipped models in Models/, from the default simulated book: run twice, same bytes.
 models: release
