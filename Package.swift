@@ -98,10 +98,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The YAML config reader shared by training configs and alerts configs (ConfigReader, ConfigError).
+        .target(name: "VitalsConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(
             name: "VitalsTraining",
             dependencies: [
-                "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsLogistic", "VitalsAdditive", "VitalsMarkov",
+                "VitalsConfig", "VitalsFoundation", "VitalsSignals", "VitalsFeatures", "VitalsModel", "VitalsLogistic", "VitalsAdditive", "VitalsMarkov",
                 "VitalsEvaluation", "VitalsLinearAlgebra", "VitalsHazard",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,7 +137,7 @@ let package = Package(
         .target(
             name: "VitalsAlerts",
             dependencies: [
-                "VitalsFoundation", "VitalsSignals", "VitalsScoring", "VitalsHistory", "VitalsViews",
+                "VitalsConfig", "VitalsFoundation", "VitalsSignals", "VitalsScoring", "VitalsHistory", "VitalsViews",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -145,7 +147,7 @@ let package = Package(
             dependencies: [
                 "VitalsFoundation", "VitalsSignals", "VitalsSimulation", "VitalsFeatures", "VitalsModel", "VitalsTraining", "VitalsScoring",
                 "VitalsViews", "VitalsSQL", "VitalsHistory", "VitalsMarkov", "VitalsLogistic", "VitalsAdditive", "VitalsEvaluation", "VitalsAlerts",
-                .product(name: "Logging", package: "swift-log"),
+                "VitalsConfig", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildCommit"]
@@ -223,7 +225,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VitalsAlertsTests",
-            dependencies: ["VitalsAlerts", "VitalsHistory", "VitalsFoundation", "VitalsTestSupport"]
+            dependencies: ["VitalsAlerts", "VitalsConfig", "VitalsHistory", "VitalsFoundation", "VitalsTestSupport"]
         ),
         .testTarget(
             name: "VitalsCLITests",

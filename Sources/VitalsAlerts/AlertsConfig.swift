@@ -1,4 +1,5 @@
 import Foundation
+import VitalsConfig
 import VitalsFoundation
 import Yams
 
@@ -44,27 +45,27 @@ public struct AlertsConfig: Sendable, Equatable {
     public static let standard = AlertsConfig()
 
     /// Reads and checks an alerts config file.
-    public static func load(path: String) throws(AlertsConfigError) -> AlertsConfig {
+    public static func load(path: String) throws(ConfigError) -> AlertsConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw AlertsConfigError(path: path, line: 0, key: "", message: "cannot read: \(error.localizedDescription)", unreadable: true)
+            throw ConfigError(path: path, line: 0, key: "", message: "cannot read: \(error.localizedDescription)", unreadable: true)
         }
         return try parse(text, path: path)
     }
 
     /// Parses config text; `path` names the file in errors.
-    public static func parse(_ text: String, path: String) throws(AlertsConfigError) -> AlertsConfig {
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> AlertsConfig {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
         } catch {
-            throw AlertsConfigError(path: path, line: 0, key: "", message: "not valid YAML: \(error)")
+            throw ConfigError(path: path, line: 0, key: "", message: "not valid YAML: \(error)")
         }
         var config = AlertsConfig()
         guard let node else { return config }  // an empty file: the defaults
-        var top = try AlertsConfigReader(path: path, node: node)
+        var top = try ConfigReader(path: path, node: node)
         let kindNames = try top.names("kinds", default: AlertKind.allCases.map(\.rawValue), from: AlertKind.allCases.map(\.rawValue))
         config.kinds = Set(kindNames.compactMap(AlertKind.init(rawValue:)))
         config.probabilityRisePoints = try top.double("probability_rise_points", default: 10, "must be a number of percentage points above 0 and at most 100") { $0 > 0 && $0 <= 100 }
@@ -77,114 +78,5 @@ public struct AlertsConfig: Sendable, Equatable {
         try webhook.finish()
         try top.finish()
         return config
-    }
-}
-
-/// An alerts config that cannot be used: the file, the line, the key and the rule, as a
-/// training config's errors say them.
-public struct AlertsConfigError: Error, Equatable, CustomStringConvertible {
-    public let path: String
-    /// 1-based line of the offending key or value (0 when unknown).
-    public let line: Int
-    /// The dotted key, e.g. `webhook.max_attempts`.
-    public let key: String
-    public let message: String
-    /// The file could not be read at all.
-    public let unreadable: Bool
-
-    public init(path: String, line: Int, key: String, message: String, unreadable: Bool = false) {
-        self.path = path
-        self.line = line
-        self.key = key
-        self.message = message
-        self.unreadable = unreadable
-    }
-
-    public var description: String {
-        let place = line > 0 ? "\(path):\(line)" : path
-        return key.isEmpty ? "\(place): \(message)" : "\(place): \(key): \(message)"
-    }
-}
-
-/// Walks one YAML mapping key by key, as the training config's reader does: every key must be
-/// read or it is "unknown", and every value is checked where it is read.
-struct AlertsConfigReader {
-    let path: String
-    let prefix: String
-    private let pairs: [(key: String, value: Node, line: Int)]
-    private var used: [String] = []
-
-    init(path: String, node: Node, prefix: String = "") throws(AlertsConfigError) {
-        self.path = path
-        self.prefix = prefix
-        guard let mapping = node.mapping else {
-            throw AlertsConfigError(path: path, line: node.mark?.line ?? 0, key: prefix, message: "must be a mapping of keys to values")
-        }
-        var pairs: [(String, Node, Int)] = []
-        for (key, value) in mapping {
-            guard let name = key.string else { throw AlertsConfigError(path: path, line: key.mark?.line ?? 0, key: prefix, message: "keys must be text") }
-            pairs.append((name, value, key.mark?.line ?? 0))
-        }
-        self.pairs = pairs
-    }
-
-    func fullKey(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
-
-    private mutating func value(_ key: String) -> (node: Node, line: Int)? {
-        used.append(key)
-        return pairs.first { $0.key == key }.map { ($0.value, $0.line) }
-    }
-
-    func error(_ key: String, _ line: Int, _ message: String) -> AlertsConfigError {
-        AlertsConfigError(path: path, line: line, key: fullKey(key), message: message)
-    }
-
-    mutating func double(_ key: String, default fallback: Double, _ rule: String, _ valid: (Double) -> Bool) throws(AlertsConfigError) -> Double {
-        guard let (node, line) = value(key) else { return fallback }
-        guard let x = node.float ?? node.int.map(Double.init), x.isFinite, valid(x) else { throw error(key, line, "\(rule) (got \(Self.show(node)))") }
-        return x
-    }
-
-    mutating func int(_ key: String, default fallback: Int, _ rule: String, _ valid: (Int) -> Bool) throws(AlertsConfigError) -> Int {
-        guard let (node, line) = value(key) else { return fallback }
-        guard let x = node.int, valid(x) else { throw error(key, line, "\(rule) (got \(Self.show(node)))") }
-        return x
-    }
-
-    /// A non-empty list of names from `choices`, each once.
-    mutating func names(_ key: String, default fallback: [String], from choices: [String]) throws(AlertsConfigError) -> [String] {
-        guard let (node, line) = value(key) else { return fallback }
-        let rule = "must be a list of one or more of \(choices.joined(separator: ", "))"
-        guard let items = node.sequence, !items.isEmpty else { throw error(key, line, "\(rule) (got \(Self.show(node)))") }
-        var names: [String] = []
-        for item in items {
-            guard let name = item.string, item.scalar != nil, choices.contains(name) else {
-                throw error(key, item.mark?.line ?? line, "\(rule) (got \(Self.show(item)))")
-            }
-            guard !names.contains(name) else { throw error(key, item.mark?.line ?? line, "'\(name)' is given twice") }
-            names.append(name)
-        }
-        return names
-    }
-
-    /// A nested section as its own reader (an absent section reads as empty).
-    mutating func section(_ key: String) throws(AlertsConfigError) -> AlertsConfigReader {
-        guard let (node, _) = value(key) else { return try AlertsConfigReader(path: path, node: Node([(Node, Node)]()), prefix: fullKey(key)) }
-        return try AlertsConfigReader(path: path, node: node, prefix: fullKey(key))
-    }
-
-    /// Fails on the first key nobody asked for: a typo must not silently fall back to a default.
-    func finish() throws(AlertsConfigError) {
-        if let unknown = pairs.first(where: { !used.contains($0.key) }) {
-            throw AlertsConfigError(path: path, line: unknown.line, key: fullKey(unknown.key),
-                                    message: "unknown key (known here: \(used.joined(separator: ", ")))")
-        }
-    }
-
-    static func show(_ node: Node) -> String {
-        if let s = node.scalar?.string { return "'\(s)'" }
-        if node.sequence != nil { return "a list" }
-        if node.mapping != nil { return "a mapping" }
-        return "an alias"
     }
 }

@@ -12,6 +12,7 @@ import VitalsScoring
 import VitalsSignals
 import VitalsTraining
 import VitalsViews
+import VitalsConfig
 
 /// Runs a core step and turns its typed errors into a message on stderr and the
 /// documented exit code (`exitCode(for:)`); anything unexpected is an internal error (70).
@@ -69,7 +70,6 @@ func exitCode(for error: any Error) -> ExitCode {
         // Bad options, or a state rule or option the data cannot support (an unknown segment).
         return .validationFailure
     case let error as ConfigError: return error.unreadable ? VitalsExitCode.noInput : VitalsExitCode.configError
-    case let error as AlertsConfigError: return error.unreadable ? VitalsExitCode.noInput : VitalsExitCode.configError
     case let error as ModelFileError:
         switch error {
         case .unreadable: return VitalsExitCode.noInput

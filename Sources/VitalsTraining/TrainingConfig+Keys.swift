@@ -3,6 +3,7 @@ import VitalsFeatures
 import VitalsFoundation
 import VitalsLogistic
 import VitalsMarkov
+import VitalsConfig
 
 /// One key of the training config: where it lives, what it means and allows, how it is read
 /// (with its default) and how it is written back into the model file.

@@ -5,6 +5,7 @@ import VitalsFoundation
 import VitalsLogistic
 import VitalsMarkov
 import Yams
+import VitalsConfig
 
 /// A training run's settings, read from `Training/churn.yaml` or `Training/overrun.yaml`.
 ///

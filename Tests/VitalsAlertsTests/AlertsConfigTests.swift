@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VitalsAlerts
+import VitalsConfig
 
 /// The alerts config: defaults, every key read, and errors that name the key and its line.
 struct AlertsConfigTests {
@@ -44,7 +45,7 @@ struct AlertsConfigTests {
         ("- a\n- b\n", 1, "", "must be a mapping"),
     ])
     func errorsNameTheKeyAndLine(text: String, line: Int, key: String, words: String) {
-        #expect(throws: AlertsConfigError.self) { try AlertsConfig.parse(text, path: "alerts.yaml") }
+        #expect(throws: ConfigError.self) { try AlertsConfig.parse(text, path: "alerts.yaml") }
         do {
             _ = try AlertsConfig.parse(text, path: "alerts.yaml")
         } catch {
@@ -55,7 +56,7 @@ struct AlertsConfigTests {
     }
 
     @Test func badYAMLAndAnUnreadableFile() {
-        #expect(throws: AlertsConfigError.self) { try AlertsConfig.parse("kinds: [a\n", path: "x.yaml") }
+        #expect(throws: ConfigError.self) { try AlertsConfig.parse("kinds: [a\n", path: "x.yaml") }
         do {
             _ = try AlertsConfig.load(path: "/nonexistent/alerts.yaml")
             Issue.record("no error")

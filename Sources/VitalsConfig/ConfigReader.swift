@@ -2,14 +2,15 @@ import Yams
 
 /// Walks a YAML mapping key by key: every key must be read by the config or it is an
 /// error ("unknown key"), and every value is checked where it is read, so an error names
-/// the key, its line, and the rule it breaks.
-struct ConfigReader {
-    let path: String
-    let prefix: String
+/// the key, its line, and the rule it breaks. The training config and the alerts config
+/// both read through it, so their errors read alike.
+public struct ConfigReader {
+    public let path: String
+    public let prefix: String
     private let pairs: [(key: String, value: Node, line: Int)]
     private var used: Set<String> = []
 
-    init(path: String, node: Node, prefix: String = "") throws(ConfigError) {
+    public init(path: String, node: Node, prefix: String = "") throws(ConfigError) {
         self.path = path
         self.prefix = prefix
         guard let mapping = node.mapping else {
@@ -25,18 +26,18 @@ struct ConfigReader {
         self.pairs = pairs
     }
 
-    func fullKey(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+    public func fullKey(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
 
     private mutating func value(_ key: String) -> (node: Node, line: Int)? {
         used.insert(key)
         return pairs.first { $0.key == key }.map { ($0.value, $0.line) }
     }
 
-    func error(_ key: String, _ line: Int, _ message: String) -> ConfigError {
+    public func error(_ key: String, _ line: Int, _ message: String) -> ConfigError {
         ConfigError(path: path, line: line, key: fullKey(key), message: message)
     }
 
-    mutating func double(_ key: String, default fallback: Double, _ rule: String, _ valid: (Double) -> Bool) throws(ConfigError) -> Double {
+    public mutating func double(_ key: String, default fallback: Double, _ rule: String, _ valid: (Double) -> Bool) throws(ConfigError) -> Double {
         guard let (node, line) = value(key) else { return fallback }
         guard let x = node.float ?? node.int.map(Double.init), x.isFinite, valid(x) else {
             throw error(key, line, "\(rule) (got \(Self.show(node)))")
@@ -44,19 +45,19 @@ struct ConfigReader {
         return x
     }
 
-    mutating func int(_ key: String, default fallback: Int, _ rule: String, _ valid: (Int) -> Bool) throws(ConfigError) -> Int {
+    public mutating func int(_ key: String, default fallback: Int, _ rule: String, _ valid: (Int) -> Bool) throws(ConfigError) -> Int {
         guard let (node, line) = value(key) else { return fallback }
         guard let x = node.int, valid(x) else { throw error(key, line, "\(rule) (got \(Self.show(node)))") }
         return x
     }
 
-    mutating func bool(_ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
+    public mutating func bool(_ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
         guard let (node, line) = value(key) else { return fallback }
         guard let x = node.bool else { throw error(key, line, "must be true or false (got \(Self.show(node)))") }
         return x
     }
 
-    mutating func choice(_ key: String, default fallback: String, from choices: [String]) throws(ConfigError) -> String {
+    public mutating func choice(_ key: String, default fallback: String, from choices: [String]) throws(ConfigError) -> String {
         guard let (node, line) = value(key) else { return fallback }
         guard let x = node.string, choices.contains(x) else {
             throw error(key, line, "must be one of \(choices.joined(separator: ", ")) (got \(Self.show(node)))")
@@ -65,7 +66,7 @@ struct ConfigReader {
     }
 
     /// A list of names; with `count`, its length must lie in it (else `rule`).
-    mutating func strings(_ key: String, default fallback: [String], count: ClosedRange<Int>? = nil, _ rule: String = "") throws(ConfigError)
+    public mutating func strings(_ key: String, default fallback: [String], count: ClosedRange<Int>? = nil, _ rule: String = "") throws(ConfigError)
         -> [String]
     {
         guard let (node, line) = value(key) else { return fallback }
@@ -76,7 +77,7 @@ struct ConfigReader {
         return items.map { $0.string! }
     }
 
-    mutating func doubles(_ key: String, default fallback: [Double], _ rule: String, _ valid: ([Double]) -> Bool) throws(ConfigError) -> [Double] {
+    public mutating func doubles(_ key: String, default fallback: [Double], _ rule: String, _ valid: ([Double]) -> Bool) throws(ConfigError) -> [Double] {
         guard let (node, line) = value(key) else { return fallback }
         guard let items = node.sequence else { throw error(key, line, "must be a list of numbers (got \(Self.show(node)))") }
         let values = items.compactMap { $0.float ?? $0.int.map(Double.init) }
@@ -89,7 +90,7 @@ struct ConfigReader {
     /// An ordered mapping of names to numbers, e.g. engagement weights: at most `count.upperBound`
     /// entries (counted before any is read, so a huge mapping costs nothing), each name one
     /// of `names`, each weight nonzero with a size in `size`.
-    mutating func weights(_ key: String, default fallback: [(String, Double)], names: [String], count: ClosedRange<Int>,
+    public mutating func weights(_ key: String, default fallback: [(String, Double)], names: [String], count: ClosedRange<Int>,
                           size: ClosedRange<Double>, _ rule: String) throws(ConfigError) -> [(String, Double)] {
         guard let (node, line) = value(key) else { return fallback }
         guard let mapping = node.mapping, !mapping.isEmpty else {
@@ -115,7 +116,7 @@ struct ConfigReader {
 
     /// A mapping of names to one of `choices` (`column: increasing`), in file order; at most
     /// `limit` entries, each name given once.
-    mutating func choices(_ key: String, default fallback: [(String, String)], from choices: [String], limit: Int) throws(ConfigError)
+    public mutating func choices(_ key: String, default fallback: [(String, String)], from choices: [String], limit: Int) throws(ConfigError)
         -> [(String, String)]
     {
         guard let (node, line) = value(key) else { return fallback }
@@ -136,14 +137,14 @@ struct ConfigReader {
     }
 
     /// A name, or the default when absent.
-    mutating func name(_ key: String, default fallback: String?) throws(ConfigError) -> String? {
+    public mutating func name(_ key: String, default fallback: String?) throws(ConfigError) -> String? {
         guard let (node, line) = value(key) else { return fallback }
         guard let x = node.string, !x.isEmpty, node.scalar != nil else { throw error(key, line, "must be a column name (got \(Self.show(node)))") }
         return x
     }
 
     /// A list of texts (empty ones allowed: a missing-value token may be the empty field).
-    mutating func texts(_ key: String, default fallback: [String], count: ClosedRange<Int>, _ rule: String) throws(ConfigError) -> [String] {
+    public mutating func texts(_ key: String, default fallback: [String], count: ClosedRange<Int>, _ rule: String) throws(ConfigError) -> [String] {
         guard let (node, line) = value(key) else { return fallback }
         guard let items = node.sequence, items.allSatisfy({ $0.scalar != nil }) else {
             throw error(key, line, "must be a list of texts (got \(Self.show(node)))")
@@ -152,8 +153,24 @@ struct ConfigReader {
         return items.map { $0.scalar!.string }
     }
 
+    /// A non-empty list of names from `choices`, each given once.
+    public mutating func names(_ key: String, default fallback: [String], from choices: [String]) throws(ConfigError) -> [String] {
+        guard let (node, line) = value(key) else { return fallback }
+        let rule = "must be a list of one or more of \(choices.joined(separator: ", "))"
+        guard let items = node.sequence, !items.isEmpty else { throw error(key, line, "\(rule) (got \(Self.show(node)))") }
+        var names: [String] = []
+        for item in items {
+            guard let name = item.string, item.scalar != nil, choices.contains(name) else {
+                throw error(key, item.mark?.line ?? line, "\(rule) (got \(Self.show(item)))")
+            }
+            guard !names.contains(name) else { throw error(key, item.mark?.line ?? line, "'\(name)' is given twice") }
+            names.append(name)
+        }
+        return names
+    }
+
     /// A nested section as its own reader (an absent section reads as empty).
-    mutating func section(_ key: String) throws(ConfigError) -> ConfigReader {
+    public mutating func section(_ key: String) throws(ConfigError) -> ConfigReader {
         guard let (node, _) = value(key) else {
             return try ConfigReader(path: path, node: Node([(Node, Node)]()), prefix: fullKey(key))
         }
@@ -161,14 +178,14 @@ struct ConfigReader {
     }
 
     /// Fails on the first key nobody asked for: a typo must not silently fall back to a default.
-    func finish() throws(ConfigError) {
+    public func finish() throws(ConfigError) {
         if let unknown = pairs.first(where: { !used.contains($0.key) }) {
             let known = used.sorted().joined(separator: ", ")
             throw ConfigError(path: path, line: unknown.line, key: fullKey(unknown.key), message: "unknown key (known here: \(known))")
         }
     }
 
-    static func show(_ node: Node) -> String {
+    public static func show(_ node: Node) -> String {
         if let s = node.scalar?.string { return "'\(s)'" }
         if node.sequence != nil { return "a list" }
         if node.mapping != nil { return "a mapping" }
