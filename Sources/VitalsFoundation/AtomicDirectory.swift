@@ -54,22 +54,7 @@ public enum AtomicDirectory {
             let filePath = (temporary as NSString).appendingPathComponent(file.name)
             let fd = open(filePath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
             guard fd >= 0 else { throw fail("cannot create \(file.name): \(String(cString: strerror(errno)))") }
-            var failure: String?
-            file.data.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        failure = String(cString: strerror(errno))
-                        return
-                    }
-                    offset += written
-                }
-            }
-            if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-            if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-            if let failure { throw fail("\(file.name): \(failure)") }
+            if let failure = AtomicFile.writeWhole(file.data, to: fd) { throw fail("\(file.name): \(failure)") }
         }
         AtomicFile.syncDirectory(temporary)
 

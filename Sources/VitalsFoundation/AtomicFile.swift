@@ -75,6 +75,16 @@ public enum AtomicFile {
             PendingOutputs.shared.settle(token) {}
             throw WriteError(path: path, reason: reason)
         }
+        if let failure = writeWhole(data, to: fd) {
+            PendingOutputs.shared.settle(token) { _ = unlink(temporary) }
+            throw WriteError(path: path, reason: failure)
+        }
+        return Prepared(target: path, temporary: temporary, token: token)
+    }
+
+    /// Writes `data` to `fd` whole (short writes and EINTR retried), then fsyncs and closes it:
+    /// the first failure's text, or nil. `fd` is closed either way.
+    static func writeWhole(_ data: Data, to fd: Int32) -> String? {
         var failure: String?
         data.withUnsafeBytes { bytes in
             var offset = 0
@@ -90,11 +100,7 @@ public enum AtomicFile {
         }
         if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        if let failure {
-            PendingOutputs.shared.settle(token) { _ = unlink(temporary) }
-            throw WriteError(path: path, reason: failure)
-        }
-        return Prepared(target: path, temporary: temporary, token: token)
+        return failure
     }
 
     /// Flushes a directory's entries (the renames in it) to disk, so they survive a power cut.
