@@ -31,7 +31,10 @@ public enum DriverPhrase {
 
     /// The fact one feature group states on row `r`.
     static func feature(_ group: String, snapshot: ScoredSnapshot, row r: Int) -> String {
-        let v: (String) -> Double = { snapshot.feature(r, $0) }
+        // A local function, not a stored closure: a closure would copy the snapshot (and
+        // retain every array it holds) on each phrase, which made phrasing a score file's
+        // rows cost more than scoring them.
+        func v(_ name: String) -> Double { snapshot.feature(r, name) }
         let value = v(group)
         let asOf = snapshot.asOf
         if group.hasPrefix("markov_churn_probability") {
