@@ -36,11 +36,11 @@ public struct ScoreTable: Sendable, Equatable {
 
     /// Drivers as a CSV cell: `feature:+0.26; feature:+0.11` (two decimals, sign always written).
     public static func driversText(_ drivers: [Driver]) -> String {
-        drivers.map { "\($0.feature):\(String(format: "%+.2f", $0.contribution))" }.joined(separator: "; ")
+        drivers.map { "\($0.feature):\(fixedDecimal($0.contribution, decimals: 2, sign: true))" }.joined(separator: "; ")
     }
 
     /// Money as both files write it: two decimals.
-    public static func moneyText(_ x: Double) -> String { String(format: "%.2f", x) }
+    public static func moneyText(_ x: Double) -> String { fixedDecimal(x, decimals: 2) }
 
     public let columns: [String]
     public var rows: [[Value]]
