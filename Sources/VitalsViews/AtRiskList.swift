@@ -92,12 +92,21 @@ public struct AtRiskList: Sendable {
     public let riskBands: RiskBands
     /// Accounts that match the CSM and segment filters (before `top`).
     public let matching: Int
-    public let accounts: [AtRiskEntry]
+    public private(set) var accounts: [AtRiskEntry]
     /// The size of the watch list that new and left are judged on.
     public let watchListSize: Int
     /// Accounts on the previous run's watch list that are not on today's, in their previous order.
     public let leftTheList: [LeftEntry]
 
+
+    /// The same list cut to its first `top` accounts: what the same query with that `top` gives
+    /// (new and left are judged on the watch list, whatever `top`), without ranking and
+    /// phrasing the accounts again.
+    public func prefix(_ top: Int) -> AtRiskList {
+        var cut = self
+        cut.accounts = Array(accounts.prefix(top))
+        return cut
+    }
 
     /// Builds the list from a churn snapshot and, when given, the previous run's scores.
     public init(snapshot: ScoredSnapshot, query: AtRiskQuery, previous: (run: ScoreHistory.Run, scores: [String: ScoreHistory.Score])?) throws {

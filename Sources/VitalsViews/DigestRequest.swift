@@ -67,9 +67,10 @@ public struct DigestRequest: Sendable {
 
         var csms: [CSMDigest] = []
         for (name, fileName) in zip(names, fileNames) {
-            let list = try AtRiskList(snapshot: snapshot, query: AtRiskQuery(top: top, csm: name), previous: context.previous)
-            // Every account of the CSM, in the same order: the renewals, the ARR at risk and the band counts.
+            // Every account of the CSM, in the list's order: the renewals, the ARR at risk and the band
+            // counts; the page's list is its first `top` (ranked and phrased once).
             let all = try AtRiskList(snapshot: snapshot, query: AtRiskQuery(top: Int.max, csm: name), previous: context.previous)
+            let list = all.prefix(top)
             // Who left: the at-risk list's own rule (its watch list, the top 50 of the same query).
             let left = list.leftTheList.map { e in
                 CSMDigest.LeftEntry(accountID: e.id, name: e.name, previousProbability: e.previousProbability, probability: e.probability)
