@@ -234,9 +234,11 @@ public final class ScoreHistory: Sendable {
     /// Checks that the database is a Vitals history (its application id, or, for histories
     /// written before it had one, its tables and migrations) and not a newer one.
     ///
-    /// - Parameter creating: a writer's check: a database with no table and no application id
-    ///   yet is one another vitals has just created and is migrating (three runs into one new
-    ///   folder at once raced here), so the writer goes on and its migration waits its turn.
+    /// - Parameter creating: a writer's check: a database with no application id and no table
+    ///   yet, or only GRDB's empty `grdb_migrations` (the migrator commits that table before the
+    ///   first migration's transaction), is one another vitals has just created and is
+    ///   migrating (three runs into one new folder at once raced here, in both windows), so the
+    ///   writer goes on and its migration waits its turn.
     static func identify(_ database: DatabaseQueue, path: String, creating: Bool = false) throws {
         let (applicationID, tables, migrations): (Int32, Set<String>, [String])
         do {
@@ -249,7 +251,8 @@ public final class ScoreHistory: Sendable {
         } catch let error as DatabaseError {
             throw Unreadable(path: path, reason: error.message ?? "\(error.resultCode)")
         }
-        if creating, applicationID == 0, !tables.contains(where: { !$0.hasPrefix("sqlite_") }) { return }
+        if creating, applicationID == 0, migrations.isEmpty,
+           !tables.contains(where: { !$0.hasPrefix("sqlite_") && $0 != "grdb_migrations" }) { return }
         let ours = applicationID == Self.applicationID
             || (applicationID == 0 && tables.isSuperset(of: ["runs", "scores", "grdb_migrations"]) && migrations.contains("v1"))
         guard ours else {

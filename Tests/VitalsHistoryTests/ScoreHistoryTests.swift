@@ -160,6 +160,32 @@ import VitalsTestSupport
         #expect(FileManager.default.contents(atPath: path) == before)
     }
 
+    /// The window a second writer can open a new history in: GRDB's migrator has committed its
+    /// empty `grdb_migrations` table but not yet the first migration (three `vitals score` runs
+    /// into one new folder raced into it in CI). The writer goes on and migrates; a migration
+    /// record, or any other table, is still judged as before.
+    @Test func aHistoryCaughtBetweenGRDBsTableAndTheFirstMigrationIsTakenOver() throws {
+        let dir = try TemporaryDirectory("identity")
+        defer { dir.remove() }
+        let path = dir.path("h.sqlite")
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        }
+        let history = try ScoreHistory(path: path)
+        try history.append(ScoreHistoryTests.run("2025-11-30"), scores: [.init(entityID: "A1", probability: 0.4, logOdds: -0.4)])
+        #expect(try history.runs().map(\.asOf) == ["2025-11-30"])
+        let id = try DatabaseQueue(path: path).read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") }
+        #expect(id == ScoreHistory.applicationID)
+
+        let foreign = dir.path("foreign.sqlite")
+        try DatabaseQueue(path: foreign).write { db in
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY); INSERT INTO grdb_migrations VALUES ('createCustomers')")
+        }
+        let before = FileManager.default.contents(atPath: foreign)
+        #expect(throws: ScoreHistory.NotAHistory.self) { try ScoreHistory(path: foreign) }
+        #expect(FileManager.default.contents(atPath: foreign) == before)
+    }
+
     @Test func readingNeitherCreatesNorMigrates() throws {
         let dir = try TemporaryDirectory("identity")
         defer { dir.remove() }
