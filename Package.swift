@@ -58,7 +58,9 @@ let package = Package(
     ],
     targets: [
         // Foundation: no Vitals dependency.
-        .target(name: "VitalsFoundation", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "VitalsFoundation", dependencies: ["CFixedDecimal", .product(name: "Logging", package: "swift-log")]),
+        // printf's %.*f without Swift's CVarArg boxing (fixedDecimal).
+        .target(name: "CFixedDecimal"),
 
         // Signals and the history.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),

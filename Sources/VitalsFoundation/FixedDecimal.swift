@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CFixedDecimal
 
 /// A number with a fixed count of decimals, as C's printf writes it (`%.2f`, `%+.2f`): the
 /// digits of the double's exact value, rounded by the C library, so the text is the one
@@ -16,9 +17,8 @@ import Darwin
 ///   - sign: write `+` before a positive number (and zero), as `%+f` does.
 public func fixedDecimal(_ x: Double, decimals: Int, sign: Bool = false) -> String {
     precondition((0...17).contains(decimals), "0 to 17 decimals")
-    let format = sign ? "%+.*f" : "%.*f"
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 360) { buffer in
-        let n = withVaList([Int32(decimals), x]) { vsnprintf(buffer.baseAddress!, buffer.count, format, $0) }
+        let n = vitals_fixed_decimal(buffer.baseAddress!, buffer.count, x, Int32(decimals), sign ? 1 : 0)
         precondition(n >= 0 && n < buffer.count, "a double printed with at most 17 decimals fits 360 bytes")
         return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(n)), as: UTF8.self)
     }

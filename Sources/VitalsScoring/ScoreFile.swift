@@ -1,6 +1,7 @@
 import VitalsEvaluation
 import VitalsFeatures
 import VitalsFoundation
+import VitalsLinearAlgebra
 import VitalsModel
 
 /// The contract's score file (docs/SIGNALS.md, "What the engine writes"): one row per
@@ -52,7 +53,12 @@ public enum ScoreFile {
         let model = snapshot.model, day = snapshot.asOf, table = snapshot.table
         let probabilities = snapshot.probabilities
         let describe = describe ?? drivers(snapshot)
+        // Naming and phrasing the drivers is most of a score file's cost (a phrase per driver
+        // per row), and rows are independent: chunks on every core, joined in row order.
+        let rowDrivers = RowChunks(rows: table.rowCount, minimumRows: 4_096).map { range in range.map { describe(snapshot, $0) } }
+            .flatMap { $0 }
         var scores = ScoreTable(columns: columns(snapshot.task))
+        scores.rows.reserveCapacity(table.rowCount)
         switch snapshot.task {
         case .churn:
             let accounts = snapshot.dataset.accounts
@@ -64,7 +70,7 @@ public enum ScoreFile {
                 scores.rows.append([
                     .text(id), .text("\(day)"), .number(p), .text(snapshot.band(r).rawValue), snapshot.stateName(r).map { .text($0) } ?? .missing,
                     snapshot.expectedDaysToChurn(r).map { .integer($0) } ?? .missing, arr.map { .money($0) } ?? .missing,
-                    arr.map { .money(ArrAtRisk.of(arr: $0, probability: p)) } ?? .missing, .drivers(describe(snapshot, r)),
+                    arr.map { .money(ArrAtRisk.of(arr: $0, probability: p)) } ?? .missing, .drivers(rowDrivers[r]),
                     before.map { .number($0) } ?? .missing, before.map { .number(p - $0) } ?? .missing,
                 ] + curveCells(snapshot, row: r) + [.text(model.modelID)])
             }
@@ -78,7 +84,7 @@ public enum ScoreFile {
                     .text(projects.projectID[p]), .text(snapshot.dataset.accounts.accountID[Int(projects.account[p])]), .text("\(day)"),
                     .number(probabilities[r]), .number(f.budgetHours), .number(f.hoursLogged), .number(f.changeOrderHours),
                     .number((f.hoursAtCompletion * 10).rounded() / 10), .number((f.overrunShare * 1000).rounded() / 10), .text("\(f.endDate)"),
-                    .drivers(describe(snapshot, r)),
+                    .drivers(rowDrivers[r]),
                     .number((f.hoursAtCompletionLow * 10).rounded() / 10), .number((f.hoursAtCompletionHigh * 10).rounded() / 10),
                     .text("\(f.endDateLow)"), .text("\(f.endDateHigh)"),
                     snapshot.risks.map { .number($0.hours[r]) } ?? .missing, snapshot.risks.map { .number($0.late[r]) } ?? .missing,

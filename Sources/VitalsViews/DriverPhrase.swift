@@ -15,6 +15,9 @@ public enum DriverPhrase {
     /// The facts a driver group states: one for a feature, two for an interaction (each of
     /// its features' phrases).
     public static func facts(group: String, snapshot: ScoredSnapshot, row r: Int) -> [String] {
+        // Most groups are one feature: looked for by byte (`×` is C3 97 in UTF-8) before
+        // Foundation's string search, which cost more than the phrase on a book's rows.
+        guard group.utf8.contains(0xC3) else { return [feature(group, snapshot: snapshot, row: r)] }
         let parts = group.components(separatedBy: " × ")
         guard parts.count == 2 else { return [feature(group, snapshot: snapshot, row: r)] }
         // A one-hot level's phrase is its family's (`segment=SMB` → `segment`).
@@ -218,7 +221,7 @@ public enum DriverPhrase {
         return String(Int(x))
     }
     static func decimal(_ x: Double) -> String {
-        abs(x) >= 10 ? "\(whole(x.rounded()))" : String(format: "%.1f", x)
+        abs(x) >= 10 ? "\(whole(x.rounded()))" : fixedDecimal(x, decimals: 1)
     }
     static func count(_ x: Double, _ noun: String, plural: String? = nil) -> String {
         let n = x.rounded()
@@ -234,9 +237,9 @@ public enum DriverPhrase {
     /// `$9.8k`, `$1.2M`, `$420`.
     public static func money(_ x: Double) -> String {
         let a = abs(x)
-        if a >= 1e6 { return "$" + String(format: "%.1fM", x / 1e6) }
+        if a >= 1e6 { return "$" + fixedDecimal(x / 1e6, decimals: 1) + "M" }
         if a >= 1e4 { return "$\(whole((x / 1e3).rounded()))k" }
-        if a >= 1e3 { return "$" + String(format: "%.1fk", x / 1e3) }
+        if a >= 1e3 { return "$" + fixedDecimal(x / 1e3, decimals: 1) + "k" }
         return "$\(whole(x.rounded()))"
     }
 }
