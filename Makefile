@@ -21,13 +21,14 @@ PREVIOUS_RUN ?= 2025-11-30
 all: build
 
 # Installs what the build needs from Debian when it is absent: libopenblas-dev (BLAS/LAPACK),
-# libsqlite3-dev (the score history, through GRDB), zlib1g-dev (gzip-compressed signals files) and
+# libsqlite3-dev (the score history, through GRDB), libisal-dev (ISA-L's inflate, for gzip-compressed
+# signals files), zlib1g-dev (the fuzz target's and the tests' gzip writing, PNG reading) and
 # pkg-config, which SwiftPM uses to find them.
 deps:
-	@if ! pkg-config --exists openblas sqlite3 zlib 2>/dev/null; then \
-		echo "==> installing libopenblas-dev, libsqlite3-dev and zlib1g-dev with apt-get"; \
+	@if ! pkg-config --exists openblas sqlite3 zlib libisal 2>/dev/null; then \
+		echo "==> installing libopenblas-dev, libsqlite3-dev, libisal-dev and zlib1g-dev with apt-get"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev libsqlite3-dev zlib1g-dev pkg-config; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev libsqlite3-dev libisal-dev zlib1g-dev pkg-config; \
 	fi
 
 build: deps

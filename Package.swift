@@ -64,7 +64,8 @@ let package = Package(
 
         // Signals and the history.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "VitalsSignals", dependencies: ["VitalsFoundation", "CZlib", .product(name: "Logging", package: "swift-log")],
+        .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+        .target(name: "VitalsSignals", dependencies: ["VitalsFoundation", "CISAL", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: optimizedInDebug),
         .target(name: "VitalsHistory", dependencies: ["VitalsFoundation", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "VitalsSimulation", dependencies: ["VitalsFoundation", "VitalsSignals"]),
