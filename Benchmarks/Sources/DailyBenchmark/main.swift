@@ -655,6 +655,13 @@ final class DailyBenchmark {
             target("cost per account, 1,000,000 ÷ \(grouped(largest))", nil, 1.2, atMost: true, "×",
                    missing: "no Vitals-only size (--vitals-only-accounts 1000000; VITALS_ONLY_ACCOUNTS=1000000 in make)")
         }
+        // Item 3's memory: peaks from wait4 (KiB), said in GB of 10⁹ bytes, the stricter reading.
+        func gigabytes(_ mebibytes: Double) -> Double { mebibytes * 1_048_576 / 1e9 }
+        let lfVitals = vitalsRun(largest, .lf)
+        target("peak resident memory of vitals score at \(grouped(largest)) accounts (LF, the largest of its runs)",
+               lfVitals.flatMap { $0.peaks.max() }.map(gigabytes), 1.2, atMost: true, " GB", missing: pipelineWhy(largest, .lf, ["vitals"]))
+        target("peak resident memory of vitals train at \(grouped(largest)) accounts (this benchmark's model, snapshots included)",
+               gigabytes(train.peakMegabytes), 2.0, atMost: true, " GB", missing: "")
         // Vitals' score files, byte for byte the same on every form.
         let compared = scoreComparisons.keys.sorted().flatMap { n in
             BookForm.allCases.compactMap { form in scoreComparisons[n]![form].map { "\(grouped(n)) \(form.rawValue): \($0)" } }
