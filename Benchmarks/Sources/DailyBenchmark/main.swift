@@ -626,7 +626,7 @@ final class DailyBenchmark {
             return "no figure"
         }
 
-        print("\n== targets (issue 20, item 4): \(grouped(largest)) accounts, ratios from this run ==")
+        print("\n== targets (issue 20, items 3 and 4): \(grouped(largest)) accounts, from this run ==")
         let lf = readSeconds(.lf)
         for (form, limit) in [(BookForm.crlf, 1.15), (.quoted, 1.4), (.gzip, 2.0)] {
             target("Vitals' read of accounts.csv + usage.csv, \(form.label) ÷ LF",
