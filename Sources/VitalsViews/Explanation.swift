@@ -119,8 +119,9 @@ public struct Explanation: Sendable, Codable {
 
     public let kind: String
     public let id: String
-    /// The account's name and CSM from accounts.csv (for a project, its account's), and for a
-    /// project its account's id: the header a CSM or PSO lead recognises.
+    /// The account's id, name and CSM from accounts.csv (for a project, its account's): the
+    /// header a CSM or PSO lead recognises. `account_id` names the account in every output
+    /// (docs/schema/explanation.schema.json), so an account's explanation carries its own.
     public let name: String?
     public let csm: String?
     public let accountID: String?
@@ -243,11 +244,11 @@ public struct Explanation: Sendable, Codable {
         let account = isChurn ? entity : snapshot.dataset.projects.map { Int($0.account[entity]) } ?? entity
         name = accounts.name?[account]
         csm = accounts.csm?[account]
-        accountID = isChurn ? nil : accounts.accountID[account]
+        accountID = accounts.accountID[account]
         asOf = "\(snapshot.asOf)"
         modelID = snapshot.model.modelID
         probability = snapshot.probabilities[r]
-        riskBand = isChurn ? snapshot.band(r) : nil
+        riskBand = snapshot.band(r)
         uncalibratedProbability = 1 / (1 + exp(-snapshot.decisionValues[r]))
         decisionValue = snapshot.decisionValues[r]
         intercept = snapshot.intercept(row: r)

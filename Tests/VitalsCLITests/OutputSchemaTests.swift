@@ -6,7 +6,7 @@ import VitalsTestSupport
 /// Every output checked against its JSON Schema in docs/schema/, row by row, on real runs of
 /// the built binary: the score files (CSV and JSON Lines) of a first run (no previous scores)
 /// and of a second one, the feature-table score files, the at-risk and project lists as CSV
-/// and JSON with and without a previous run, and the history's `score_rows` view. CSV cells
+/// and JSON with and without a previous run, the history's `score_rows` view, and `explain` and `history` as JSON. CSV cells
 /// are read by their column's schema type. Every schema file must have an output here, so a
 /// new schema has to be wired in.
 @Suite(.serialized) struct OutputSchemaTests {
@@ -84,12 +84,29 @@ import VitalsTestSupport
         case "projects-list": return days.map { ("projects --format json as of \($0)", .json(book.lists["projects-\($0).json"]!)) }
         case "projects-csv-row": return days.map { ("projects --format csv as of \($0)", .csv(book.lists["projects-\($0).csv"]!)) }
         case "history-score-row": return [("score_rows in \(book.history)", .rows(try historyRows(book.history)))]
+        case "explanation":
+            // An account on the first run (no change) and the second (a change since the first), and a project.
+            let account = try firstID("\(book.scores)/churn-scores-\(days[1]).csv"), project = try firstID("\(book.scores)/overrun-scores-\(days[1]).csv")
+            return try days.map { day in
+                ("explain --account \(account) as of \(day)", Output.json(try Book.check(["explain", book.signals, "--model", churnModel, "--account", account,
+                                                                                          "--as-of", day, "--history", book.history, "--format", "json"])))
+            } + [("explain --project \(project)", .json(try Book.check(["explain", book.signals, "--model", overrunModel, "--project", project,
+                                                                        "--as-of", days[1], "--history", book.history, "--format", "json"])))]
+        case "score-trend":
+            let account = try firstID("\(book.scores)/churn-scores-\(days[1]).csv"), project = try firstID("\(book.scores)/overrun-scores-\(days[1]).csv")
+            return [("history --account \(account)", .json(try Book.check(["history", "--history", book.history, "--account", account, "--format", "json"]))),
+                    ("history --project \(project)", .json(try Book.check(["history", "--history", book.history, "--project", project, "--format", "json"])))]
         default: throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "docs/schema/\(schema).schema.json has no output in OutputSchemaTests; wire it in"])
         }
     }
 
     static let known = ["churn-score-row", "overrun-score-row", "table-score-row", "at-risk-list", "at-risk-csv-row", "projects-list",
-                        "projects-csv-row", "history-score-row"]
+                        "projects-csv-row", "history-score-row", "explanation", "score-trend"]
+
+    /// The first entity of a score file (its first column on the first row).
+    static func firstID(_ path: String) throws -> String {
+        try #require(String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().first?.split(separator: ",").first.map(String.init))
+    }
 
     /// The view a BI tool reads, each row as JSON (SQLite's integer, real, text and NULL).
     static func historyRows(_ path: String) throws -> [JSONValue] {
