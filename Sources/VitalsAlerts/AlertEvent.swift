@@ -83,7 +83,7 @@ public struct AlertEvent: Sendable, Equatable, Codable {
     /// retrained model, has the same id; another date, entity or kind has another.
     public static func id(kind: AlertKind, task: RiskTask, entity: String, asOf: String) -> String {
         let key = [kind.rawValue, task.rawValue, entity, asOf].joined(separator: "\u{1F}")
-        return SHA256.hash(data: Data(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        return lowercaseHex(SHA256.hash(data: Data(key.utf8)).prefix(16))
     }
 
     /// Every key is written, nil ones as null (the synthesized encoder would leave them out).

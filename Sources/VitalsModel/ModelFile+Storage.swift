@@ -42,7 +42,7 @@ extension ModelFile {
         var copy = self
         copy.modelID = ""
         let digest = SHA256.hash(data: try Self.canonicalJSON(copy))
-        return "\(kind.name)-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        return "\(kind.name)-" + lowercaseHex(digest.prefix(8))
     }
 
     /// This file with its id set from its content.
@@ -189,5 +189,5 @@ extension DataFingerprint {
         return DataFingerprint(files: entries, sha256: hex(all.finalize()), range: range, rows: rows, positives: positives)
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ digest: SHA256.Digest) -> String { lowercaseHex(digest) }
 }

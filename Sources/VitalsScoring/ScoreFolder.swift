@@ -121,7 +121,7 @@ public struct ScoreFolder: Sendable {
     }
 
     /// SHA-256 of bytes, in hex.
-    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ data: Data) -> String { lowercaseHex(SHA256.hash(data: data)) }
 
     /// What a publication records in the history.
     public struct HistoryRun {

@@ -1,0 +1,12 @@
+/// Bytes as lowercase hexadecimal, two digits each (`0x0A, 0xFF` → `0aff`): how model ids,
+/// alert ids and the score file's SHA-256 are written.
+public func lowercaseHex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
