@@ -2,9 +2,9 @@ import Logging
 import VitalsSignals
 
 /// Reads and validates a signals directory, with the reader's exit codes.
-func readSignals(_ directory: String, logger: Logger) throws -> SignalsDataset {
+func readSignals(_ directory: String, logger: Logger, options: SignalsReadOptions = .init()) throws -> SignalsDataset {
     do {
-        return try logger.timed("read") { try SignalsReader().read(directory: directory, logger: logger).dataset }
+        return try logger.timed("read") { try SignalsReader(options: options).read(directory: directory, logger: logger).dataset }
     } catch let error as SignalsValidationError {
         printError("error: \(directory) breaks the signals contract:\n\(error)")
         throw VitalsExitCode.dataError

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import VitalsFeatures
 import VitalsFoundation
 import VitalsModel
 import VitalsScoring
@@ -59,7 +60,10 @@ struct ScoreCommand: ParsableCommand {
         let logger = logging.setUp()
         // The model first: a damaged model file is refused before a large book is read.
         let file = try runReporting { try ModelFile.load(path: model) }
-        var dataset = try directory.map { try readSignals($0, logger: logger) }
+        // Scoring one known date reads only its usage window's rows (and what the earlier rows
+        // say): the index would keep no more (asOfOnly), and the whole table need never be held.
+        let options = SignalsReadOptions(usageWindow: asOf.map { SignalsIndex.usageWindow(asOf: $0) })
+        var dataset = try directory.map { try readSignals($0, logger: logger, options: options) }
         let (paths, notes): ([String], [String]) = try runReporting {
             // The output directory and the history are created only once there is something to write.
             if let directory, dataset != nil {

@@ -60,8 +60,8 @@ public struct SignalsIndex: Sendable {
         if usageTable != nil {
             var kept = Int32.min...Int32.max
             if case let .asOf(day) = usageDays {
-                let end = (day ?? dataEnd).ordinal
-                kept = (end - UsageSeries.lookbackDays + 1)...end
+                let window = Self.usageWindow(asOf: day ?? dataEnd)
+                kept = window.lowerBound.ordinal...window.upperBound.ordinal
             }
             usage = UsageSeries(usage: usageTable.take()!, accountCount: accountCount, kept: kept)
         }
@@ -119,6 +119,12 @@ public struct SignalsIndex: Sendable {
         return out
     }
 
+    /// The usage days scoring `day` reads (`UsageDays.asOf`): the 91 days up to it. Read with
+    /// `SignalsReadOptions.usageWindow` set to it, usage.csv keeps only those rows.
+    public static func usageWindow(asOf day: Day) -> ClosedRange<Day> {
+        Day(ordinal: day.ordinal - UsageSeries.lookbackDays + 1)...day
+    }
+
     static func span(_ data: SignalsDataset) -> (Day, Day) {
         var lo = Int32.max, hi = Int32.min
         func see(_ d: Int32) {
@@ -127,6 +133,8 @@ public struct SignalsIndex: Sendable {
             hi = max(hi, d)
         }
         data.usage?.date.forEach { see($0.ordinal) }
+        // Rows a windowed read left out still count for the span the data covers.
+        if let dropped = data.usage?.window?.droppedDays { see(dropped.lowerBound); see(dropped.upperBound) }
         data.tickets?.openedAt.forEach { see($0.ordinal) }
         data.tickets?.closedAt?.raw.forEach(see)
         data.nps?.date.forEach { see($0.ordinal) }

@@ -63,8 +63,15 @@ struct UsageSeries: Sendable {
         var rowStart = [Int](repeating: 0, count: accountCount + 1)
         var lastActiveBefore: [Int32] = [], hasRowBefore: [Bool] = []
         if windowed {
-            lastActiveBefore = [Int32](repeating: Int32.min, count: accountCount)
-            hasRowBefore = [Bool](repeating: false, count: accountCount)
+            if let facts = usage.window.take() {
+                // The reader kept only the window's rows and folded the earlier ones already.
+                precondition(facts.kept == kept && facts.lastActiveBefore.count == accountCount, "usage was read for another window")
+                lastActiveBefore = facts.lastActiveBefore
+                hasRowBefore = facts.hasRowBefore
+            } else {
+                lastActiveBefore = [Int32](repeating: Int32.min, count: accountCount)
+                hasRowBefore = [Bool](repeating: false, count: accountCount)
+            }
             let active = usage.activeUsers?.raw ?? []
             usage.account.withUnsafeBufferPointer { accounts in
                 usage.date.withUnsafeBufferPointer { dates in
@@ -82,6 +89,7 @@ struct UsageSeries: Sendable {
                 }
             }
         } else {
+            precondition(usage.window == nil, "usage read through a window cannot give every day")
             usage.account.withUnsafeBufferPointer { accounts in
                 for a in accounts { rowStart[Int(a) + 1] += 1 }
             }

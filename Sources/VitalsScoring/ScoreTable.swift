@@ -61,7 +61,8 @@ public struct ScoreTable: Sendable, Equatable {
     // work (grapheme breaking) cost more than the scoring itself on a large book.
     func csvBytes() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(rows.count * 160)
+        // Room enough that the array never grows by copying (untouched pages cost nothing).
+        out.reserveCapacity(rows.count * 256 + 4096)
         out.append(contentsOf: columns.joined(separator: ",").utf8)
         out.append(10)
         for row in rows {
@@ -83,7 +84,7 @@ public struct ScoreTable: Sendable, Equatable {
 
     func jsonLinesBytes() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(rows.count * 320)
+        out.reserveCapacity(rows.count * 1024 + 4096)
         let keys = columns.map { Array(Self.quote($0).utf8) + [58] }
         for row in rows {
             out.append(123)

@@ -94,7 +94,7 @@ extension ParallelColumnDecoder {
         }
         for (_, entry) in shared.decoded { entry.state.release() }
         if let failed {
-            for piece in pieces { piece.storage.forEach { $0.release() } }
+            for piece in pieces { piece.releaseStorage() }
             throw failed
         }
         var merged = merge(pieces)

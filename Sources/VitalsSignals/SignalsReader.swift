@@ -22,9 +22,15 @@ public struct SignalsReadOptions: Sendable, Equatable {
     public var parallelMinimumBytes: Int
     /// The target size of each parallel chunk. Default 8 MiB; ≥ 64. The result does not depend on it.
     public var parallelChunkBytes: Int
+    /// Keep only the usage rows dated in this window, and of the others only what scoring its
+    /// last day needs (`UsageTable.window`); nil keeps every row. Every row is read and checked
+    /// either way. Applied where usage.csv is read on every core (the large files it is for);
+    /// a smaller file is kept whole, which the index windows itself with the same result.
+    public var usageWindow: ClosedRange<Day>?
 
     public init(skipInvalid: Bool = false, maxStoredProblems: Int = 1000, chunkSize: Int = 1 << 20,
-                parallelMinimumBytes: Int = 16 << 20, parallelChunkBytes: Int = 8 << 20) {
+                parallelMinimumBytes: Int = 16 << 20, parallelChunkBytes: Int = 8 << 20, usageWindow: ClosedRange<Day>? = nil) {
+        self.usageWindow = usageWindow
         self.skipInvalid = skipInvalid
         self.maxStoredProblems = max(0, maxStoredProblems)
         self.chunkSize = max(64, chunkSize)
@@ -274,10 +280,16 @@ private struct ReadSession {
 
     private mutating func decodeInParallel(_ file: SignalsFile, header: [(spec: ColumnSpec, field: Int)], scanner: CSVScanner,
                                            fileSize: Int) throws -> FileColumns? {
+        var filter: UsageRowFilter?
+        if file == .usage, let window = options.usageWindow,
+           let date = header.firstIndex(where: { $0.spec.name == "date" }), let account = header.firstIndex(where: { $0.spec.name == "account_id" }) {
+            filter = UsageRowFilter(kept: window.lowerBound.ordinal...window.upperBound.ordinal, dateColumn: date, accountColumn: account,
+                                    activeColumn: header.firstIndex { $0.spec.name == "active_users" }, accountCount: context.accounts.count)
+        }
         let decoder = ParallelColumnDecoder(
             path: scanner.path, file: file, columns: header,
             fieldCount: scanner.fieldCount, names: Self.headerNames(scanner), dataOffset: scanner.endOffset,
-            dataLine: scanner.lineAfterRecord, fileSize: fileSize, context: context, options: options)
+            dataLine: scanner.lineAfterRecord, fileSize: fileSize, context: context, options: options, rowFilter: filter)
         let output = try decoder.decode(threads: ProcessInfo.processInfo.activeProcessorCount)
         for problem in output.problems { record(problem) }
         report.problemCount += output.problemCount - output.problems.count  // counted, beyond the chunks' caps
@@ -297,7 +309,7 @@ private struct ReadSession {
         }
         let builders = header.map { ColumnBuilder(spec: $0.spec, fieldIndex: $0.field, expectedRows: 0) }
         for (c, builder) in builders.enumerated() { builder.adopt(output.values[c]) }
-        return FileColumns(file: file, builders: builders, rows: output.rowsKept)
+        return FileColumns(file: file, builders: builders, rows: output.values.first?.count ?? 0, usageWindow: output.windowFacts)
     }
 
     private func closedBeforeOpened(_ builders: [ColumnBuilder]) -> String? {
@@ -393,6 +405,8 @@ private struct FileColumns {
     let file: SignalsFile
     let builders: [ColumnBuilder]
     let rows: Int
+    /// usage.csv read through a window: what the rows it dropped said.
+    var usageWindow: UsageWindowFacts? = nil
 
     func column(_ name: String) -> ColumnBuilder? { builders.first { $0.spec.name == name } }
     /// A required column: present whenever the header was accepted.
@@ -421,6 +435,7 @@ private struct FileColumns {
         t.keyEvents = column("key_events")?.countColumn
         t.workflowsStarted = column("workflows_started")?.countColumn
         t.workflowsCompleted = column("workflows_completed")?.countColumn
+        t.window = usageWindow
         return t
     }
 

@@ -61,8 +61,34 @@ public struct UsageTable: Sendable {
     public var keyEvents: CountColumn?
     public var workflowsStarted: CountColumn?
     public var workflowsCompleted: CountColumn?
+    /// Set when the read kept only a scoring window's rows (`SignalsReadOptions.usageWindow`):
+    /// the rows above are those dated in it, and this says what the others did.
+    public var window: UsageWindowFacts?
     public var count: Int { account.count }
     public init() {}
+}
+
+/// What a read that kept only the usage rows dated in a window found in the rows it dropped:
+/// the facts point-in-time features as of the window's last day need of them, so the rows
+/// themselves are never held (at 1,000,000 accounts the whole table is 9.5 GB, the window a
+/// quarter of it).
+public struct UsageWindowFacts: Sendable, Equatable {
+    /// The days kept (ordinals).
+    public let kept: ClosedRange<Int32>
+    /// Per account (row of accounts.csv): the latest day before the window with an active user
+    /// (any row counts when the file has no active_users column), else `Int32.min`.
+    public var lastActiveBefore: [Int32]
+    /// Per account: whether it has any row before the window.
+    public var hasRowBefore: [Bool]
+    /// The earliest and latest date of the rows dropped (before or after the window); nil when none was.
+    public var droppedDays: ClosedRange<Int32>?
+
+    public init(kept: ClosedRange<Int32>, lastActiveBefore: [Int32], hasRowBefore: [Bool], droppedDays: ClosedRange<Int32>?) {
+        self.kept = kept
+        self.lastActiveBefore = lastActiveBefore
+        self.hasRowBefore = hasRowBefore
+        self.droppedDays = droppedDays
+    }
 }
 
 /// tickets.csv: support tickets.

@@ -52,4 +52,44 @@ import VitalsTestSupport
         let a = try Featurizer(recipe: recipe, index: book.index).table(dates: [cutoff], requireLabels: false).table
         #expect(Self.same(a, try Featurizer(recipe: recipe, index: end).table(dates: [cutoff], requireLabels: false).table))
     }
+
+    /// usage.csv read through the scoring window (`SignalsReadOptions.usageWindow`, what `vitals
+    /// score --as-of D` reads with), on every core in small chunks: the table holds only the
+    /// window's rows, and the features, the data's span and the problems are the whole read's.
+    @Test(arguments: ["2024-05-10", "2024-06-30", "2024-08-15", "2025-03-01"])
+    func aWindowedReadGivesTheSameFeatures(_ date: String) throws {
+        let day = try #require(Day(date))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        for (name, text) in HandComputedFeatureTests.files { try directory.write(name, text) }
+        try Self.expectSameAsWholeRead(directory.path, day: day, chunkBytes: 64)
+    }
+
+    @Test func theSimulatedBookReadThroughAWindowGivesTheSameFeatures() throws {
+        let book = try TestBook.shared()
+        for months in [0, -3, -11] {
+            try Self.expectSameAsWholeRead(book.signals, day: book.index.dataEnd.adding(months: months), chunkBytes: 1 << 16)
+        }
+    }
+
+    static func expectSameAsWholeRead(_ directory: String, day: Day, chunkBytes: Int) throws {
+        let whole = try SignalsReader().read(directory: directory)
+        let options = SignalsReadOptions(parallelMinimumBytes: 0, parallelChunkBytes: chunkBytes, usageWindow: SignalsIndex.usageWindow(asOf: day))
+        let windowed = try SignalsReader(options: options).read(directory: directory)
+        let window = SignalsIndex.usageWindow(asOf: day)
+        let usage = try #require(windowed.dataset.usage)
+        #expect(usage.window != nil)
+        #expect(usage.date.allSatisfy { window.contains($0) })
+        #expect(usage.count == whole.dataset.usage!.date.filter { window.contains($0) }.count)
+        #expect(windowed.report.problemCount == whole.report.problemCount)
+        #expect(windowed.report[.usage].rowsKept == whole.report[.usage].rowsKept)
+        let all = SignalsIndex(whole.dataset)
+        let scoring = SignalsIndex(windowed.dataset, usageDays: .asOf(day))
+        #expect(scoring.dataStart == all.dataStart && scoring.dataEnd == all.dataEnd)
+        let layout = SnapshotBuilder(index: all).layout(task: .churn)
+        let a = SnapshotBuilder(index: all).table(layout: layout, dates: [day], requireLabels: false)
+        let b = SnapshotBuilder(index: scoring).table(layout: layout, dates: [day], requireLabels: false)
+        #expect(a.rowCount > 0)
+        #expect(same(a, b), "features as of \(day) differ")
+    }
 }
