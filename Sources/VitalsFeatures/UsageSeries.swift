@@ -83,7 +83,7 @@ struct UsageSeries: Sendable {
                             hasRowBefore[a] = true
                             // A day's rows add up and a missing field adds 0: the day has an active user when
                             // one of its rows does (any row counts without the column, as `lastActive` says).
-                            if active.isEmpty || active[r] > 0 { lastActiveBefore[a] = max(lastActiveBefore[a], day) }
+                            if UsageWindowFacts.isActive(activeUsers: active.isEmpty ? nil : active[r]) { lastActiveBefore[a] = max(lastActiveBefore[a], day) }
                         }
                     }
                 }

@@ -394,8 +394,7 @@ struct ChunkState {
             if !filter.kept.contains(day) {
                 output.droppedDays = output.droppedDays.map { min($0.lowerBound, day)...max($0.upperBound, day) } ?? day...day
                 if day < filter.kept.lowerBound {
-                    // A missing count (−1) is no active user; without the column any row counts.
-                    let active = filter.activeColumn.map { staged[$0] > 0 } ?? true
+                    let active = UsageWindowFacts.isActive(activeUsers: filter.activeColumn.map { staged[$0] })
                     droppedAccounts!.append(staged[filter.accountColumn])
                     droppedDates!.append(active ? day : Int32.min)
                 }

@@ -83,6 +83,12 @@ public struct UsageWindowFacts: Sendable, Equatable {
     /// The earliest and latest date of the rows dropped (before or after the window); nil when none was.
     public var droppedDays: ClosedRange<Int32>?
 
+    /// Whether a usage row counts as a day with an active user: its active_users is above 0 (a
+    /// missing count, −1, is none); in a file without the column, any row counts. The one
+    /// statement of the rule, for the reader's fold and the index's.
+    @inline(__always)
+    public static func isActive(activeUsers raw: Int32?) -> Bool { raw.map { $0 > 0 } ?? true }
+
     public init(kept: ClosedRange<Int32>, lastActiveBefore: [Int32], hasRowBefore: [Bool], droppedDays: ClosedRange<Int32>?) {
         self.kept = kept
         self.lastActiveBefore = lastActiveBefore

@@ -72,6 +72,14 @@ import VitalsTestSupport
         }
     }
 
+    /// The second, independently generated book (date first, quoted dates and ids, CRLF):
+    /// data this reader was not built around, at its end and a year before.
+    @Test func theSecondBookReadThroughAWindowGivesTheSameFeatures() throws {
+        let directory = Fixtures.path("second-book")
+        let end = SignalsIndex(try SignalsReader().read(directory: directory).dataset).dataEnd
+        for months in [0, -6, -12] { try Self.expectSameAsWholeRead(directory, day: end.adding(months: months), chunkBytes: 1 << 12) }
+    }
+
     static func expectSameAsWholeRead(_ directory: String, day: Day, chunkBytes: Int) throws {
         let whole = try SignalsReader().read(directory: directory)
         let options = SignalsReadOptions(parallelMinimumBytes: 0, parallelChunkBytes: chunkBytes, usageWindow: SignalsIndex.usageWindow(asOf: day))
