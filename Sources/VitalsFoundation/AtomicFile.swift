@@ -63,6 +63,22 @@ public enum AtomicFile {
 
     /// Writes `data` to a temporary file beside `path` and flushes it, leaving `path` as it is.
     public static func prepare(_ data: Data, to path: String) throws(WriteError) -> Prepared {
+        do {
+            return try prepare(to: path) { emit in try data.withUnsafeBytes { try emit($0) } }
+        } catch {
+            // The producer only hands over the data, so a write failure is all that can come out.
+            throw error as! WriteError
+        }
+    }
+
+    /// Hands a piece of a file's bytes to the file being written (`prepare(to:producing:)`).
+    public typealias Emit = (UnsafeRawBufferPointer) throws -> Void
+
+    /// Writes a file produced piece by piece to a temporary file beside `path` and flushes it,
+    /// leaving `path` as it is: `produce` calls its argument with the bytes in order, so a large
+    /// file is never held whole in memory. An error from `produce` (or a `WriteError` from
+    /// writing a piece) removes the temporary file and is rethrown.
+    public static func prepare(to path: String, producing produce: (_ emit: Emit) throws -> Void) throws -> Prepared {
         let target = URL(fileURLWithPath: path)
         let directory = target.deletingLastPathComponent().path
         let name = target.lastPathComponent
@@ -75,7 +91,16 @@ public enum AtomicFile {
             PendingOutputs.shared.settle(token) {}
             throw WriteError(path: path, reason: reason)
         }
-        if let failure = writeWhole(data, to: fd) {
+        do {
+            try produce { bytes in
+                if let failure = writeAll(bytes, to: fd) { throw WriteError(path: path, reason: failure) }
+            }
+        } catch {
+            close(fd)
+            PendingOutputs.shared.settle(token) { _ = unlink(temporary) }
+            throw error
+        }
+        if let failure = syncAndClose(fd) {
             PendingOutputs.shared.settle(token) { _ = unlink(temporary) }
             throw WriteError(path: path, reason: failure)
         }
@@ -85,20 +110,31 @@ public enum AtomicFile {
     /// Writes `data` to `fd` whole (short writes and EINTR retried), then fsyncs and closes it:
     /// the first failure's text, or nil. `fd` is closed either way.
     static func writeWhole(_ data: Data, to fd: Int32) -> String? {
-        var failure: String?
-        data.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += written
-            }
+        if let failure = data.withUnsafeBytes({ writeAll($0, to: fd) }) {
+            close(fd)
+            return failure
         }
-        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        return syncAndClose(fd)
+    }
+
+    /// Writes `bytes` to `fd` whole, short writes and EINTR retried: the failure's text, or nil.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += written
+        }
+        return nil
+    }
+
+    /// fsyncs and closes `fd`: the first failure's text, or nil. `fd` is closed either way.
+    static func syncAndClose(_ fd: Int32) -> String? {
+        var failure: String?
+        if fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
         return failure
     }

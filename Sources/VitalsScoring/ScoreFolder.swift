@@ -120,9 +120,6 @@ public struct ScoreFolder: Sendable {
             : "undid the run process \(journal.pid) was writing when it stopped (its history run was never committed)"
     }
 
-    /// SHA-256 of bytes, in hex.
-    static func sha256(_ data: Data) -> String { lowercaseHex(SHA256.hash(data: data)) }
-
     /// What a publication records in the history.
     public struct HistoryRun {
         public let history: ScoreHistory
@@ -136,19 +133,65 @@ public struct ScoreFolder: Sendable {
         }
     }
 
+    /// One file of a publication: its name, and what hands over its bytes in order (so a large
+    /// score file goes to disk as it is formatted, never whole in memory).
+    public struct Output: Sendable {
+        /// Calls `emit` with the file's bytes, piece by piece, in order.
+        public typealias Producer = @Sendable (_ emit: AtomicFile.Emit) throws -> Void
+
+        public let name: String
+        public let produce: Producer
+
+        public init(name: String, produce: @escaping Producer) {
+            self.name = name
+            self.produce = produce
+        }
+
+        public init(name: String, data: Data) {
+            self.init(name: name) { emit in try data.withUnsafeBytes { try emit($0) } }
+        }
+    }
+
     /// Writes `files` (name → bytes) into the folder and, when given, the run into the history,
     /// as one unit (see the type). The first file is the one the history's SHA-256 is of.
     /// Hold the folder's lock. Returns the files' paths.
     public func publish(_ files: [(name: String, data: Data)], history: HistoryRun?) throws -> [String] {
+        try publish(files.map { Output(name: $0.name, data: $0.data) }, history: history)
+    }
+
+    /// As `publish(_:history:)`, each file produced as it is written, all of them at once (one
+    /// per core: formatting a score file and the kernel's copy of its bytes take about as long).
+    public func publish(_ files: [Output], history: HistoryRun?) throws -> [String] {
         let targets = files.map { (directory as NSString).appendingPathComponent($0.name) }
+        var results = [Result<AtomicFile.Prepared, any Error>?](repeating: nil, count: files.count)
+        nonisolated(unsafe) var digest: String?
+        results.withUnsafeMutableBufferPointer { buffer in
+          nonisolated(unsafe) let slots = buffer
+          DispatchQueue.concurrentPerform(iterations: files.count) { k in
+            slots[k] = Result {
+                guard k == 0 else { return try AtomicFile.prepare(to: targets[k], producing: files[k].produce) }
+                // The first file is hashed as it goes (the history's and the journal's SHA-256).
+                var hasher = SHA256()
+                let prepared = try AtomicFile.prepare(to: targets[k]) { emit in
+                    try files[k].produce { bytes in
+                        hasher.update(bufferPointer: bytes)
+                        try emit(bytes)
+                    }
+                }
+                digest = lowercaseHex(hasher.finalize())
+                return prepared
+            }
+          }
+        }
         var prepared: [AtomicFile.Prepared] = []
-        do {
-            for (k, file) in files.enumerated() { prepared.append(try AtomicFile.prepare(file.data, to: targets[k])) }
-        } catch {
+        for result in results {
+            if case let .success(file) = result { prepared.append(file) }
+        }
+        for case let .failure(error) in results.compactMap({ $0 }) {
             prepared.forEach { $0.discard() }
             throw error
         }
-        let sha = files.first.map { Self.sha256($0.data) }
+        let sha = digest
         let journalPath = (directory as NSString).appendingPathComponent(Self.journalName)
         let journal = Journal(pid: ProcessInfo.processInfo.processIdentifier, history: history.map { Self.absolute($0.history.path) },
                               scoreFileSHA256: sha, files: prepared.map { .init(temporary: $0.temporary, target: $0.target) })

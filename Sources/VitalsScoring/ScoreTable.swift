@@ -52,17 +52,30 @@ public struct ScoreTable: Sendable, Equatable {
 
     /// RFC 4180 CSV with a header, fields and numbers written as `CSVText` says (probabilities
     /// to 6 decimals would lose ties; the shortest exact form keeps them); missing values are empty fields.
-    public func csv() -> String { String(decoding: csvBytes(), as: UTF8.self) }
+    public func csv() -> String { String(decoding: collected(writeCSV), as: UTF8.self) }
 
     /// One JSON object per line, keys in column order; missing values are `null`.
-    public func jsonLines() -> String { String(decoding: jsonLinesBytes(), as: UTF8.self) }
+    public func jsonLines() -> String { String(decoding: collected(writeJSONLines), as: UTF8.self) }
+
+    /// About how many bytes a file is handed over in (`writeCSV`, `writeJSONLines`).
+    public static let pieceBytes = 1 << 20
+
+    /// Every piece `write` hands over, back to back.
+    private func collected(_ write: (AtomicFile.Emit) throws -> Void) -> [UInt8] {
+        var all: [UInt8] = []
+        try! write { all.append(contentsOf: $0) }  // appending cannot fail
+        return all
+    }
 
     // Both are built as bytes: a score file has a row per account, and per-Character String
-    // work (grapheme breaking) cost more than the scoring itself on a large book.
-    func csvBytes() -> [UInt8] {
+    // work (grapheme breaking) cost more than the scoring itself on a large book. They are
+    // handed over in pieces of about `pieceBytes`, whole rows each, so a file of a million
+    // rows is never held in memory.
+
+    /// The CSV file's bytes, in pieces.
+    func writeCSV(_ emit: AtomicFile.Emit) rethrows {
         var out: [UInt8] = []
-        // Room enough that the array never grows by copying (untouched pages cost nothing).
-        out.reserveCapacity(rows.count * 256 + 4096)
+        out.reserveCapacity(Self.pieceBytes + 64 << 10)
         out.append(contentsOf: columns.joined(separator: ",").utf8)
         out.append(10)
         for row in rows {
@@ -78,13 +91,18 @@ public struct ScoreTable: Sendable, Equatable {
                 }
             }
             out.append(10)
+            if out.count >= Self.pieceBytes {
+                try out.withUnsafeBytes(emit)
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        return out
+        if !out.isEmpty { try out.withUnsafeBytes(emit) }
     }
 
-    func jsonLinesBytes() -> [UInt8] {
+    /// The JSON Lines file's bytes, in pieces.
+    func writeJSONLines(_ emit: AtomicFile.Emit) rethrows {
         var out: [UInt8] = []
-        out.reserveCapacity(rows.count * 1024 + 4096)
+        out.reserveCapacity(Self.pieceBytes + 64 << 10)
         let keys = columns.map { Array(Self.quote($0).utf8) + [58] }
         for row in rows {
             out.append(123)
@@ -101,8 +119,12 @@ public struct ScoreTable: Sendable, Equatable {
                 }
             }
             out.append(contentsOf: [125, 10])
+            if out.count >= Self.pieceBytes {
+                try out.withUnsafeBytes(emit)
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        return out
+        if !out.isEmpty { try out.withUnsafeBytes(emit) }
     }
 
     /// A value that is not a finite number, which no score file may hold.
@@ -114,8 +136,9 @@ public struct ScoreTable: Sendable, Equatable {
         }
     }
 
-    /// `<stem>.csv` and `<stem>.jsonl`, checked first: every number finite.
-    public func files(stem: String) throws -> [(name: String, data: Data)] {
+    /// `<stem>.csv` and `<stem>.jsonl`, checked first: every number finite. Each is formatted
+    /// as `ScoreFolder.publish` writes it.
+    public func files(stem: String) throws -> [ScoreFolder.Output] {
         for (r, row) in rows.enumerated() {
             for (k, value) in row.enumerated() {
                 switch value {
@@ -125,12 +148,9 @@ public struct ScoreTable: Sendable, Equatable {
                 }
             }
         }
-        // The two files are built at once, one per core: each is a pass over every row.
-        nonisolated(unsafe) var csv = Data(), jsonLines = Data()
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            if k == 0 { csv = Data(csvBytes()) } else { jsonLines = Data(jsonLinesBytes()) }
-        }
-        return [(stem + ".csv", csv), (stem + ".jsonl", jsonLines)]
+        let table = self
+        return [ScoreFolder.Output(name: stem + ".csv") { emit in try table.writeCSV(emit) },
+                ScoreFolder.Output(name: stem + ".jsonl") { emit in try table.writeJSONLines(emit) }]
     }
 
     /// Writes `<stem>.csv` and `<stem>.jsonl` in `directory` (created when missing) as one

@@ -248,6 +248,14 @@ struct ReadContext {
 
     init(skipInvalid: Bool) { self.skipInvalid = skipInvalid }
 
+    /// Builds the hash tables of the account and project ids, which sorted ids put off until a
+    /// lookup needs them: copies of the context looked up in on several threads then never
+    /// change their arrays (each would build, and copy, its own).
+    mutating func indexReferences() {
+        accounts.buildIndex()
+        projects.buildIndex()
+    }
+
     mutating func keyLine(file: SignalsFile, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         resetKeys(for: file)
         return keys.code(of: bytes).map { keyLines[Int($0)] }

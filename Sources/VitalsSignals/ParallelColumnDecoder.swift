@@ -51,6 +51,7 @@ struct ParallelColumnDecoder {
     let dataOffset: Int
     let dataLine: Int
     let fileSize: Int
+    /// Copied into every chunk: its interners indexed first (`ReadContext.indexReferences`).
     let context: ReadContext
     let options: SignalsReadOptions
     /// Rows to leave out of the columns (usage.csv read for scoring one date), nil to keep all.

@@ -286,6 +286,7 @@ private struct ReadSession {
             filter = UsageRowFilter(kept: window.lowerBound.ordinal...window.upperBound.ordinal, dateColumn: date, accountColumn: account,
                                     activeColumn: header.firstIndex { $0.spec.name == "active_users" }, accountCount: context.accounts.count)
         }
+        context.indexReferences()
         let decoder = ParallelColumnDecoder(
             path: scanner.path, file: file, columns: header,
             fieldCount: scanner.fieldCount, names: Self.headerNames(scanner), dataOffset: scanner.endOffset,

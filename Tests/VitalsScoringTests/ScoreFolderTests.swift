@@ -78,4 +78,65 @@ import VitalsTestSupport
         #expect(String(decoding: FileManager.default.contents(atPath: dir.path("s.csv"))!, as: UTF8.self) == "csv old\n")
         #expect(try history.runs().map(\.asOf) == ["2025-01-31"])
     }
+
+    /// Files handed over in pieces of every size (as a score file of a million rows is) land
+    /// byte for byte, and the history's SHA-256 is the CSV's, hashed as it was written.
+    @Test func filesProducedInPiecesLandWholeWithTheCSVsDigest() throws {
+        let dir = try TemporaryDirectory("folder")
+        defer { dir.remove() }
+        let folder = ScoreFolder(directory: dir.path)
+        let history = try ScoreHistory(path: dir.path("h.sqlite"))
+        var random = SplitMix64(seed: 11)
+        let csv = (0..<300_000).map { _ in UInt8(32 + random.next() % 90) }, jsonl = Array(csv.reversed())
+        let pieces = [0, 1, 7, 4096, 65_537, 1 << 20]
+        func producer(_ bytes: [UInt8]) -> ScoreFolder.Output.Producer {
+            { emit in
+                var at = 0, k = 0
+                while at < bytes.count {
+                    let n = min(pieces[k % pieces.count], bytes.count - at)
+                    try bytes[at..<(at + n)].withUnsafeBytes { try emit($0) }
+                    at += n
+                    k += 1
+                }
+            }
+        }
+        let lock = try folder.lock()
+        defer { lock.release() }
+        _ = try folder.publish([ScoreFolder.Output(name: "s.csv", produce: producer(csv)), ScoreFolder.Output(name: "s.jsonl", produce: producer(jsonl))],
+                               history: .init(history: history, run: .init(task: "churn", asOf: "2025-01-31", modelID: "m", scoreFile: "s.csv", rows: 1),
+                                              scores: [.init(entityID: "A1", probability: 0.1)]))
+        #expect(FileManager.default.contents(atPath: dir.path("s.csv")) == Data(csv))
+        #expect(FileManager.default.contents(atPath: dir.path("s.jsonl")) == Data(jsonl))
+        #expect(try history.runs().map(\.scoreFileSHA256) == [ScoreFolderTestsSupport.sha256(Data(csv))])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["h.sqlite", "s.csv", "s.jsonl"])
+    }
+
+    struct ProducerFailed: Error {}
+
+    /// A file whose producer fails part-way (after writing some of it) replaces nothing, leaves
+    /// no temporary file, and records no run; the error is the producer's.
+    @Test(arguments: [0, 1])
+    func aProducerThatFailsPartWayReplacesNothing(failing: Int) throws {
+        let dir = try TemporaryDirectory("folder")
+        defer { dir.remove() }
+        let folder = ScoreFolder(directory: dir.path)
+        let history = try ScoreHistory(path: dir.path("h.sqlite"))
+        _ = try Self.publish(folder, text: "old", history: history)
+        let lock = try folder.lock()
+        defer { lock.release() }
+        let outputs = ["s.csv", "s.jsonl"].enumerated().map { k, name in
+            ScoreFolder.Output(name: name) { emit in
+                try Array("\(name) new, first piece\n".utf8).withUnsafeBytes { try emit($0) }
+                if k == failing { throw ProducerFailed() }
+            }
+        }
+        #expect(throws: ProducerFailed.self) {
+            try folder.publish(outputs, history: .init(history: history, run: .init(task: "churn", asOf: "2025-02-28", modelID: "m", scoreFile: "s.csv", rows: 1),
+                                                       scores: [.init(entityID: "A1", probability: 0.3)]))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["h.sqlite", "s.csv", "s.jsonl"])
+        #expect(String(decoding: FileManager.default.contents(atPath: dir.path("s.csv"))!, as: UTF8.self) == "csv old\n")
+        #expect(String(decoding: FileManager.default.contents(atPath: dir.path("s.jsonl"))!, as: UTF8.self) == "jsonl old\n")
+        #expect(try history.runs().map(\.asOf) == ["2025-01-31"])
+    }
 }

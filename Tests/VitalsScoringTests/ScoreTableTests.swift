@@ -61,4 +61,24 @@ import VitalsTestSupport
         try directory.write("plain-file", "not a directory")
         #expect(throws: (any Error).self) { try Self.table.write(directory: directory.path("plain-file/dir"), stem: "x") }
     }
+
+    /// A table of several megabytes goes to disk in pieces: each file is every row once, in
+    /// order, as the row alone formats it (rows never split or repeated at a piece's edge).
+    @Test func aLargeTableIsWrittenInPiecesRowByRow() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let rows: [[ScoreTable.Value]] = (0..<40_000).map { k in
+            [.text("A\(k)"), .number(Double(k % 997) / 997), .integer(k), .drivers([.init(feature: "usage_trend_90d", contribution: 0.5, phrase: "usage fell \(k)%")]),
+             k % 3 == 0 ? .missing : .text("note \"\(k)\", with a comma")]
+        }
+        let table = ScoreTable(columns: ["account_id", "p", "n", "top_drivers", "note"], rows: rows)
+        let paths = try table.write(directory: directory.path, stem: "big")
+        let csv = try #require(FileManager.default.contents(atPath: paths[0])), jsonl = try #require(FileManager.default.contents(atPath: paths[1]))
+        #expect(csv.count > 2 * ScoreTable.pieceBytes)
+        #expect(jsonl.count > 4 * ScoreTable.pieceBytes)
+        func alone(_ row: [ScoreTable.Value]) -> ScoreTable { ScoreTable(columns: table.columns, rows: [row]) }
+        let header = table.columns.joined(separator: ",") + "\n"
+        #expect(String(decoding: csv, as: UTF8.self) == header + rows.map { String(alone($0).csv().dropFirst(header.count)) }.joined())
+        #expect(String(decoding: jsonl, as: UTF8.self) == rows.map { alone($0).jsonLines() }.joined())
+    }
 }
