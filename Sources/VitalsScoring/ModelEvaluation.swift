@@ -67,7 +67,7 @@ public struct ModelEvaluation: Sendable {
         let featurizer = try spec.featurizer(index: index, modelID: model.modelID)
         let dates = spec.task.defaultCadence.dates(from: from, through: min(to, index.dataEnd))
         let (table, _) = try featurizer.table(dates: dates, requireLabels: true, logger: logger)
-        let x = try spec.imputer.design(table)
+        let x = spec.imputer.design(table)
         let probabilities = try ScoredSnapshot.scores(x: x, model: model.model, spec: spec).probabilities
         var baselines: [(name: String, scores: [Double], isProbability: Bool)] = []
         let markovColumn = spec.task == .churn ? spec.featureNames.first { $0.hasPrefix("markov_churn_probability_") } : "markov_overrun_probability"
