@@ -92,10 +92,19 @@ extension ParallelColumnDecoder {
                 entry.state.release()
             }
         }
+        // Chunks decoded past the first one the fast path could not finish are thrown away.
+        let thrownAway = !shared.decoded.isEmpty
         for (_, entry) in shared.decoded { entry.state.release() }
         if let failed {
             for piece in pieces { piece.releaseStorage() }
             throw failed
+        }
+        if thrownAway, threads > 1, let windowFolds {
+            // Their rows before the window are in the folds, though they may have been read from
+            // inside a record: start again on one decoding thread, which decodes no chunk past it.
+            for piece in pieces { piece.releaseStorage() }
+            windowFolds.reset()
+            return try decodeCompressed(threads: 1)
         }
         var merged = merge(pieces)
         if shared.firstIncomplete == Int.max, let failure = shared.failure, merged.damage == nil {
@@ -194,6 +203,7 @@ extension ParallelColumnDecoder {
             complete = false
         }
         let taken = state.decodeLines(chunk.bytes, count: fastEnd)
+        state.giveBackFold()
         if taken < fastEnd { complete = false }
         state.output.endOffset = chunk.offset + taken
         return (state, complete ? nil : chunk.offset + taken)

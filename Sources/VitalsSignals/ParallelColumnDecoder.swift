@@ -40,6 +40,85 @@ struct UsageRowFilter {
     let accountCount: Int
 }
 
+/// The rows before a usage window, folded as they are decoded into per-account facts: the
+/// latest day with an active user, and whether there was a row. One fold per decoding thread
+/// (a chunk takes one while it decodes and gives it back), merged at the end by max and "or",
+/// which do not depend on which thread saw a row; so the rows themselves, most of a year's
+/// book (two gigabytes at a million accounts), are never held.
+///
+/// A chunk that is thrown away after decoding (it began inside a record that the chunk
+/// before it finished) has folded rows read from the wrong place: the decoder then clears the
+/// folds (`reset`) and decodes the file again in one piece.
+final class WindowFolds: @unchecked Sendable {
+    final class Fold {
+        /// Per account: the latest day with an active user before the window (`Int32.min`: none).
+        let lastActive: UnsafeMutableBufferPointer<Int32>
+        let hasRow: UnsafeMutableBufferPointer<Bool>
+
+        init(accountCount: Int) {
+            lastActive = .allocate(capacity: max(1, accountCount))
+            lastActive.initialize(repeating: Int32.min)
+            hasRow = .allocate(capacity: max(1, accountCount))
+            hasRow.initialize(repeating: false)
+        }
+
+        deinit {
+            lastActive.deallocate()
+            hasRow.deallocate()
+        }
+
+        func clear() {
+            _ = lastActive.initialize(from: repeatElement(Int32.min, count: lastActive.count))
+            _ = hasRow.initialize(from: repeatElement(false, count: hasRow.count))
+        }
+    }
+
+    let accountCount: Int
+    private let lock = NSLock()
+    private var idle: [Fold] = []
+    private var all: [Fold] = []
+
+    init(accountCount: Int) { self.accountCount = accountCount }
+
+    /// A fold no other chunk is using.
+    func take() -> Fold {
+        lock.lock()
+        defer { lock.unlock() }
+        if let fold = idle.popLast() { return fold }
+        let fold = Fold(accountCount: accountCount)
+        all.append(fold)
+        return fold
+    }
+
+    func give(_ fold: Fold) {
+        lock.lock()
+        idle.append(fold)
+        lock.unlock()
+    }
+
+    /// Forgets every row folded so far.
+    func reset() {
+        lock.lock()
+        defer { lock.unlock() }
+        for fold in all { fold.clear() }
+    }
+
+    /// Every fold's facts as one: per account the latest active day and whether it had a row.
+    func merged() -> (lastActive: [Int32], hasRow: [Bool]) {
+        lock.lock()
+        defer { lock.unlock() }
+        var lastActive = [Int32](repeating: Int32.min, count: accountCount)
+        var hasRow = [Bool](repeating: false, count: accountCount)
+        for fold in all {
+            for a in 0..<accountCount {
+                if fold.lastActive[a] > lastActive[a] { lastActive[a] = fold.lastActive[a] }
+                if fold.hasRow[a] { hasRow[a] = true }
+            }
+        }
+        return (lastActive, hasRow)
+    }
+}
+
 struct ParallelColumnDecoder {
     let path: String
     let file: SignalsFile
@@ -56,6 +135,9 @@ struct ParallelColumnDecoder {
     let options: SignalsReadOptions
     /// Rows to leave out of the columns (usage.csv read for scoring one date), nil to keep all.
     var rowFilter: UsageRowFilter? = nil
+    /// With a row filter, what the rows before its window say (a class apart from the filter,
+    /// which is read on every row and so holds no reference).
+    var windowFolds: WindowFolds? = nil
 
     /// Whether `columns` can be read this way: every column is a reference, a date or a count.
     static func isEligible(_ columns: [(spec: ColumnSpec, field: Int)]) -> Bool {
@@ -89,9 +171,6 @@ struct ParallelColumnDecoder {
         var stopped = false
         /// A compressed file's data is damaged from this line on (chunk-relative until merged): it stops the file.
         var damage: (line: Int, message: String)?
-        /// With a row filter, a chunk's rows before the window: their accounts, and their dates
-        /// (`Int32.min` for a row without an active user), freed as they are merged.
-        var droppedBefore: [Int32Storage] = []
         /// With a row filter, the earliest and latest date of the rows left out.
         var droppedDays: ClosedRange<Int32>?
         /// With a row filter, the merged facts of the rows left out.
@@ -100,7 +179,6 @@ struct ParallelColumnDecoder {
         /// Frees a chunk's storage that is not merged (a chunk thrown away, or a failed read).
         func releaseStorage() {
             storage.forEach { $0.release() }
-            droppedBefore.forEach { $0.release() }
         }
     }
 
@@ -132,10 +210,12 @@ struct ParallelColumnDecoder {
         // Stitch the chunks in order; redo from the true end of the first one that overran.
         var pieces: [Output] = []
         var used = 0
+        var overran = false
         for k in starts.indices {
             let piece = try outputs[k]!.get()
             if k > 0, let previous = pieces.last, previous.stopped || previous.endOffset != starts[k] {
-                if !previous.stopped { pieces.append(try decodeRange(from: previous.endOffset, to: fileSize)) }
+                overran = !previous.stopped
+                if overran, rowFilter == nil { pieces.append(try decodeRange(from: previous.endOffset, to: fileSize)) }
                 break
             }
             pieces.append(piece)
@@ -143,6 +223,12 @@ struct ParallelColumnDecoder {
         }
         // Chunks after a stop (or cut inside a quoted field) are thrown away.
         for k in used..<outputs.count { (try? outputs[k]?.get())?.releaseStorage() }
+        if overran, rowFilter != nil {
+            // The chunks thrown away folded rows read from the wrong place: start again in one piece.
+            pieces.forEach { $0.releaseStorage() }
+            windowFolds?.reset()
+            return merge([try decodeRange(from: dataOffset, to: fileSize)])
+        }
         return merge(pieces)
     }
 
@@ -191,22 +277,11 @@ struct ParallelColumnDecoder {
         }
         for c in columns.indices { merged.values[c] = stitched[c] }
         if let filter = rowFilter {
-            // max and "or" do not depend on the order: the facts are the same on any chunking.
-            var lastActive = [Int32](repeating: Int32.min, count: filter.accountCount)
-            var hasRow = [Bool](repeating: false, count: filter.accountCount)
             var days: ClosedRange<Int32>?
             for piece in pieces {
                 if let d = piece.droppedDays { days = days.map { min($0.lowerBound, d.lowerBound)...max($0.upperBound, d.upperBound) } ?? d }
-                guard piece.droppedBefore.count == 2 else { continue }
-                let accounts = piece.droppedBefore[0], dates = piece.droppedBefore[1]
-                for k in 0..<accounts.count {
-                    let a = Int(accounts.base[k])
-                    hasRow[a] = true
-                    if dates.base[k] > lastActive[a] { lastActive[a] = dates.base[k] }
-                }
-                accounts.release()
-                dates.release()
             }
+            let (lastActive, hasRow) = windowFolds?.merged() ?? ([Int32](repeating: Int32.min, count: filter.accountCount), [Bool](repeating: false, count: filter.accountCount))
             merged.windowFacts = UsageWindowFacts(kept: filter.kept, lastActiveBefore: lastActive, hasRowBefore: hasRow, droppedDays: days)
         }
         return merged
@@ -347,9 +422,11 @@ struct ChunkState {
     let columnMissing: [Int32]
     var storage: UnsafeMutablePointer<Int32Storage>
     var staged: UnsafeMutablePointer<Int32>
-    /// With a row filter: the accounts and dates of the rows before the window.
-    var droppedAccounts: Int32Storage?
-    var droppedDates: Int32Storage?
+    /// With a row filter: where the rows before the window go, taken while the chunk decodes,
+    /// and its two arrays (held apart from the class, so a row costs no reference counting).
+    var fold: WindowFolds.Fold?
+    var foldLastActive = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+    var foldHasRow = UnsafeMutableBufferPointer<Bool>(start: nil, count: 0)
     /// The line number of the next line, counting the chunk's first line as 1.
     var line = 1
     // The last date parsed and its ordinal: exports are sorted by date, so most rows repeat it.
@@ -379,11 +456,6 @@ struct ChunkState {
         storage = .allocate(capacity: max(1, decoder.columns.count))
         for c in decoder.columns.indices { (storage + c).initialize(to: Int32Storage(capacity: expectedRows)) }
         staged = .allocate(capacity: max(1, decoder.columns.count))
-        if decoder.rowFilter != nil {
-            // Sized for the whole chunk (pages never touched cost nothing), so they never grow by copying.
-            droppedAccounts = Int32Storage(capacity: expectedRows)
-            droppedDates = Int32Storage(capacity: expectedRows)
-        }
     }
 
     /// Commits the staged row: into the columns, or, when a row filter leaves it out, into what
@@ -395,9 +467,12 @@ struct ChunkState {
             if !filter.kept.contains(day) {
                 output.droppedDays = output.droppedDays.map { min($0.lowerBound, day)...max($0.upperBound, day) } ?? day...day
                 if day < filter.kept.lowerBound {
-                    let active = UsageWindowFacts.isActive(activeUsers: filter.activeColumn.map { staged[$0] })
-                    droppedAccounts!.append(staged[filter.accountColumn])
-                    droppedDates!.append(active ? day : Int32.min)
+                    if foldHasRow.baseAddress == nil { takeFold() }
+                    let a = Int(staged[filter.accountColumn])
+                    foldHasRow[a] = true
+                    if UsageWindowFacts.isActive(activeUsers: filter.activeColumn.map { staged[$0] }), day > foldLastActive[a] {
+                        foldLastActive[a] = day
+                    }
                 }
                 return
             }
@@ -410,18 +485,32 @@ struct ChunkState {
     func release() {
         if !handedOver {
             for c in decoder.columns.indices { storage[c].release() }
-            droppedAccounts?.release()
-            droppedDates?.release()
         }
+        if let fold { decoder.windowFolds?.give(fold) }
         storage.deallocate()
         staged.deallocate()
+    }
+
+    @inline(never)
+    mutating func takeFold() {
+        let taken = decoder.windowFolds!.take()
+        fold = taken
+        foldLastActive = taken.lastActive
+        foldHasRow = taken.hasRow
+    }
+
+    /// Gives the fold back for another chunk (a chunk that waits to be stitched holds none).
+    mutating func giveBackFold() {
+        if let fold { decoder.windowFolds?.give(fold) }
+        fold = nil
+        foldLastActive = .init(start: nil, count: 0)
+        foldHasRow = .init(start: nil, count: 0)
     }
 
     /// Hands the columns over to the output; `release()` then frees only the bookkeeping.
     mutating func finish() -> ParallelColumnDecoder.Output {
         output.lines = line - 1
         output.storage = (0..<decoder.columns.count).map { storage[$0] }
-        if let droppedAccounts, let droppedDates { output.droppedBefore = [droppedAccounts, droppedDates] }
         handedOver = true
         return output
     }

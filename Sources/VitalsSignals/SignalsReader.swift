@@ -290,7 +290,8 @@ private struct ReadSession {
         let decoder = ParallelColumnDecoder(
             path: scanner.path, file: file, columns: header,
             fieldCount: scanner.fieldCount, names: Self.headerNames(scanner), dataOffset: scanner.endOffset,
-            dataLine: scanner.lineAfterRecord, fileSize: fileSize, context: context, options: options, rowFilter: filter)
+            dataLine: scanner.lineAfterRecord, fileSize: fileSize, context: context, options: options, rowFilter: filter,
+            windowFolds: filter.map { WindowFolds(accountCount: $0.accountCount) })
         let output = try decoder.decode(threads: ProcessInfo.processInfo.activeProcessorCount)
         for problem in output.problems { record(problem) }
         report.problemCount += output.problemCount - output.problems.count  // counted, beyond the chunks' caps

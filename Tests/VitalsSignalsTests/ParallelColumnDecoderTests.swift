@@ -215,4 +215,47 @@ import VitalsTestSupport
         #expect(reports[0].map(\.line) == [39])
         #expect(reports[1] == reports[0])
     }
+
+    /// Read through a window, the rows before it are folded as they are decoded (each account's
+    /// latest day with an active user, whether it had a row) and the dropped days' span kept:
+    /// all as the whole read has them, on every chunking, plain and gzip. A quoted field holding
+    /// a line break and what looks like a row of A8 is spliced in, an active day the day before
+    /// the window, where A8's real row has no active user: a chunk that begins inside the field
+    /// folds that phantom row and is thrown away, and the facts must not keep it (the decoder
+    /// folds the file again in one piece).
+    @Test(arguments: [61, 97, 250, 1000])
+    func aWindowedReadFoldsTheRowsBeforeItAsTheWholeReadHasThem(chunk: Int) throws {
+        // A long first line, so that some chunk's cut lands inside it and the next chunk begins at the phantom.
+        let phantom = "\"" + String(repeating: "Z", count: 400) + "\nA8,2025-01-09,9,1,1,1,1\n\",2025-01-05,1,1,1,1,1"
+        let window = Day(year: 2025, month: 1, day: 10)!...Day(year: 2025, month: 1, day: 13)!
+        for gzip in [false, true] {
+            let dir = try Self.directory(rows: 800, extra: [phantom, "A9,2024-12-01,0,1,1,1,1", phantom])
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            if gzip { try CompressedSignalsTests.compress("usage.csv", in: dir) }
+            let whole = try SignalsReader(options: SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: Int.max)).read(directory: dir)
+            let options = SignalsReadOptions(skipInvalid: true, parallelMinimumBytes: 0, parallelChunkBytes: chunk, usageWindow: window)
+            let windowed = try SignalsReader(options: options).read(directory: dir)
+            let all = try #require(whole.dataset.usage), kept = try #require(windowed.dataset.usage)
+            let facts = try #require(kept.window)
+            var lastActive = [Int32](repeating: Int32.min, count: 50), hasRow = [Bool](repeating: false, count: 50)
+            var dropped: ClosedRange<Int32>?
+            for r in 0..<all.count {
+                let day = all.date[r].ordinal
+                if !(window.lowerBound.ordinal...window.upperBound.ordinal).contains(day) {
+                    dropped = dropped.map { min($0.lowerBound, day)...max($0.upperBound, day) } ?? day...day
+                }
+                guard day < window.lowerBound.ordinal else { continue }
+                let a = Int(all.account[r])
+                hasRow[a] = true
+                if UsageWindowFacts.isActive(activeUsers: all.activeUsers!.raw[r]) { lastActive[a] = max(lastActive[a], day) }
+            }
+            // A8's last active day before the window is 2025-01-08 (its 2025-01-09 row has none active).
+            #expect(lastActive[8] == Day(year: 2025, month: 1, day: 8)!.ordinal)
+            #expect(facts.hasRowBefore == hasRow, "gzip \(gzip), chunk \(chunk)")
+            #expect(facts.lastActiveBefore == lastActive, "gzip \(gzip), chunk \(chunk)")
+            #expect(facts.droppedDays == dropped, "gzip \(gzip), chunk \(chunk)")
+            #expect(windowed.report.problems == whole.report.problems)
+            #expect(kept.count == (0..<all.count).filter { window.contains(all.date[$0]) }.count)
+        }
+    }
 }
