@@ -15,6 +15,20 @@ import VitalsTestSupport
                                                  scores: [.init(entityID: "A1", probability: text == "old" ? 0.1 : 0.2)]))
     }
 
+    /// A folder with one run published ("old"), and its history.
+    static func folderWithAnOldRun() throws -> (TemporaryDirectory, ScoreFolder, ScoreHistory) {
+        let dir = try TemporaryDirectory("folder")
+        do {
+            let folder = ScoreFolder(directory: dir.path)
+            let history = try ScoreHistory(path: dir.path("h.sqlite"))
+            _ = try publish(folder, text: "old", history: history)
+            return (dir, folder, history)
+        } catch {
+            dir.remove()
+            throw error
+        }
+    }
+
     /// What a process killed after `stage` leaves: temporaries, a journal, and the history
     /// run committed or not.
     static func interrupted(_ folder: ScoreFolder, history: ScoreHistory, committed: Bool) throws {
@@ -61,11 +75,8 @@ import VitalsTestSupport
 
     /// A failure of the history's transaction replaces no file.
     @Test func aFailedCommitReplacesNothing() throws {
-        let dir = try TemporaryDirectory("folder")
+        let (dir, folder, history) = try Self.folderWithAnOldRun()
         defer { dir.remove() }
-        let folder = ScoreFolder(directory: dir.path)
-        let history = try ScoreHistory(path: dir.path("h.sqlite"))
-        _ = try Self.publish(folder, text: "old", history: history)
         let lock = try folder.lock()
         defer { lock.release() }
         // A run whose scores break the history's primary key (the same entity twice) fails inside the transaction.
@@ -117,11 +128,8 @@ import VitalsTestSupport
     /// no temporary file, and records no run; the error is the producer's.
     @Test(arguments: [0, 1])
     func aProducerThatFailsPartWayReplacesNothing(failing: Int) throws {
-        let dir = try TemporaryDirectory("folder")
+        let (dir, folder, history) = try Self.folderWithAnOldRun()
         defer { dir.remove() }
-        let folder = ScoreFolder(directory: dir.path)
-        let history = try ScoreHistory(path: dir.path("h.sqlite"))
-        _ = try Self.publish(folder, text: "old", history: history)
         let lock = try folder.lock()
         defer { lock.release() }
         let outputs = ["s.csv", "s.jsonl"].enumerated().map { k, name in
