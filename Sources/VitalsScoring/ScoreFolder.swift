@@ -166,22 +166,22 @@ public struct ScoreFolder: Sendable {
         var results = [Result<AtomicFile.Prepared, any Error>?](repeating: nil, count: files.count)
         nonisolated(unsafe) var digest: String?
         results.withUnsafeMutableBufferPointer { buffer in
-          nonisolated(unsafe) let slots = buffer
-          DispatchQueue.concurrentPerform(iterations: files.count) { k in
-            slots[k] = Result {
-                guard k == 0 else { return try AtomicFile.prepare(to: targets[k], producing: files[k].produce) }
-                // The first file is hashed as it goes (the history's and the journal's SHA-256).
-                var hasher = SHA256()
-                let prepared = try AtomicFile.prepare(to: targets[k]) { emit in
-                    try files[k].produce { bytes in
-                        hasher.update(bufferPointer: bytes)
-                        try emit(bytes)
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: files.count) { k in
+                slots[k] = Result {
+                    guard k == 0 else { return try AtomicFile.prepare(to: targets[k], producing: files[k].produce) }
+                    // The first file is hashed as it goes (the history's and the journal's SHA-256).
+                    var hasher = SHA256()
+                    let prepared = try AtomicFile.prepare(to: targets[k]) { emit in
+                        try files[k].produce { bytes in
+                            hasher.update(bufferPointer: bytes)
+                            try emit(bytes)
+                        }
                     }
+                    digest = lowercaseHex(hasher.finalize())
+                    return prepared
                 }
-                digest = lowercaseHex(hasher.finalize())
-                return prepared
             }
-          }
         }
         var prepared: [AtomicFile.Prepared] = []
         for result in results {

@@ -72,6 +72,13 @@ public struct ScoreTable: Sendable, Equatable {
     // handed over in pieces of about `pieceBytes`, whole rows each, so a file of a million
     // rows is never held in memory.
 
+    /// Hands `out` to `emit` and empties it (keeping its room) once it holds `bytes` or more.
+    private static func handOver(_ out: inout [UInt8], to emit: AtomicFile.Emit, ifAtLeast bytes: Int) rethrows {
+        guard out.count >= bytes else { return }
+        try out.withUnsafeBytes(emit)
+        out.removeAll(keepingCapacity: true)
+    }
+
     /// The CSV file's bytes, in pieces.
     func writeCSV(_ emit: AtomicFile.Emit) rethrows {
         var out: [UInt8] = []
@@ -91,12 +98,9 @@ public struct ScoreTable: Sendable, Equatable {
                 }
             }
             out.append(10)
-            if out.count >= Self.pieceBytes {
-                try out.withUnsafeBytes(emit)
-                out.removeAll(keepingCapacity: true)
-            }
+            try Self.handOver(&out, to: emit, ifAtLeast: Self.pieceBytes)
         }
-        if !out.isEmpty { try out.withUnsafeBytes(emit) }
+        try Self.handOver(&out, to: emit, ifAtLeast: 1)
     }
 
     /// The JSON Lines file's bytes, in pieces.
@@ -119,12 +123,9 @@ public struct ScoreTable: Sendable, Equatable {
                 }
             }
             out.append(contentsOf: [125, 10])
-            if out.count >= Self.pieceBytes {
-                try out.withUnsafeBytes(emit)
-                out.removeAll(keepingCapacity: true)
-            }
+            try Self.handOver(&out, to: emit, ifAtLeast: Self.pieceBytes)
         }
-        if !out.isEmpty { try out.withUnsafeBytes(emit) }
+        try Self.handOver(&out, to: emit, ifAtLeast: 1)
     }
 
     /// A value that is not a finite number, which no score file may hold.

@@ -68,8 +68,8 @@ final class WindowFolds: @unchecked Sendable {
         }
 
         func clear() {
-            _ = lastActive.initialize(from: repeatElement(Int32.min, count: lastActive.count))
-            _ = hasRow.initialize(from: repeatElement(false, count: hasRow.count))
+            lastActive.update(repeating: Int32.min)
+            hasRow.update(repeating: false)
         }
     }
 
@@ -281,7 +281,8 @@ struct ParallelColumnDecoder {
             for piece in pieces {
                 if let d = piece.droppedDays { days = days.map { min($0.lowerBound, d.lowerBound)...max($0.upperBound, d.upperBound) } ?? d }
             }
-            let (lastActive, hasRow) = windowFolds?.merged() ?? ([Int32](repeating: Int32.min, count: filter.accountCount), [Bool](repeating: false, count: filter.accountCount))
+            // The reader sets the folds with the filter.
+            let (lastActive, hasRow) = windowFolds!.merged()
             merged.windowFacts = UsageWindowFacts(kept: filter.kept, lastActiveBefore: lastActive, hasRowBefore: hasRow, droppedDays: days)
         }
         return merged
